@@ -1,0 +1,71 @@
+"""The ``kiosk`` command line: one sub-command module per area, registered here.
+
+Technicians script against these commands (see docs/cli.md): names, flags,
+exit codes and JSON keys are contracts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from app.commands import (
+    card,
+    central,
+    core,
+    doctor,
+    print_cmd,
+    provision,
+    run,
+    sim,
+    sync_cmd,
+)
+from kiosk.errors import KioskError
+
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    run,
+    core,
+    card,
+    sim,
+    print_cmd,
+    central,
+    provision,
+    sync_cmd,
+    doctor,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Self-service government terminal (政务服务自助终端). See docs/cli.md.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        code: int = args.handler(args)
+    except KioskError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
