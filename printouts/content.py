@@ -1,0 +1,166 @@
+"""Input data of every printout, decoupled from the core's domain objects.
+
+The lead maps the core's applications, service items and results onto these
+frozen data classes; layouts take nothing else. Personal data arrives already
+masked: the constructors refuse an unmasked ID number so that no layout can
+print one by mistake (a full number on a slip left at the kiosk is a leak).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+_FULL_ID = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
+
+
+def mask_id_number(id_number: str) -> str:
+    """``110101********1234`` style: first 6 and last 4 kept, as banks and government slips do."""
+    s = id_number.strip()
+    if len(s) <= 10:
+        return "*" * len(s)
+    return s[:6] + "*" * (len(s) - 10) + s[-4:]
+
+
+def mask_name(name: str) -> str:
+    """Keep the family name (first character) and star the rest: 张三 → 张*, 欧阳娜娜 → 欧***.
+
+    Minority names with a middle dot keep the dot so the shape stays recognisable.
+    """
+    s = name.strip()
+    if len(s) <= 1:
+        return s
+    return s[0] + "".join("·" if ch == "·" else "*" for ch in s[1:])
+
+
+def _refuse_full_id(value: str, what: str) -> None:
+    if _FULL_ID.search(value):
+        raise ValueError(f"{what} looks like a full ID number; pass it through mask_id_number()")
+
+
+class Channel(StrEnum):
+    """How the application was filed: by the resident or by staff on their behalf."""
+
+    SELF = "自助"
+    ASSISTED = "代办"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptContent:
+    """受理回执: proof that an application exists, often the only paper a resident takes home."""
+
+    station_name: str
+    terminal_code: str
+    application_number: str
+    service_item: str
+    applicant_name_masked: str
+    applicant_id_masked: str
+    channel: Channel
+    filed_at: datetime
+    promised_by: date | None
+    qr_payload: str
+    helpline: str
+    staff_name: str = ""
+    materials_to_bring: tuple[str, ...] = ()
+    reprint: bool = False
+
+    def __post_init__(self) -> None:
+        _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")
+        _refuse_full_id(self.applicant_name_masked, "applicant_name_masked")
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """One required material of a service item, as the one-time notice lists it."""
+
+    name: str
+    copies: int = 1
+    original: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeContent:
+    """一次性告知单: everything a resident must bring, given once so they need not come back."""
+
+    item_name: str
+    item_code: str
+    department: str
+    conditions: tuple[str, ...]
+    materials: tuple[Material, ...]
+    time_limit_days: int | None
+    fee: str
+    where_to_go: str
+    station_name: str
+    helpline: str
+    printed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One label/value pair of an application form."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormContent:
+    """A4 application form with the entered data, for the resident's signature."""
+
+    title: str
+    application_number: str
+    station_name: str
+    fields: tuple[FormField, ...]
+    filed_at: datetime
+    signature_labels: tuple[str, ...] = ("申请人签名", "代办人签名")
+    declaration: str = "本人承诺以上所填信息及所提交材料真实有效，如有虚假，愿承担相应法律责任。"
+
+    def __post_init__(self) -> None:
+        for f in self.fields:
+            _refuse_full_id(f.value, f"field {f.label!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """Count of applications of one service item in one state."""
+
+    service_item: str
+    state: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DailySummaryContent:
+    """Daily summary for staff: counts per service item and state; no personal data at all."""
+
+    station_name: str
+    terminal_code: str
+    day: date
+    rows: tuple[SummaryRow, ...]
+    printed_at: datetime
+    staff_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultNoticeContent:
+    """Result of an application as sent down by the platform (办结通知)."""
+
+    application_number: str
+    service_item: str
+    applicant_name_masked: str
+    applicant_id_masked: str
+    result: str
+    decided_at: datetime
+    department: str
+    details: tuple[str, ...] = ()
+    qr_payload: str = ""
+    helpline: str = ""
+    station_name: str = ""
+    extra: tuple[FormField, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")
+        _refuse_full_id(self.applicant_name_masked, "applicant_name_masked")

@@ -1,0 +1,55 @@
+"""受理回执: the resident's proof that the application exists."""
+
+from __future__ import annotations
+
+from printouts.content import Channel, ReceiptContent
+from printouts.document import (
+    Align,
+    Blank,
+    Block,
+    Cut,
+    Document,
+    Field,
+    Heading,
+    QrCode,
+    Rule,
+    Text,
+)
+from printouts.layouts._format import fmt_date, fmt_datetime
+
+
+def layout_receipt(c: ReceiptContent) -> Document:
+    """Application number large and early: it is what staff and the hotline ask for first."""
+    title = "受理回执（补打）" if c.reprint else "受理回执"
+    channel = c.channel.value
+    if c.channel is Channel.ASSISTED and c.staff_name:
+        channel = f"{channel}（代办人：{c.staff_name}）"
+    promised = f"{fmt_date(c.promised_by)}前" if c.promised_by else "以受理部门审核为准"
+    blocks: list[Block] = [
+        Text(c.station_name, Align.CENTER, bold=True),
+        Heading(title),
+        Rule(double=True),
+        Text("办件编号", Align.CENTER),
+        Text(c.application_number, Align.CENTER, bold=True, large=True),
+        Rule(),
+        Field("办理事项", c.service_item),
+        Field("申请人", c.applicant_name_masked),
+        Field("证件号码", c.applicant_id_masked),
+        Field("办理方式", channel),
+        Field("受理时间", fmt_datetime(c.filed_at)),
+        Field("限时办结", promised),
+    ]
+    if c.materials_to_bring:
+        blocks += [Rule(), Text("请补交以下材料：", bold=True)]
+        blocks += [Text(f"{i}. {m}") for i, m in enumerate(c.materials_to_bring, 1)]
+    blocks += [
+        Rule(),
+        QrCode(c.qr_payload, "扫码查询办理进度"),
+        Text(f"终端编号：{c.terminal_code}"),
+        Text(f"咨询电话：{c.helpline}"),
+        Text("请妥善保管本回执，凭办件编号查询进度。"),
+    ]
+    if c.reprint:
+        blocks.append(Text("本回执为补打件", Align.CENTER))
+    blocks += [Blank(), Cut()]
+    return Document(f"{title} {c.application_number}", tuple(blocks))

@@ -1,0 +1,42 @@
+"""Draw a line of text as a 1-bit image with a CJK font.
+
+Used by the ESC/POS renderer when a printer's encoding cannot carry a
+character (𠮷 on GBK, 喆 on GB2312) and by the simulator to draw what it printed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from printouts.document import Align
+from printouts.fonts import raster_font
+
+#: Height of one text line in dots: a 24-dot glyph plus the 6-dot default gap (ESC 2 = 30 dots).
+LINE_DOTS = 30
+GLYPH_DOTS = 24
+
+
+@cache
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    f = raster_font(bold)
+    return ImageFont.truetype(str(f.path), size, index=f.index)
+
+
+def draw_line(
+    text: str, width_dots: int, align: Align = Align.LEFT, bold: bool = False, scale: int = 1
+) -> Image.Image:
+    """``text`` on a white strip ``width_dots`` wide and one (scaled) line high, black = 0."""
+    height = LINE_DOTS * scale
+    img = Image.new("1", (width_dots, height), 1)
+    f = font(GLYPH_DOTS * scale, bold)
+    draw = ImageDraw.Draw(img)
+    w = draw.textlength(text, font=f)
+    x = 0.0
+    if align is Align.CENTER:
+        x = max(0.0, (width_dots - w) / 2)
+    elif align is Align.RIGHT:
+        x = max(0.0, width_dots - w)
+    draw.text((x, (height - GLYPH_DOTS * scale) // 2), text, font=f, fill=0)
+    return img
