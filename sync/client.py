@@ -1,0 +1,331 @@
+"""The kiosk's HTTP client for the platform: signs requests, checks every answer.
+
+Only an answer that (1) carries a valid HMAC from the platform bound to this
+request's nonce, (2) parses as the expected model and (3) for uploads echoes
+exactly the ids sent, counts as a reply. Anything else — a captive portal's
+200 HTML, a redirect, a truncated body, a 5xx — is a :class:`TransientError`
+and the items stay queued (sync contract rule 2).
+
+One ``httpx.Client`` is kept for the engine's lifetime so the TCP (and TLS)
+connection is reused between requests: on a 500 ms link a new connection costs
+one to three round trips. httpcore's sync backend already sets TCP_NODELAY on
+every socket it opens (httpcore/_backends/sync.py); we pass it explicitly too
+so the intent is visible and survives a library change.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from sync import signing
+from sync.protocol import (
+    API_PREFIX,
+    AUTH_ERRORS,
+    H_NONCE,
+    H_SIGNATURE,
+    H_TERMINAL,
+    H_TIMESTAMP,
+    H_UPLOAD_OFFSET,
+    AttachmentState,
+    BatchAck,
+    BatchRequest,
+    CataloguePage,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    ErrorCode,
+    Heartbeat,
+    HeartbeatAck,
+    StatusPage,
+)
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class SyncError(Exception):
+    """Base of the client's failure classes; each tells the engine what to do next."""
+
+
+class TransientError(SyncError):
+    """Try again later (network, 5xx, 429, unverifiable answer); ``retry_after`` in s."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthError(SyncError):
+    """The platform refuses this terminal: pause the queue and tell staff."""
+
+    def __init__(self, code: ErrorCode, message: str = "") -> None:
+        super().__init__(f"{code.value}: {message}")
+        self.code = code
+
+
+class AttachmentRejectedError(SyncError):
+    """The platform refuses an attachment (unknown to it, or wrong bytes for its hash)."""
+
+    def __init__(self, code: ErrorCode) -> None:
+        super().__init__(code.value)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """Times of one request: both clocks are recorded so skew can be learned (rule 9)."""
+
+    sent_at: float
+    received_at: float
+    server_time: float
+
+    @property
+    def skew(self) -> float:
+        """Platform clock minus kiosk clock, estimated at the middle of the round trip."""
+        return self.server_time - (self.sent_at + self.received_at) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    terminal_id: str
+    secret: bytes
+
+
+def _retry_after(response: httpx.Response, now: float) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError):
+        return None
+
+
+def _transport(verify: str | bool) -> httpx.HTTPTransport:
+    return httpx.HTTPTransport(
+        verify=verify,
+        retries=0,  # retries are the engine's business, with backoff and a persisted queue
+        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+    )
+
+
+def enrol(
+    base_url: str,
+    request: EnrolRequest,
+    *,
+    ca_bundle: str = "",
+    timeout: float = 30.0,
+) -> EnrolResponse:
+    """Exchange a one-time code for a terminal id and secret (``kiosk provision``)."""
+    verify: str | bool = ca_bundle or True
+    with httpx.Client(transport=_transport(verify), timeout=timeout) as http:
+        try:
+            response = http.post(
+                base_url.rstrip("/") + f"{API_PREFIX}/enrol",
+                content=request.model_dump_json().encode(),
+                headers={"Content-Type": "application/json"},
+            )
+        except httpx.HTTPError as exc:
+            raise TransientError(f"network: {exc!r}") from exc
+    if response.status_code == 200:
+        try:
+            return EnrolResponse.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise TransientError("enrolment answer malformed") from exc
+    try:
+        error = ErrorBody.model_validate_json(response.content)
+    except ValidationError:
+        raise TransientError(f"HTTP {response.status_code}") from None
+    raise AuthError(error.error, error.message)
+
+
+class PlatformClient:
+    """Signed requests to one platform as one terminal."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        *,
+        clock: Callable[[], float] = time.time,
+        skew: Callable[[], float] = lambda: 0.0,
+        ca_bundle: str = "",
+        timeout: httpx.Timeout | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self._clock = clock
+        self._skew = skew
+        self._on_exchange = on_exchange
+        verify: str | bool = ca_bundle or True
+        self._http = httpx.Client(
+            transport=transport or _transport(verify),
+            timeout=timeout or httpx.Timeout(60.0, connect=15.0),
+            follow_redirects=False,  # a redirect is a captive portal or a misconfiguration
+            headers={"User-Agent": "kiosk-sync/1"},
+        )
+        self.bytes_sent = 0
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> PlatformClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        *,
+        model: type[M],
+        headers: dict[str, str] | None = None,
+        ok: tuple[int, ...] = (200,),
+    ) -> tuple[int, M]:
+        full_path = API_PREFIX + path
+        timestamp = f"{self._clock() + self._skew():.3f}"
+        nonce = signing.new_nonce()
+        secret = self.credentials.secret
+        signed = {
+            H_TERMINAL: self.credentials.terminal_id,
+            H_TIMESTAMP: timestamp,
+            H_NONCE: nonce,
+            H_SIGNATURE: signing.sign_request(
+                secret, method, full_path, timestamp=timestamp, nonce=nonce, body=body
+            ),
+            **(headers or {}),
+        }
+        sent_at = self._clock()
+        try:
+            response = self._http.request(
+                method, self.base_url + full_path, content=body or None, headers=signed
+            )
+        except httpx.HTTPError as exc:  # connect, read, write, protocol, incomplete body
+            raise TransientError(f"network: {type(exc).__name__}") from exc
+        received_at = self._clock()
+        self.bytes_sent += len(body)
+        status = response.status_code
+        content = response.content
+        verified = signing.verify_response(
+            secret, nonce, status, content, response.headers.get(H_SIGNATURE, "")
+        )
+        if not verified:
+            if status in (429, 503) or status >= 500:
+                raise TransientError(f"HTTP {status}", _retry_after(response, received_at))
+            if status in (401, 403):
+                self._unsigned_auth_error(content)
+            raise TransientError(f"unverified answer (HTTP {status}, {len(content)} bytes)")
+        try:
+            if status in ok:
+                parsed = model.model_validate_json(content)
+            else:
+                error = ErrorBody.model_validate_json(content)
+                self._note(sent_at, received_at, error.server_time)
+                self._raise_error(error)
+        except ValidationError as exc:
+            raise TransientError(f"malformed answer (HTTP {status})") from exc
+        server_time = getattr(parsed, "server_time", None)
+        if isinstance(server_time, float):
+            self._note(sent_at, received_at, server_time)
+        return status, parsed
+
+    def _note(self, sent_at: float, received_at: float, server_time: float) -> None:
+        if self._on_exchange is not None:
+            self._on_exchange(Exchange(sent_at, received_at, server_time))
+
+    @staticmethod
+    def _unsigned_auth_error(content: bytes) -> None:
+        """An unknown terminal gets an unsigned 401 (the platform has no key to sign with)."""
+        try:
+            error = ErrorBody.model_validate_json(content)
+        except ValidationError:
+            return
+        if error.error is ErrorCode.UNKNOWN_TERMINAL:
+            raise AuthError(error.error, error.message)
+
+    @staticmethod
+    def _raise_error(error: ErrorBody) -> None:
+        if error.error in AUTH_ERRORS:
+            raise AuthError(error.error, error.message)
+        if error.error in (ErrorCode.UNKNOWN_ATTACHMENT, ErrorCode.HASH_MISMATCH):
+            raise AttachmentRejectedError(error.error)
+        # stale timestamp (skew now learned), replayed nonce, bad request: try again later
+        raise TransientError(f"{error.error.value}: {error.message}")
+
+    # --- API ---------------------------------------------------------------------------------
+
+    def upload_batch(self, batch: BatchRequest) -> BatchAck:
+        """Send many items in one gzip body; the acknowledgement must echo each id exactly once."""
+        body = gzip.compress(batch.model_dump_json().encode(), compresslevel=6, mtime=0)
+        _, ack = self._request(
+            "POST",
+            "/batch",
+            body,
+            model=BatchAck,
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        )
+        sent = sorted(
+            [("application", a.id) for a in batch.applications]
+            + [("rating", r.id) for r in batch.ratings]
+            + [("request", q.id) for q in batch.requests]
+        )
+        echoed = sorted((r.kind.value, r.id) for r in ack.results)
+        if sent != echoed:
+            raise TransientError("acknowledgement does not echo the ids sent")
+        return ack
+
+    def pull_catalogue(self, cursor: int) -> CataloguePage:
+        return self._request("GET", f"/catalogue?cursor={cursor}", b"", model=CataloguePage)[1]
+
+    def pull_statuses(self, cursor: int) -> StatusPage:
+        return self._request("GET", f"/statuses?cursor={cursor}", b"", model=StatusPage)[1]
+
+    def attachment_state(self, sha256: str) -> AttachmentState:
+        return self._request("GET", f"/attachments/{sha256}", b"", model=AttachmentState)[1]
+
+    def upload_chunk(self, sha256: str, offset: int, data: bytes) -> AttachmentState:
+        """PATCH bytes at ``offset``; a 409 answer carries the platform's offset to resume from."""
+        _, state = self._request(
+            "PATCH",
+            f"/attachments/{sha256}",
+            data,
+            model=AttachmentState,
+            headers={
+                "Content-Type": "application/offset+octet-stream",
+                H_UPLOAD_OFFSET: str(offset),
+            },
+            ok=(200, 409),
+        )
+        return state
+
+    def heartbeat(self, beat: Heartbeat) -> HeartbeatAck:
+        body = beat.model_dump_json().encode()
+        return self._request(
+            "POST",
+            "/heartbeat",
+            body,
+            model=HeartbeatAck,
+            headers={"Content-Type": "application/json"},
+        )[1]

@@ -1,0 +1,281 @@
+"""The wire protocol between a kiosk and the central platform, as pydantic models.
+
+The kiosk's engine and the reference platform (``central/``) import these same
+classes, and ``scripts/gen_openapi.py`` derives ``docs/openapi.json`` from them,
+so the documentation cannot drift from what is on the wire. docs/protocol.md
+explains the rules (signatures, idempotency, resumable attachments).
+
+Every answer carries ``server_time`` so the kiosk can learn its clock skew
+(sync contract rule 9) from any exchange, including errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = "1"
+API_PREFIX = "/v1"
+
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+# Request headers (see sync.signing for the string that is signed).
+H_TERMINAL = "X-Kiosk-Terminal"
+H_TIMESTAMP = "X-Kiosk-Timestamp"
+H_NONCE = "X-Kiosk-Nonce"
+H_SIGNATURE = "X-Kiosk-Signature"
+# tus-style attachment headers (https://tus.io/protocols/resumable-upload).
+H_UPLOAD_OFFSET = "Upload-Offset"
+H_UPLOAD_LENGTH = "Upload-Length"
+
+MAX_SKEW_S = 300
+"""A request whose timestamp is further than this from the platform's clock is refused."""
+MAX_CHUNK_BYTES = 1024 * 1024
+"""Largest attachment chunk the platform accepts in one PATCH."""
+MAX_BODY_BYTES = 16 * 1024 * 1024
+"""Largest (decompressed) batch body the platform accepts."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def canonical_json(data: Any) -> bytes:
+    """The one byte form of a JSON value that both sides hash: sorted keys, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def content_hash(item: BaseModel) -> str:
+    """sha-256 of an uploaded item's canonical JSON: same id + same hash is a harmless retry."""
+    return hashlib.sha256(canonical_json(item.model_dump(mode="json"))).hexdigest()
+
+
+# --- enrolment -------------------------------------------------------------------------------
+
+
+class EnrolRequest(_Model):
+    """Sent once by ``kiosk provision``; the only unsigned request (the code is the credential)."""
+
+    code: str = Field(min_length=6, max_length=64, description="One-time enrolment code.")
+    region_code: str = Field(pattern=r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$")
+    station_name: str = Field(min_length=1, max_length=100)
+    kiosk_version: str = ""
+
+
+class EnrolResponse(_Model):
+    terminal_id: str = Field(description="Opaque terminal id, sent in every signed request.")
+    terminal_code: str = Field(pattern=r"^[0-9]{6}$", description="Printed in application numbers.")
+    secret: str = Field(description="Base64 HMAC key; stored by the kiosk in a 0600 file.")
+    server_time: float
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class ErrorCode(StrEnum):
+    BAD_SIGNATURE = "bad_signature"
+    UNKNOWN_TERMINAL = "unknown_terminal"
+    REVOKED = "revoked"
+    STALE_TIMESTAMP = "stale_timestamp"
+    REPLAYED_NONCE = "replayed_nonce"
+    BAD_ENROLMENT_CODE = "bad_enrolment_code"
+    BAD_REQUEST = "bad_request"
+    OFFSET_MISMATCH = "offset_mismatch"
+    HASH_MISMATCH = "hash_mismatch"
+    UNKNOWN_ATTACHMENT = "unknown_attachment"
+    TOO_LARGE = "too_large"
+
+
+AUTH_ERRORS = frozenset({ErrorCode.BAD_SIGNATURE, ErrorCode.UNKNOWN_TERMINAL, ErrorCode.REVOKED})
+"""Errors a retry cannot fix: the kiosk pauses its queue and tells staff."""
+
+
+class ErrorBody(_Model):
+    error: ErrorCode
+    message: str = ""
+    server_time: float
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+
+class CatalogueEntry(_Model):
+    code: str
+    version: int = Field(ge=1)
+    state: Literal["open", "closing", "closed"]
+    item: dict[str, Any] = Field(
+        description="The item in the shape of kiosk.catalogue.item_to_dict."
+    )
+
+
+class CataloguePage(_Model):
+    entries: list[CatalogueEntry]
+    cursor: int = Field(
+        description="Pass back as ?cursor= to get only what changed after this page."
+    )
+    more: bool
+    server_time: float
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+class ItemKind(StrEnum):
+    APPLICATION = "application"
+    RATING = "rating"
+    REQUEST = "request"
+
+
+class Applicant(_Model):
+    name: str
+    id_number: str
+    phone: str = ""
+    address: str = ""
+
+
+class AttachmentRef(_Model):
+    """An attachment is named by its content: the platform stores it once per hash."""
+
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    size: int = Field(ge=0)
+    name: str = ""
+    media_type: str = "application/octet-stream"
+
+
+class ApplicationUpload(_Model):
+    id: str = Field(pattern=UUID_PATTERN, description="UUIDv7 minted by the kiosk.")
+    number: str = Field(description="Application number printed on the receipt.")
+    service_code: str
+    service_version: int = Field(ge=1)
+    filed_at: str = Field(description="Kiosk wall-clock time (ISO 8601) when the resident filed.")
+    terminal_seq: int = Field(
+        ge=0, description="Kiosk's monotonic sequence; orders filings despite clocks."
+    )
+    applicant: Applicant
+    form: dict[str, Any]
+    attachments: list[AttachmentRef] = []
+
+
+class RatingUpload(_Model):
+    """A 好差评 rating of a service visit."""
+
+    id: str = Field(pattern=UUID_PATTERN)
+    created_at: str
+    terminal_seq: int = Field(ge=0)
+    score: int = Field(ge=1, le=5)
+    application_number: str | None = None
+    service_code: str | None = None
+    comment: str = ""
+    tags: list[str] = []
+
+
+class RequestUpload(_Model):
+    """A resident's request, complaint or suggestion (诉求)."""
+
+    id: str = Field(pattern=UUID_PATTERN)
+    created_at: str
+    terminal_seq: int = Field(ge=0)
+    category: str
+    text: str
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+class BatchRequest(_Model):
+    """Many small items in one gzip-compressed request: one round trip on a 500 ms link."""
+
+    applications: list[ApplicationUpload] = []
+    ratings: list[RatingUpload] = []
+    requests: list[RequestUpload] = []
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"  # stored now
+    DUPLICATE = "duplicate"  # same id and same content already stored: success
+    CONFLICT = "conflict"  # same id, different content: quarantined on both sides
+    REJECTED = "rejected"  # the platform will never take this item; ``reason`` says why
+
+
+DELIVERED = frozenset({Outcome.ACCEPTED, Outcome.DUPLICATE})
+
+
+class ItemResult(_Model):
+    kind: ItemKind
+    id: str
+    outcome: Outcome
+    reason: str = ""
+    content_hash: str = ""
+
+
+class BatchAck(_Model):
+    """One result per item sent, echoing its id; signed, so only the platform can produce it."""
+
+    results: list[ItemResult]
+    server_time: float
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+class AttachmentState(_Model):
+    """Answer of GET and PATCH ``/v1/attachments/{sha256}``: where to resume."""
+
+    sha256: str
+    offset: int = Field(description="Bytes the platform holds; the next PATCH starts here.")
+    length: int | None = Field(description="Declared total length, if known.")
+    complete: bool = Field(description="All bytes received and the sha-256 verified.")
+    server_time: float
+
+
+# --- statuses --------------------------------------------------------------------------------
+
+
+class PlatformStatus(StrEnum):
+    ACCEPTED = "accepted"  # 已受理
+    IN_PROGRESS = "in_progress"  # 办理中
+    NEEDS_SUPPLEMENT = "needs_supplement"  # 需补正
+    COMPLETED = "completed"  # 已办结
+    REJECTED = "rejected"  # 不予受理
+
+
+class StatusUpdate(_Model):
+    seq: int
+    application_id: str
+    number: str
+    status: PlatformStatus
+    reason: str = Field("", description="Why rejected, or what is missing (free text).")
+    missing: list[str] = Field([], description="For needs_supplement: the materials to bring.")
+    result_notice: str = Field("", description="For completed: the result notice text, if any.")
+    changed_at: float
+
+
+class StatusPage(_Model):
+    updates: list[StatusUpdate]
+    cursor: int
+    more: bool
+    server_time: float
+
+
+# --- heartbeat -------------------------------------------------------------------------------
+
+
+class Heartbeat(_Model):
+    queue_depth: int = Field(ge=0)
+    oldest_unsent_age_s: float | None = Field(ge=0)
+    quarantined: int = Field(0, ge=0)
+    device_health: dict[str, str] = Field(
+        {}, description="Device name → status, e.g. printer: ready."
+    )
+    versions: dict[str, str] = {}
+    free_disk_bytes: int = Field(ge=0)
+    terminal_time: float = Field(description="The kiosk's wall clock when sent (for skew records).")
+
+
+class HeartbeatAck(_Model):
+    received: bool = True
+    server_time: float
