@@ -8,6 +8,7 @@ Chinese characters per line and an 80 mm head (576 dots) 48 or 24.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 
 def char_width(ch: str) -> int:
@@ -27,17 +28,23 @@ def text_width(text: str) -> int:
 
 
 def wrap(text: str, columns: int) -> list[str]:
-    """Break ``text`` into lines of at most ``columns`` columns.
+    """Break ``text`` into lines of at most ``columns`` printer columns (see ``wrap_by``)."""
+    return wrap_by(text, columns, text_width)
+
+
+def wrap_by(text: str, limit: float, measure: Callable[[str], float]) -> list[str]:
+    """Break ``text`` into lines no wider than ``limit``.
 
     Chinese has no spaces to break at, so this breaks anywhere, except that a
     run of ASCII letters and digits (an application number, a URL) is kept
-    whole when it fits on a line of its own.
+    whole when it fits on a line of its own. ``measure`` gives a string's width
+    in the unit of ``limit`` (columns on thermal printers, points in PDFs).
     """
-    if columns <= 0:
-        raise ValueError("columns must be positive")
+    if limit <= 0:
+        raise ValueError("limit must be positive")
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, columns))
+        lines.extend(_wrap_paragraph(paragraph, limit, measure))
     return lines
 
 
@@ -57,23 +64,23 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def _wrap_paragraph(text: str, columns: int) -> list[str]:
+def _wrap_paragraph(text: str, columns: float, measure: Callable[[str], float]) -> list[str]:
     lines: list[str] = []
     current = ""
-    width = 0
+    width = 0.0
     for token in _tokens(text):
-        tw = text_width(token)
+        tw = measure(token)
         if width + tw > columns and current:
             lines.append(current)
-            current, width = "", 0
+            current, width = "", 0.0
             if token.isspace():
                 continue
         if tw > columns:
             for ch in token:
-                cw = char_width(ch)
-                if width + cw > columns:
+                cw = measure(ch)
+                if width + cw > columns and current:
                     lines.append(current)
-                    current, width = "", 0
+                    current, width = "", 0.0
                 current += ch
                 width += cw
             continue

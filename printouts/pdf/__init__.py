@@ -1,0 +1,1 @@
+"""PDF rendering (reportlab) for A4 forms and thermal-size slips."""
