@@ -338,7 +338,7 @@ class CentralDB:
                         "INSERT OR IGNORE INTO expected_attachments(application_id, sha256, size,"
                         " name, media_type) VALUES (?,?,?,?,?)",
                         [
-                            (item.id, a.sha256, a.size, a.name, a.media_type)
+                            (item.id, a.sha256, a.size, a.filename, a.mime_type)
                             for a in item.attachments
                         ],
                     )
@@ -407,9 +407,8 @@ class CentralDB:
                 "SELECT length, received, complete FROM attachments WHERE sha256 = ?", (sha256,)
             ).fetchone()
             if complete or offset != received or offset + len(data) > length:
-                return AttachmentProgress(
-                    sha256, length, received, bool(complete)
-                ), offset == received
+                # not where we are (a retry of a chunk that did arrive, or a gap): report only
+                return AttachmentProgress(sha256, length, received, bool(complete)), True
             if data:
                 conn.execute(
                     "INSERT INTO attachment_chunks(sha256, offset, data) VALUES (?, ?, ?)",

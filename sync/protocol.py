@@ -22,7 +22,6 @@ PROTOCOL_VERSION = "1"
 API_PREFIX = "/v1"
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 # Request headers (see sync.signing for the string that is signed).
 H_TERMINAL = "X-Kiosk-Terminal"
@@ -131,59 +130,69 @@ class ItemKind(StrEnum):
     REQUEST = "request"
 
 
+ID_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z\-]{0,63}$"
+
+
 class Applicant(_Model):
     name: str
     id_number: str
-    phone: str = ""
-    address: str = ""
+    phone: str
+    address: str
 
 
 class AttachmentRef(_Model):
     """An attachment is named by its content: the platform stores it once per hash."""
 
     sha256: str = Field(pattern=SHA256_PATTERN)
+    field_key: str
+    filename: str
+    mime_type: str
     size: int = Field(ge=0)
-    name: str = ""
-    media_type: str = "application/octet-stream"
 
 
 class ApplicationUpload(_Model):
-    id: str = Field(pattern=UUID_PATTERN, description="UUIDv7 minted by the kiosk.")
+    """An application exactly as ``kiosk.application.Application.upload_content`` builds it.
+
+    Every field is required and none has a default, so the platform's canonical
+    JSON of the parsed model is byte-for-byte the kiosk's, and both sides compute
+    the same content hash.
+    """
+
+    id: str = Field(pattern=ID_PATTERN, description="UUIDv7 minted by the kiosk.")
     number: str = Field(description="Application number printed on the receipt.")
     service_code: str
     service_version: int = Field(ge=1)
-    filed_at: str = Field(description="Kiosk wall-clock time (ISO 8601) when the resident filed.")
-    terminal_seq: int = Field(
-        ge=0, description="Kiosk's monotonic sequence; orders filings despite clocks."
-    )
     applicant: Applicant
-    form: dict[str, Any]
-    attachments: list[AttachmentRef] = []
+    form: dict[str, str]
+    attachments: list[AttachmentRef]
+    channel: Literal["self_service", "assisted", "paper"]
+    staff_id: str | None
+    consent: bool
+    created_at: str = Field(description="Kiosk wall-clock time (ISO 8601) of filing.")
+    local_seq: int = Field(ge=0, description="Kiosk's monotonic sequence, immune to clock jumps.")
+    supersedes: str | None = Field(description="Id of the application this one supplements (补正).")
 
 
 class RatingUpload(_Model):
-    """A 好差评 rating of a service visit."""
+    """A 好差评 rating (国办发〔2019〕51号: five levels, tied to an application number)."""
 
-    id: str = Field(pattern=UUID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN)
+    application_number: str
+    level: int = Field(ge=1, le=5)
+    reason: str = Field(max_length=500)
     created_at: str
-    terminal_seq: int = Field(ge=0)
-    score: int = Field(ge=1, le=5)
-    application_number: str | None = None
-    service_code: str | None = None
-    comment: str = ""
-    tags: list[str] = []
 
 
 class RequestUpload(_Model):
-    """A resident's request, complaint or suggestion (诉求)."""
+    """A resident's request (诉求): complaint, suggestion, help or consultation."""
 
-    id: str = Field(pattern=UUID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["complaint", "suggestion", "help", "consultation"]
+    content: str
+    name: str
+    phone: str
+    id_number: str
     created_at: str
-    terminal_seq: int = Field(ge=0)
-    category: str
-    text: str
-    contact_name: str = ""
-    contact_phone: str = ""
 
 
 class BatchRequest(_Model):

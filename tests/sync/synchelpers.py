@@ -60,9 +60,10 @@ def make_application(
     refs = [
         AttachmentRef(
             sha256=hashlib.sha256(a).hexdigest(),
+            field_key="photo",
+            filename=f"a{i}.jpg",
+            mime_type="image/jpeg",
             size=len(a),
-            name=f"a{i}.jpg",
-            media_type="image/jpeg",
         )
         for i, a in enumerate(attachments or [])
     ]
@@ -71,27 +72,39 @@ def make_application(
         number=f"330102-261123-{n % 10000:04d}-X",
         service_code=service_code,
         service_version=1,
-        filed_at="2026-11-23T10:00:00+08:00",
-        terminal_seq=n,
-        applicant=Applicant(name="张三", id_number="11010519491231002X", phone="13800138000"),
-        form={"reason": "测试" * 10, "n": n},
+        applicant=Applicant(
+            name="张三", id_number="11010519491231002X", phone="13800138000", address="浙江省杭州市"
+        ),
+        form={"reason": "测试" * 10, "n": str(n)},
         attachments=refs,
+        channel="self_service",
+        staff_id=None,
+        consent=False,
+        created_at="2026-11-23T02:00:00+00:00",
+        local_seq=n,
+        supersedes=None,
     )
 
 
 def make_rating(n: int = 0) -> RatingUpload:
     return RatingUpload(
-        id=str(uuid7()), created_at="2026-11-23T10:00:00+08:00", terminal_seq=n, score=5
+        id=str(uuid7()),
+        application_number=f"330102-261123-{n:04d}-X",
+        level=5,
+        reason="",
+        created_at="2026-11-23T02:00:00+00:00",
     )
 
 
 def make_request(n: int = 0) -> RequestUpload:
     return RequestUpload(
         id=str(uuid7()),
-        created_at="2026-11-23T10:00:00+08:00",
-        terminal_seq=n,
-        category="建议",
-        text="路灯坏了",
+        kind="suggestion",
+        content=f"路灯坏了 {n}",
+        name="李四",
+        phone="13900139000",
+        id_number="",
+        created_at="2026-11-23T02:00:00+00:00",
     )
 
 

@@ -1,0 +1,1 @@
+"""Test doubles of the network (the fault proxy), shared by tests and benchmarks."""
