@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from printouts.document import Align
 from printouts.fonts import raster_font
+from printouts.textwidth import char_width, text_width
 
 #: Height of one text line in dots: a 24-dot glyph plus the 6-dot default gap (ESC 2 = 30 dots).
 LINE_DOTS = 30
@@ -27,16 +28,27 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 def draw_line(
     text: str, width_dots: int, align: Align = Align.LEFT, bold: bool = False, scale: int = 1
 ) -> Image.Image:
-    """``text`` on a white strip ``width_dots`` wide and one (scaled) line high, black = 0."""
+    """``text`` on a white strip ``width_dots`` wide and one (scaled) line high, black = 0.
+
+    Characters sit in the printer's fixed cells (12 dots for ASCII, 24 for the
+    rest) so columns line up exactly as on paper.
+    """
     height = LINE_DOTS * scale
     img = Image.new("1", (width_dots, height), 1)
     f = font(GLYPH_DOTS * scale, bold)
     draw = ImageDraw.Draw(img)
-    w = draw.textlength(text, font=f)
-    x = 0.0
+    cell = 12 * scale
+    w = text_width(text) * cell
+    x = 0
     if align is Align.CENTER:
-        x = max(0.0, (width_dots - w) / 2)
+        x = max(0, (width_dots - w) // 2)
     elif align is Align.RIGHT:
-        x = max(0.0, width_dots - w)
-    draw.text((x, (height - GLYPH_DOTS * scale) // 2), text, font=f, fill=0)
+        x = max(0, width_dots - w)
+    top = (height - GLYPH_DOTS * scale) // 2
+    for ch in text:
+        cw = char_width(ch) * cell
+        if not ch.isspace():
+            gx = x + (cw - draw.textlength(ch, font=f)) / 2
+            draw.text((gx, top), ch, font=f, fill=0)
+        x += cw
     return img

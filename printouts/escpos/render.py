@@ -104,7 +104,13 @@ def _render_block(out: _Writer, block: Block) -> None:  # noqa: PLR0912
                 out.line(line)
         case Row(cells=cells, weights=weights, bold=bold):
             out.style(Align.LEFT, bold)
-            out.line(pad_cells(cells, split_widths(weights, out.columns(1))))
+            widths = split_widths(weights, out.columns(1))
+            if len(cells) > 1 and text_width(cells[0]) > widths[0] - 1:
+                # Too long for its column on this paper: own line(s), never cut short.
+                for line in wrap(cells[0], out.columns(1)):
+                    out.line(line)
+                cells = ("", *cells[1:])
+            out.line(pad_cells(cells, widths))
         case Rule(double=double):
             out.style(Align.LEFT, False)
             out.line(("=" if double else "-") * out.columns(1))

@@ -1,0 +1,95 @@
+"""The one place where a printer URL becomes a real or simulated printer."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+from pathlib import Path
+
+from devices.printers.cups import CupsPrinter
+from devices.printers.errors import PrinterUrlError
+from devices.printers.escpos_serial import EscPosPrinter
+from devices.printers.pdf_file import PdfFilePrinter
+from devices.printers.protocol import Printer
+from devices.printers.simulator.control import ControlServer, send_command
+from devices.printers.simulator.server import PrinterSimulator
+from devices.printers.url import CupsUrl, EscPosUrl, PdfUrl, parse_printer_url
+from printouts.escpos.profile import TextEncoding
+
+log = logging.getLogger(__name__)
+
+#: Files a running ``kiosk sim printer serve`` leaves in the run directory.
+SIM_INFO = "printer-sim.json"
+SIM_SOCKET = "printer-sim.sock"
+SIM_JOBS = "printer-sim-jobs"
+
+
+def open_printer(
+    url: str,
+    *,
+    encoding: TextEncoding = TextEncoding.GB18030,
+    run_dir: Path | None = None,
+    status_timeout: float = 0.5,
+) -> Printer:
+    """A printer for ``url`` (see ``devices.printers.url``); nothing is opened until first use.
+
+    ``escpos:sim`` connects to the simulator ``kiosk sim printer serve`` runs
+    (found through ``run_dir``), or starts one in this process, with its control
+    socket in ``run_dir`` so the dev dock can still drive it.
+    """
+    parsed = parse_printer_url(url, encoding)
+    match parsed:
+        case EscPosUrl(port="sim"):
+            port = _running_simulator(run_dir) or _start_simulator(parsed, run_dir)
+            return EscPosPrinter(port, parsed.profile, status_timeout=status_timeout, url=url)
+        case EscPosUrl():
+            if not parsed.port:
+                raise PrinterUrlError("escpos: 需要串口或 socket:// 地址")
+            return EscPosPrinter(
+                parsed.port,
+                parsed.profile,
+                baudrate=parsed.baudrate,
+                status_timeout=status_timeout,
+                url=url,
+            )
+        case CupsUrl():
+            return CupsPrinter(parsed.queue)
+        case PdfUrl():
+            return PdfFilePrinter(parsed.path, parsed.page)
+
+
+def write_sim_info(run_dir: Path, sim: PrinterSimulator, control: Path) -> Path:
+    info = run_dir / SIM_INFO
+    info.write_text(
+        json.dumps({"port": sim.port, "control": str(control), "pid": os.getpid()}),
+        encoding="utf-8",
+    )
+    return info
+
+
+def _running_simulator(run_dir: Path | None) -> str | None:
+    if run_dir is None:
+        return None
+    info = run_dir / SIM_INFO
+    try:
+        data = json.loads(info.read_text(encoding="utf-8"))
+        send_command(Path(data["control"]), "status", timeout=1.0)
+    except (OSError, ValueError, KeyError):
+        return None
+    port = str(data["port"])
+    return port if Path(port).exists() else None
+
+
+def _start_simulator(parsed: EscPosUrl, run_dir: Path | None) -> str:
+    jobs = run_dir / SIM_JOBS if run_dir else None
+    sim = PrinterSimulator(
+        encoding=parsed.profile.encoding, width_mm=parsed.profile.width_mm, jobs_dir=jobs
+    ).start()
+    atexit.register(sim.stop)
+    if run_dir is not None:
+        control = ControlServer(sim, run_dir / SIM_SOCKET).start()
+        atexit.register(control.stop)
+    log.info("started an in-process printer simulator")
+    return sim.port
