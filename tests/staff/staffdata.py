@@ -1,0 +1,40 @@
+"""Test data of the staff tests: personal values that must never appear in any log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kiosk.application import Applicant
+
+# A valid GB 11643 number (check digit computed) and a mobile number: fictitious.
+RESIDENT = Applicant(
+    name="王秀兰",
+    id_number="110101195001011239",
+    phone="13800138000",
+    address="浙江省杭州市西湖区三墩镇石马村 12 号",
+)
+STAFF_NAME = "李卫东"
+TECH_NAME = "陈技术"
+PERSONAL_VALUES = (
+    RESIDENT.name,
+    RESIDENT.id_number,
+    RESIDENT.phone,
+    RESIDENT.address,
+    STAFF_NAME,
+    TECH_NAME,
+)
+
+START = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
+
+
+class MovableClock:
+    """A clock tests move by hand; no sleeps."""
+
+    def __init__(self, start: dt.datetime = START) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
