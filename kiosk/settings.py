@@ -39,7 +39,9 @@ class TerminalSettings(_Section):
 class PlatformSettings(_Section):
     url: str = Field("", description="Base URL of the central platform; empty until provisioned.")
     terminal_id: str = Field("", description="Terminal id returned by enrolment.")
-    ca_bundle: str = Field("", description="Path to a CA bundle for TLS verification; empty: system CAs.")
+    ca_bundle: str = Field(
+        "", description="Path to a CA bundle for TLS verification; empty: system CAs."
+    )
     status_url: str = Field(
         "https://zwfw.example.gov.cn/q/",
         description="Prefix of the progress-query link put in receipt QR codes (number appended).",
@@ -47,25 +49,43 @@ class PlatformSettings(_Section):
 
 
 class DeviceSettings(_Section):
-    card_reader: str = Field("sam:sim", description="Card reader URL: sam:PORT, sam:socket://h:p, pcsc:, or sam:sim.")
-    pcsc_reader: str = Field("", description="Second reader for chip cards (pcsc: URL); empty: none.")
-    receipt_printer: str = Field("escpos:sim", description="Receipt printer URL: escpos:PORT[?baud=&width=], escpos:socket://h:p.")
+    card_reader: str = Field(
+        "sam:sim", description="Card reader URL: sam:PORT, sam:socket://h:p, pcsc:, or sam:sim."
+    )
+    pcsc_reader: str = Field(
+        "", description="Second reader for chip cards (pcsc: URL); empty: none."
+    )
+    receipt_printer: str = Field(
+        "escpos:sim",
+        description="Receipt printer URL: escpos:PORT[?baud=&width=], escpos:socket://h:p.",
+    )
     a4_printer: str = Field("", description="A4 printer URL: cups:QUEUE or pdf:PATH; empty: none.")
-    printer_encoding: str = Field("gb18030", description="Text encoding the receipt printer understands: gb18030, gbk or gb2312.")
+    printer_encoding: str = Field(
+        "gb18030",
+        description="Text encoding the receipt printer understands: gb18030, gbk or gb2312.",
+    )
 
 
 class UiSettings(_Section):
-    idle_timeout_s: int = Field(90, ge=20, le=1800, description="Seconds without a touch before the countdown starts.")
-    countdown_s: int = Field(30, ge=10, le=120, description="Seconds of visible countdown before the session is wiped.")
+    idle_timeout_s: int = Field(
+        90, ge=20, le=1800, description="Seconds without a touch before the countdown starts."
+    )
+    countdown_s: int = Field(
+        30, ge=10, le=120, description="Seconds of visible countdown before the session is wiped."
+    )
     large_text: bool = Field(False, description="Start in the larger-text (长辈) mode.")
     high_contrast: bool = Field(False, description="Start in high-contrast mode (7:1).")
     voice: bool = Field(True, description="Read screens aloud.")
 
 
 class SyncSettings(_Section):
-    interval_s: int = Field(60, ge=5, description="Seconds between sync rounds when nothing else triggers one.")
+    interval_s: int = Field(
+        60, ge=5, description="Seconds between sync rounds when nothing else triggers one."
+    )
     batch_size: int = Field(50, ge=1, le=500, description="Items per upload request.")
-    retention_days: int = Field(30, ge=0, description="Days personal data stays after the platform confirmed it.")
+    retention_days: int = Field(
+        30, ge=0, description="Days personal data stays after the platform confirmed it."
+    )
 
 
 class Settings(_Section):

@@ -1,0 +1,118 @@
+"""Applications (办件): one filed request for one service item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from kiosk.states import ApplicationState
+
+
+class Channel(StrEnum):
+    SELF_SERVICE = "self_service"  # 自助
+    ASSISTED = "assisted"  # 代办 / 帮办: a staff member files for the resident
+    PAPER = "paper"  # 上门服务: a paper form collected at home, entered later
+
+    @property
+    def label(self) -> str:
+        return {"self_service": "自助办理", "assisted": "工作人员代办", "paper": "上门收件代录"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Applicant:
+    """The person the application is for. All of it is personal data, encrypted at rest."""
+
+    name: str
+    id_number: str
+    phone: str = ""
+    address: str = ""
+
+    def __repr__(self) -> str:
+        return "Applicant(<personal data hidden>)"
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRef:
+    """A file attached to an application, stored encrypted and addressed by the sha-256 of its plaintext."""
+
+    sha256: str
+    field_key: str
+    filename: str
+    mime_type: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    id: str  # UUIDv7, minted by the kiosk
+    number: str  # 办件编号 printed on the receipt
+    service_code: str
+    service_version: int
+    service_name: str
+    applicant: Applicant
+    form: dict[str, str]
+    attachments: tuple[AttachmentRef, ...]
+    channel: Channel
+    staff_id: str | None
+    consent: bool  # the resident confirmed assisted filing
+    created_at: dt.datetime  # wall clock (UTC) at filing; may be wrong, see local_seq
+    local_seq: int  # monotonic on this terminal, immune to clock jumps
+    promised_date: dt.date
+    state: ApplicationState
+    state_reason: str = ""
+    receipt_printed: bool = False
+    supersedes: str | None = None  # id of the application this one supplements (补正)
+    status_as_of: dt.datetime | None = None
+    result_notice: str = ""
+    purged: bool = False  # personal data deleted after retention; number and status remain
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def content_hash(self) -> str:
+        """What the platform compares for idempotency: same id + same hash is a duplicate, not a conflict."""
+        return content_hash(self.upload_content())
+
+    def upload_content(self) -> dict[str, Any]:
+        """The application as the platform receives it (without local-only bookkeeping)."""
+        return {
+            "id": self.id,
+            "number": self.number,
+            "service_code": self.service_code,
+            "service_version": self.service_version,
+            "applicant": {
+                "name": self.applicant.name,
+                "id_number": self.applicant.id_number,
+                "phone": self.applicant.phone,
+                "address": self.applicant.address,
+            },
+            "form": dict(sorted(self.form.items())),
+            "attachments": [
+                {
+                    "sha256": a.sha256,
+                    "field_key": a.field_key,
+                    "filename": a.filename,
+                    "mime_type": a.mime_type,
+                    "size": a.size,
+                }
+                for a in self.attachments
+            ],
+            "channel": self.channel.value,
+            "staff_id": self.staff_id,
+            "consent": self.consent,
+            "created_at": self.created_at.isoformat(),
+            "local_seq": self.local_seq,
+            "supersedes": self.supersedes,
+        }
+
+    def __repr__(self) -> str:
+        return f"Application(id={self.id!r}, number={self.number!r}, state={self.state.value!r})"
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,232 @@
+"""Service items (办事事项): what a resident can apply for, and how.
+
+An item is versioned: the platform may publish a new version while applications
+against the old one are still queued, and those must still be accepted (sync
+contract rule 6). The form schema is data, so a new item needs no code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib import resources
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin
+
+from kiosk.errors import KioskError
+
+
+class ItemState(StrEnum):
+    OPEN = "open"  # accepts new applications
+    CLOSING = "closing"  # being retired: no new applications, queued ones still go through
+    CLOSED = "closed"
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+    ADDRESS = "address"
+    ATTACHMENT = "attachment"
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One question of an item's form.
+
+    ``prefill`` names the card field that fills it (``name``, ``id_number``,
+    ``address``, ``gender``, ``birth_date``, ``nation``) so the resident does not
+    type what the card already says. ``personal`` fields are encrypted at rest.
+    """
+
+    key: str
+    label: str
+    type: FieldType
+    required: bool = True
+    personal: bool = False
+    options: tuple[str, ...] = ()
+    hint: str = ""
+    prefill: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """One entry of the one-time notice (一次性告知): what to bring, how many, original or copy."""
+
+    name: str
+    copies: int = 1
+    original: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceItem:
+    code: str
+    name: str
+    department: str
+    category: str
+    guide: str
+    conditions: tuple[str, ...]
+    materials: tuple[Material, ...]
+    form: tuple[FormField, ...]
+    time_limit_days: int  # 承诺时限, in working days
+    fee: str = "免费"
+    version: int = 1
+    state: ItemState = ItemState.OPEN
+    where: str = ""  # where to go or who handles it after filing
+    keywords: tuple[str, ...] = field(default=())
+
+    @property
+    def accepts_new(self) -> bool:
+        return self.state is ItemState.OPEN
+
+    def field(self, key: str) -> FormField:
+        for form_field in self.form:
+            if form_field.key == key:
+                return form_field
+        raise KeyError(key)
+
+    @property
+    def initials(self) -> str:
+        """Pinyin initials of the name (养老保险 → ylbx), for search by residents who type pinyin."""
+        letters = lazy_pinyin(self.name, style=Style.FIRST_LETTER, errors="ignore")
+        return "".join(ch for ch in "".join(letters).lower() if ch.isascii() and ch.isalpha())
+
+
+class CatalogueError(KioskError):
+    """A catalogue document does not describe valid service items."""
+
+
+def item_from_dict(data: dict[str, Any]) -> ServiceItem:
+    """Parse one item from the JSON shape used by config/catalogue.json and the platform."""
+    try:
+        form = tuple(
+            FormField(
+                key=f["key"],
+                label=f["label"],
+                type=FieldType(f["type"]),
+                required=bool(f.get("required", True)),
+                personal=bool(f.get("personal", False)),
+                options=tuple(f.get("options", ())),
+                hint=f.get("hint", ""),
+                prefill=f.get("prefill"),
+                min_value=f.get("min"),
+                max_value=f.get("max"),
+                max_length=f.get("max_length"),
+            )
+            for f in data["form"]
+        )
+        materials = tuple(
+            Material(
+                name=m["name"],
+                copies=int(m.get("copies", 1)),
+                original=bool(m.get("original", False)),
+                note=m.get("note", ""),
+            )
+            for m in data["materials"]
+        )
+        item = ServiceItem(
+            code=data["code"],
+            name=data["name"],
+            department=data["department"],
+            category=data["category"],
+            guide=data["guide"],
+            conditions=tuple(data.get("conditions", ())),
+            materials=materials,
+            form=form,
+            time_limit_days=int(data["time_limit_days"]),
+            fee=data.get("fee", "免费"),
+            version=int(data.get("version", 1)),
+            state=ItemState(data.get("state", "open")),
+            where=data.get("where", ""),
+            keywords=tuple(data.get("keywords", ())),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CatalogueError(f"invalid service item {data.get('code', '?')}: {exc!r}") from exc
+    _check_item(item)
+    return item
+
+
+def _check_item(item: ServiceItem) -> None:
+    keys = [f.key for f in item.form]
+    if len(keys) != len(set(keys)):
+        raise CatalogueError(f"service item {item.code}: duplicate form field keys")
+    for form_field in item.form:
+        if form_field.type is FieldType.CHOICE and not form_field.options:
+            raise CatalogueError(
+                f"service item {item.code}: choice field {form_field.key} has no options"
+            )
+    if item.time_limit_days < 0:
+        raise CatalogueError(f"service item {item.code}: negative time limit")
+
+
+def item_to_dict(item: ServiceItem) -> dict[str, Any]:
+    """The inverse of :func:`item_from_dict`; stored in SQLite and sent by the platform."""
+    return {
+        "code": item.code,
+        "name": item.name,
+        "department": item.department,
+        "category": item.category,
+        "guide": item.guide,
+        "conditions": list(item.conditions),
+        "materials": [
+            {"name": m.name, "copies": m.copies, "original": m.original, "note": m.note}
+            for m in item.materials
+        ],
+        "form": [
+            {
+                k: v
+                for k, v in {
+                    "key": f.key,
+                    "label": f.label,
+                    "type": f.type.value,
+                    "required": f.required,
+                    "personal": f.personal,
+                    "options": list(f.options),
+                    "hint": f.hint,
+                    "prefill": f.prefill,
+                    "min": f.min_value,
+                    "max": f.max_value,
+                    "max_length": f.max_length,
+                }.items()
+                if v not in (None, "", [])
+            }
+            for f in item.form
+        ],
+        "time_limit_days": item.time_limit_days,
+        "fee": item.fee,
+        "version": item.version,
+        "state": item.state.value,
+        "where": item.where,
+        "keywords": list(item.keywords),
+    }
+
+
+def load_sample_catalogue() -> list[ServiceItem]:
+    """The sample catalogue shipped in ``config/catalogue.json`` (used until the platform sends one)."""
+    text = resources.files("config").joinpath("catalogue.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    return [item_from_dict(entry) for entry in document["items"]]
+
+
+def search(items: list[ServiceItem], query: str) -> list[ServiceItem]:
+    """Items whose name, keywords or pinyin initials contain ``query`` (case-insensitive)."""
+    needle = query.strip().lower()
+    if not needle:
+        return list(items)
+    return [
+        item
+        for item in items
+        if needle in item.name.lower()
+        or needle in item.initials
+        or any(needle in keyword.lower() for keyword in item.keywords)
+        or needle == item.code.lower()
+    ]

@@ -1,0 +1,64 @@
+"""Encrypted, content-addressed attachment files.
+
+A file is named by the sha-256 of its *plaintext* (so the same scan attached
+twice is stored once and the platform can verify what it received), and holds
+the AES-GCM ciphertext. It is written and fsync'd before the database
+transaction that references it commits; a crash in between leaves only an
+unreferenced file, which :meth:`AttachmentFiles.remove_orphans` deletes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from kiosk.crypto import DataCipher
+
+
+class AttachmentFiles:
+    def __init__(self, folder: Path, cipher: DataCipher) -> None:
+        self.folder = folder
+        self._cipher = cipher
+
+    def path_of(self, sha256: str) -> Path:
+        return self.folder / sha256[:2] / f"{sha256}.bin"
+
+    def put(self, content: bytes) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        target = self.path_of(digest)
+        if target.exists():
+            return digest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        blob = self._cipher.encrypt(content, f"attachment:{digest}")
+        tmp = target.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, blob)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        tmp.replace(target)
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        return digest
+
+    def get(self, sha256: str) -> bytes:
+        return self._cipher.decrypt(self.path_of(sha256).read_bytes(), f"attachment:{sha256}")
+
+    def delete(self, sha256: str) -> None:
+        self.path_of(sha256).unlink(missing_ok=True)
+
+    def remove_orphans(self, referenced: Iterable[str]) -> int:
+        keep = set(referenced)
+        removed = 0
+        for path in self.folder.glob("*/*"):
+            name = path.name.removesuffix(".bin").removesuffix(".tmp")
+            if path.suffix == ".tmp" or name not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

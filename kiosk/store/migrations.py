@@ -1,0 +1,147 @@
+"""Named, transactional schema migrations (sqlite-utils ``Migrations``).
+
+Each migration is a function applied once, inside a transaction together with
+the record that it ran. Never edit a migration that has shipped: append a new
+one. Tests open databases created by older schemas and migrate them.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("kiosk")
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE catalogue (
+            code TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            category TEXT NOT NULL,
+            state TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (code, version)
+        );
+        CREATE TABLE applications (
+            id TEXT PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            service_code TEXT NOT NULL,
+            service_version INTEGER NOT NULL,
+            service_name TEXT NOT NULL,
+            applicant_key TEXT NOT NULL,
+            personal BLOB,
+            form_public TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            staff_id TEXT,
+            consent INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            local_seq INTEGER NOT NULL UNIQUE,
+            promised_date TEXT NOT NULL,
+            state TEXT NOT NULL,
+            state_reason TEXT NOT NULL DEFAULT '',
+            state_changed_at TEXT NOT NULL,
+            receipt_printed INTEGER NOT NULL DEFAULT 0,
+            content_hash TEXT NOT NULL,
+            supersedes TEXT REFERENCES applications(id),
+            status_as_of TEXT,
+            result_notice TEXT NOT NULL DEFAULT '',
+            delivered_at TEXT,
+            purged_at TEXT
+        );
+        CREATE INDEX applications_applicant ON applications(applicant_key);
+        CREATE TABLE attachments (
+            application_id TEXT NOT NULL REFERENCES applications(id),
+            sha256 TEXT NOT NULL,
+            field_key TEXT NOT NULL,
+            filename BLOB NOT NULL,
+            mime_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            uploaded INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (application_id, sha256)
+        );
+        CREATE TABLE ratings (
+            id TEXT PRIMARY KEY,
+            application_number TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            state_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE requests (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            personal BLOB,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            state_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE outbox (
+            item_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            next_attempt_at REAL NOT NULL DEFAULT 0,
+            lease_until REAL NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX outbox_due ON outbox(kind, next_attempt_at, seq);
+        """
+    )
+
+
+@MIGRATIONS(name="0002_drafts")
+def _drafts(db: Database) -> None:
+    """Half-filled forms that survive a crash, offered back only to the same card holder."""
+    db.executescript(
+        """
+        CREATE TABLE drafts (
+            holder_key TEXT PRIMARY KEY,
+            service_code TEXT NOT NULL,
+            body BLOB NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@MIGRATIONS(name="0101_staff_accounts")
+def _staff_accounts(db: Database) -> None:
+    """Staff and technician accounts, persisted wrong-PIN lockouts and a sign-in audit trail.
+
+    Owned by the staff issue (7); SQL lives in ``kiosk/store/staff_queries.py``.
+    """
+    db.executescript(
+        """
+        CREATE TABLE staff (
+            number TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('staff', 'technician')),
+            pin_hash TEXT NOT NULL,
+            card_hash TEXT UNIQUE,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            pin_changed_at TEXT NOT NULL
+        );
+        CREATE TABLE auth_failures (
+            subject TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            locked_until TEXT,
+            last_failure_at TEXT
+        );
+        CREATE TABLE staff_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            staff_number TEXT NOT NULL,
+            event TEXT NOT NULL
+        );
+        """
+    )

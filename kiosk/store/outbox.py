@@ -1,0 +1,315 @@
+"""The outbox: what still has to reach the platform, and the leases of sync rounds.
+
+Only undelivered items have a row here (a delivered item's row is deleted in
+the same transaction that records the delivery), so claiming the next batch
+costs the same with 0 or 100,000 past applications: the ``outbox_due`` index
+covers exactly the rows that matter.
+
+A claim takes a *lease*: if the sync process dies mid-round, the lease expires
+and the next round claims the items again. Resending is harmless because the
+platform is idempotent on (id, content hash) — sync contract rules 1 and 4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from kiosk.errors import InvalidTransition
+from kiosk.states import ApplicationState, DeliveryState, check_transition
+from kiosk.store.store import Store, _move
+
+
+class ItemKind(StrEnum):
+    APPLICATION = "application"
+    ATTACHMENTS = "attachments"  # the application was acknowledged; its files are still uploading
+    RATING = "rating"
+    REQUEST = "request"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    item_id: str
+    kind: ItemKind
+    attempts: int
+    last_error: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAttachment:
+    application_id: str
+    sha256: str
+    size: int
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    depth: int
+    oldest_seq_created_at: dt.datetime | None
+    quarantined: int
+
+
+class Outbox:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    def claim(self, kind: ItemKind, limit: int, now: float, lease_s: float) -> list[OutboxEntry]:
+        """Lease up to ``limit`` due items of one kind, oldest first."""
+        with self.conn.write() as c:
+            rows = c.execute(
+                "SELECT item_id, attempts, last_error FROM outbox WHERE kind = ? "
+                "AND next_attempt_at <= ? AND lease_until <= ? ORDER BY seq LIMIT ?",
+                (kind.value, now, now, limit),
+            ).fetchall()
+            for item_id, _attempts, _error in rows:
+                c.execute(
+                    "UPDATE outbox SET lease_until = ? WHERE item_id = ?", (now + lease_s, item_id)
+                )
+                self._mark_sending(c, kind, item_id)
+        return [OutboxEntry(r[0], kind, int(r[1]), r[2]) for r in rows]
+
+    def _mark_sending(self, c: sqlite3.Connection, kind: ItemKind, item_id: str) -> None:
+        if kind is ItemKind.APPLICATION:
+            state = c.execute("SELECT state FROM applications WHERE id = ?", (item_id,)).fetchone()
+            if state and state[0] == ApplicationState.QUEUED.value:
+                _move(c, item_id, ApplicationState.SENDING, "", None)
+        elif kind in (ItemKind.RATING, ItemKind.REQUEST):
+            table = _table(kind)
+            c.execute(
+                f"UPDATE {table} SET state = ? WHERE id = ? AND state = ?",  # noqa: S608 - fixed names
+                (DeliveryState.SENDING.value, item_id, DeliveryState.QUEUED.value),
+            )
+
+    def payload(self, entry: OutboxEntry) -> dict[str, Any]:
+        """The item as the platform receives it (decrypted in memory only)."""
+        if entry.kind in (ItemKind.APPLICATION, ItemKind.ATTACHMENTS):
+            application = self.store.application(entry.item_id)
+            if application is None:
+                raise KeyError(entry.item_id)
+            content = application.upload_content()
+            content["content_hash"] = application.content_hash()
+            return content
+        if entry.kind is ItemKind.RATING:
+            rows = self.conn.query("SELECT * FROM ratings WHERE id = ?", (entry.item_id,))
+            r = rows[0]
+            return {
+                "id": r["id"],
+                "application_number": r["application_number"],
+                "level": int(r["level"]),
+                "reason": r["reason"],
+                "created_at": r["created_at"],
+            }
+        request = self.store.request(entry.item_id)
+        if request is None:
+            raise KeyError(entry.item_id)
+        return {
+            "id": request.id,
+            "kind": request.kind.value,
+            "content": request.content,
+            "name": request.name,
+            "phone": request.phone,
+            "id_number": request.id_number,
+            "created_at": request.created_at.isoformat(),
+        }
+
+    def acknowledged(self, entry: OutboxEntry, now: dt.datetime | None = None) -> None:
+        """The platform confirmed the item (accepted or duplicate of the same content)."""
+        with self.conn.write() as c:
+            if entry.kind is ItemKind.APPLICATION:
+                current = c.execute(
+                    "SELECT state FROM applications WHERE id = ?", (entry.item_id,)
+                ).fetchone()[0]
+                if current in (ApplicationState.QUEUED.value, ApplicationState.SENDING.value):
+                    if current == ApplicationState.QUEUED.value:
+                        _move(c, entry.item_id, ApplicationState.SENDING, "", now)
+                    _move(c, entry.item_id, ApplicationState.ACKNOWLEDGED, "", now)
+                missing = c.execute(
+                    "SELECT COUNT(*) FROM attachments WHERE application_id = ? AND uploaded = 0",
+                    (entry.item_id,),
+                ).fetchone()[0]
+                if missing:
+                    self._to_attachments(c, entry.item_id, now)
+                else:
+                    self._finish_application(c, entry.item_id, now)
+            else:
+                table = _table(entry.kind)
+                c.execute(
+                    f"UPDATE {table} SET state = ? WHERE id = ?",  # noqa: S608 - fixed names
+                    (DeliveryState.ACKNOWLEDGED.value, entry.item_id),
+                )
+                c.execute("DELETE FROM outbox WHERE item_id = ?", (entry.item_id,))
+
+    def _to_attachments(self, c: sqlite3.Connection, app_id: str, now: dt.datetime | None) -> None:
+        state = c.execute("SELECT state FROM applications WHERE id = ?", (app_id,)).fetchone()[0]
+        if state == ApplicationState.ACKNOWLEDGED.value:
+            _move(c, app_id, ApplicationState.ATTACHMENTS_PENDING, "", now)
+        c.execute(
+            "UPDATE outbox SET kind = ?, lease_until = 0, next_attempt_at = 0, attempts = 0 "
+            "WHERE item_id = ?",
+            (ItemKind.ATTACHMENTS.value, app_id),
+        )
+
+    def _finish_application(
+        self, c: sqlite3.Connection, app_id: str, now: dt.datetime | None
+    ) -> None:
+        state = c.execute("SELECT state FROM applications WHERE id = ?", (app_id,)).fetchone()[0]
+        if state in (
+            ApplicationState.ACKNOWLEDGED.value,
+            ApplicationState.ATTACHMENTS_PENDING.value,
+        ):
+            _move(c, app_id, ApplicationState.DONE, "", now)
+        c.execute("DELETE FROM outbox WHERE item_id = ?", (app_id,))
+
+    def pending_attachments(self, application_id: str) -> list[PendingAttachment]:
+        rows = self.conn.query(
+            "SELECT sha256, size, mime_type FROM attachments WHERE application_id = ? AND uploaded = 0 "
+            "ORDER BY rowid",
+            (application_id,),
+        )
+        return [
+            PendingAttachment(application_id, r["sha256"], int(r["size"]), r["mime_type"])
+            for r in rows
+        ]
+
+    def attachment_uploaded(
+        self, application_id: str, sha256: str, now: dt.datetime | None = None
+    ) -> None:
+        """One file confirmed by the platform; the application is done when the last one is."""
+        with self.conn.write() as c:
+            c.execute(
+                "UPDATE attachments SET uploaded = 1 WHERE application_id = ? AND sha256 = ?",
+                (application_id, sha256),
+            )
+            missing = c.execute(
+                "SELECT COUNT(*) FROM attachments WHERE application_id = ? AND uploaded = 0",
+                (application_id,),
+            ).fetchone()[0]
+            if not missing:
+                self._finish_application(c, application_id, now)
+
+    def retry_later(self, entry: OutboxEntry, next_attempt_at: float, error: str) -> None:
+        """A transient failure: release the lease, count the attempt, wait until ``next_attempt_at``."""
+        with self.conn.write() as c:
+            c.execute(
+                "UPDATE outbox SET lease_until = 0, next_attempt_at = ?, attempts = attempts + 1, "
+                "last_error = ? WHERE item_id = ?",
+                (next_attempt_at, error[:500], entry.item_id),
+            )
+            if entry.kind is ItemKind.APPLICATION:
+                state = c.execute(
+                    "SELECT state FROM applications WHERE id = ?", (entry.item_id,)
+                ).fetchone()[0]
+                if state == ApplicationState.SENDING.value:
+                    _move(c, entry.item_id, ApplicationState.QUEUED, "", None)
+            elif entry.kind in (ItemKind.RATING, ItemKind.REQUEST):
+                c.execute(
+                    f"UPDATE {_table(entry.kind)} SET state = ? WHERE id = ?",  # noqa: S608
+                    (DeliveryState.QUEUED.value, entry.item_id),
+                )
+
+    def release(self, entries: list[OutboxEntry]) -> None:
+        """Give back leases without counting an attempt (e.g. the queue was paused)."""
+        for entry in entries:
+            self.retry_later(entry, 0, entry.last_error)
+
+    def quarantine(self, entry: OutboxEntry, reason: str) -> None:
+        """A business error on this item only: take it out of the flow with a reason staff can read."""
+        with self.conn.write() as c:
+            if entry.kind in (ItemKind.APPLICATION, ItemKind.ATTACHMENTS):
+                _move(c, entry.item_id, ApplicationState.QUARANTINED, reason, None)
+            else:
+                c.execute(
+                    f"UPDATE {_table(entry.kind)} SET state = ?, state_reason = ? WHERE id = ?",  # noqa: S608
+                    (DeliveryState.QUARANTINED.value, reason, entry.item_id),
+                )
+            c.execute("DELETE FROM outbox WHERE item_id = ?", (entry.item_id,))
+
+    def apply_platform_status(
+        self,
+        application_id: str,
+        state: ApplicationState,
+        reason: str,
+        as_of: dt.datetime,
+        result_notice: str = "",
+    ) -> bool:
+        """Record a status the platform reported; ignored (False) if it is not a legal move."""
+        with self.conn.write() as c:
+            row = c.execute(
+                "SELECT state FROM applications WHERE id = ?", (application_id,)
+            ).fetchone()
+            if row is None:
+                return False
+            current = ApplicationState(row[0])
+            if current in (
+                ApplicationState.QUEUED,
+                ApplicationState.SENDING,
+                ApplicationState.QUARANTINED,
+            ):
+                return False  # the platform cannot decide on what it has not received
+            try:
+                check_transition(current, state)
+            except InvalidTransition:
+                return False
+            _move(c, application_id, state, reason, as_of)
+            c.execute(
+                "UPDATE applications SET status_as_of = ?, result_notice = CASE WHEN ? != '' THEN ? "
+                "ELSE result_notice END WHERE id = ?",
+                (as_of.isoformat(), result_notice, result_notice, application_id),
+            )
+            if state.is_delivered:
+                c.execute(
+                    "DELETE FROM outbox WHERE item_id = ? AND kind = ?",
+                    (application_id, ItemKind.APPLICATION.value),
+                )
+            return True
+
+    def stats(self) -> QueueStats:
+        depth_rows = self.conn.query("SELECT COUNT(*) AS n, MIN(seq) AS s FROM outbox")
+        depth = int(depth_rows[0]["n"])
+        oldest: dt.datetime | None = None
+        if depth:
+            first = self.conn.query("SELECT item_id, kind FROM outbox ORDER BY seq LIMIT 1")[0]
+            oldest = self._created_at(first["item_id"], ItemKind(first["kind"]))
+        quarantined = int(
+            self.conn.query(
+                "SELECT COUNT(*) AS n FROM applications WHERE state = ?",
+                (ApplicationState.QUARANTINED.value,),
+            )[0]["n"]
+        )
+        return QueueStats(depth=depth, oldest_seq_created_at=oldest, quarantined=quarantined)
+
+    def _created_at(self, item_id: str, kind: ItemKind) -> dt.datetime | None:
+        table = (
+            "applications" if kind in (ItemKind.APPLICATION, ItemKind.ATTACHMENTS) else _table(kind)
+        )
+        rows = self.conn.query(f"SELECT created_at FROM {table} WHERE id = ?", (item_id,))  # noqa: S608
+        return dt.datetime.fromisoformat(rows[0]["created_at"]) if rows else None
+
+    def entries(self) -> list[OutboxEntry]:
+        rows = self.conn.query(
+            "SELECT item_id, kind, attempts, last_error FROM outbox ORDER BY seq"
+        )
+        return [
+            OutboxEntry(r["item_id"], ItemKind(r["kind"]), int(r["attempts"]), r["last_error"])
+            for r in rows
+        ]
+
+    def get_cursor(self, name: str) -> str:
+        return self.store.get_meta(f"cursor:{name}") or ""
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self.store.set_meta(f"cursor:{name}", value)
+
+
+def _table(kind: ItemKind) -> str:
+    return {ItemKind.RATING: "ratings", ItemKind.REQUEST: "requests"}[kind]
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,568 @@
+"""Applications, ratings, requests, drafts and the catalogue in SQLite.
+
+Personal data (applicant, personal form answers, request contacts, drafts,
+attachment names) is encrypted per row with :class:`~kiosk.crypto.DataCipher`;
+only what "my applications" needs after retention (number, item, status,
+dates, and a keyed hash of the ID number) stays in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.application import Applicant, Application, AttachmentRef, Channel
+from kiosk.catalogue import ServiceItem, item_from_dict, item_to_dict
+from kiosk.chinatime import china_date, china_day_bounds_utc
+from kiosk.crypto import DataCipher, load_or_create_key
+from kiosk.errors import KioskError, StoreError
+from kiosk.feedback import CitizenRequest, Rating, RatingLevel, RequestKind
+from kiosk.paths import DataDir
+from kiosk.states import ApplicationState, DeliveryState, check_transition
+from kiosk.store.db import Connection, next_counter
+from kiosk.store.files import AttachmentFiles
+
+
+@dataclass(frozen=True, slots=True)
+class NewAttachment:
+    field_key: str
+    filename: str
+    mime_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class NewApplication:
+    """What a use case hands the store; the store mints id, number and sequence in the transaction."""
+
+    item: ServiceItem
+    applicant: Applicant
+    form: dict[str, str]
+    channel: Channel
+    staff_id: str | None
+    consent: bool
+    supersedes: str | None = None
+
+
+NumberFactory = Callable[[int], str]
+"""Builds the application number from that day's sequence number."""
+
+
+def _now_iso(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now(dt.UTC)).isoformat()
+
+
+class Store:
+    """The local store of one terminal. Thread-safe; one instance per process."""
+
+    def __init__(self, data: DataDir, *, check_integrity: bool = True) -> None:
+        data.ensure()
+        self.data = data
+        self.cipher = DataCipher(load_or_create_key(data.key_file))
+        self.conn = Connection(data.database, check_integrity=check_integrity)
+        self.files = AttachmentFiles(data.attachments, self.cipher)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- catalogue -------------------------------------------------------------
+
+    def save_catalogue(self, items: Iterable[ServiceItem]) -> int:
+        """Insert or update item versions. Old versions stay: queued applications may refer to them."""
+        count = 0
+        with self.conn.write() as c:
+            for item in items:
+                c.execute(
+                    "INSERT INTO catalogue(code, version, name, category, state, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(code, version) DO UPDATE SET "
+                    "name=excluded.name, category=excluded.category, state=excluded.state, "
+                    "body=excluded.body",
+                    (
+                        item.code,
+                        item.version,
+                        item.name,
+                        item.category,
+                        item.state.value,
+                        json.dumps(item_to_dict(item), ensure_ascii=False),
+                    ),
+                )
+                count += 1
+        return count
+
+    def catalogue(self) -> list[ServiceItem]:
+        """The newest version of every item, in catalogue order (category, then code)."""
+        rows = self.conn.query(
+            "SELECT body FROM catalogue c WHERE version = "
+            "(SELECT MAX(version) FROM catalogue WHERE code = c.code) ORDER BY category, code"
+        )
+        return [item_from_dict(json.loads(row["body"])) for row in rows]
+
+    def item(self, code: str, version: int | None = None) -> ServiceItem | None:
+        if version is None:
+            rows = self.conn.query(
+                "SELECT body FROM catalogue WHERE code = ? ORDER BY version DESC LIMIT 1", (code,)
+            )
+        else:
+            rows = self.conn.query(
+                "SELECT body FROM catalogue WHERE code = ? AND version = ?", (code, version)
+            )
+        return item_from_dict(json.loads(rows[0]["body"])) if rows else None
+
+    def catalogue_is_empty(self) -> bool:
+        return not self.conn.query("SELECT 1 FROM catalogue LIMIT 1")
+
+    # -- applications ------------------------------------------------------------
+
+    def submit(
+        self,
+        new: NewApplication,
+        attachments: Iterable[NewAttachment],
+        *,
+        id_factory: Callable[[], str],
+        number_factory: NumberFactory,
+        promised: Callable[[dt.date], dt.date],
+        now: dt.datetime | None = None,
+    ) -> Application:
+        """Store an application, its attachment metadata and its outbox entry in one transaction.
+
+        When this returns, the application is on disk and will be sent; when it
+        raises, nothing of it exists (attachment files written before the
+        transaction are unreferenced and cleaned up at the next start).
+        """
+        files = list(attachments)
+        refs = tuple(
+            AttachmentRef(
+                sha256=self.files.put(a.content),
+                field_key=a.field_key,
+                filename=a.filename,
+                mime_type=a.mime_type,
+                size=len(a.content),
+            )
+            for a in files
+        )
+        created = now or dt.datetime.now(dt.UTC)
+        local_day = china_date(created)
+        with self.conn.write() as c:
+            local_seq = next_counter(c, "local_seq")
+            daily = next_counter(c, f"daily:{local_day:%Y%m%d}")
+            application = Application(
+                id=id_factory(),
+                number=number_factory(daily),
+                service_code=new.item.code,
+                service_version=new.item.version,
+                service_name=new.item.name,
+                applicant=new.applicant,
+                form=dict(new.form),
+                attachments=refs,
+                channel=new.channel,
+                staff_id=new.staff_id,
+                consent=new.consent,
+                created_at=created,
+                local_seq=local_seq,
+                promised_date=promised(local_day),
+                state=ApplicationState.QUEUED,
+                supersedes=new.supersedes,
+            )
+            self._insert_application(c, application, new.item)
+        return application
+
+    def _insert_application(
+        self, c: sqlite3.Connection, app: Application, item: ServiceItem
+    ) -> None:
+        personal_keys = {f.key for f in item.form if f.personal}
+        personal_form = {k: v for k, v in app.form.items() if k in personal_keys}
+        public_form = {k: v for k, v in app.form.items() if k not in personal_keys}
+        personal = {
+            "applicant": {
+                "name": app.applicant.name,
+                "id_number": app.applicant.id_number,
+                "phone": app.applicant.phone,
+                "address": app.applicant.address,
+            },
+            "form": personal_form,
+        }
+        c.execute(
+            "INSERT INTO applications(id, number, service_code, service_version, service_name, "
+            "applicant_key, personal, form_public, channel, staff_id, consent, created_at, "
+            "local_seq, promised_date, state, state_changed_at, content_hash, supersedes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                app.id,
+                app.number,
+                app.service_code,
+                app.service_version,
+                app.service_name,
+                self.cipher.lookup_hash(app.applicant.id_number),
+                self.cipher.encrypt(_dumps(personal).encode(), f"application:{app.id}"),
+                _dumps(public_form),
+                app.channel.value,
+                app.staff_id,
+                int(app.consent),
+                app.created_at.isoformat(),
+                app.local_seq,
+                app.promised_date.isoformat(),
+                app.state.value,
+                app.created_at.isoformat(),
+                app.content_hash(),
+                app.supersedes,
+            ),
+        )
+        for ref in app.attachments:
+            c.execute(
+                "INSERT INTO attachments(application_id, sha256, field_key, filename, mime_type, size) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    app.id,
+                    ref.sha256,
+                    ref.field_key,
+                    self.cipher.encrypt(ref.filename.encode(), f"attachment-name:{app.id}"),
+                    ref.mime_type,
+                    ref.size,
+                ),
+            )
+        _enqueue(c, app.id, "application", app.local_seq)
+
+    def application(self, key: str) -> Application | None:
+        """By id or by application number."""
+        rows = self.conn.query("SELECT * FROM applications WHERE id = ? OR number = ?", (key, key))
+        return self._application_from_row(rows[0]) if rows else None
+
+    def applications(
+        self, *, states: Iterable[ApplicationState] | None = None, limit: int = 200, offset: int = 0
+    ) -> list[Application]:
+        """Newest first."""
+        if states is None:
+            rows = self.conn.query(
+                "SELECT * FROM applications ORDER BY local_seq DESC LIMIT ? OFFSET ?",
+                (limit, offset),
+            )
+        else:
+            wanted = [s.value for s in states]
+            marks = ",".join("?" * len(wanted))
+            rows = self.conn.query(
+                f"SELECT * FROM applications WHERE state IN ({marks}) "  # noqa: S608 - placeholders only
+                "ORDER BY local_seq DESC LIMIT ? OFFSET ?",
+                (*wanted, limit, offset),
+            )
+        return [self._application_from_row(row) for row in rows]
+
+    def applications_of(self, id_number: str) -> list[Application]:
+        """Every application of one person on this terminal ("my applications"), newest first."""
+        rows = self.conn.query(
+            "SELECT * FROM applications WHERE applicant_key = ? ORDER BY local_seq DESC",
+            (self.cipher.lookup_hash(id_number),),
+        )
+        return [self._application_from_row(row) for row in rows]
+
+    def count_by_state(self) -> dict[ApplicationState, int]:
+        rows = self.conn.query("SELECT state, COUNT(*) AS n FROM applications GROUP BY state")
+        return {ApplicationState(row["state"]): int(row["n"]) for row in rows}
+
+    def daily_summary(self, day: dt.date) -> list[tuple[str, str, ApplicationState, int]]:
+        """(code, name, state, count) of applications filed on ``day`` (China time)."""
+        start, end = (moment.isoformat() for moment in china_day_bounds_utc(day))
+        rows = self.conn.query(
+            "SELECT service_code, service_name, state, COUNT(*) AS n FROM applications "
+            "WHERE created_at >= ? AND created_at < ? GROUP BY service_code, state "
+            "ORDER BY service_code, state",
+            (start, end),
+        )
+        return [
+            (r["service_code"], r["service_name"], ApplicationState(r["state"]), int(r["n"]))
+            for r in rows
+        ]
+
+    def set_receipt_printed(self, application_id: str, printed: bool) -> None:
+        with self.conn.write() as c:
+            c.execute(
+                "UPDATE applications SET receipt_printed = ? WHERE id = ?",
+                (int(printed), application_id),
+            )
+
+    def attachment_content(self, sha256: str) -> bytes:
+        return self.files.get(sha256)
+
+    def _application_from_row(self, row: sqlite3.Row) -> Application:
+        public = json.loads(row["form_public"])
+        if row["personal"] is not None:
+            personal = json.loads(
+                self.cipher.decrypt(row["personal"], f"application:{row['id']}").decode()
+            )
+            applicant = Applicant(**personal["applicant"])
+            form = {**public, **personal["form"]}
+        else:
+            applicant = Applicant(name="", id_number="")
+            form = public
+        attachment_rows = self.conn.query(
+            "SELECT * FROM attachments WHERE application_id = ? ORDER BY rowid", (row["id"],)
+        )
+        refs = tuple(
+            AttachmentRef(
+                sha256=a["sha256"],
+                field_key=a["field_key"],
+                filename=self.cipher.decrypt(a["filename"], f"attachment-name:{row['id']}").decode()
+                if a["filename"]
+                else "",
+                mime_type=a["mime_type"],
+                size=int(a["size"]),
+            )
+            for a in attachment_rows
+        )
+        return Application(
+            id=row["id"],
+            number=row["number"],
+            service_code=row["service_code"],
+            service_version=int(row["service_version"]),
+            service_name=row["service_name"],
+            applicant=applicant,
+            form=form,
+            attachments=refs,
+            channel=Channel(row["channel"]),
+            staff_id=row["staff_id"],
+            consent=bool(row["consent"]),
+            created_at=dt.datetime.fromisoformat(row["created_at"]),
+            local_seq=int(row["local_seq"]),
+            promised_date=dt.date.fromisoformat(row["promised_date"]),
+            state=ApplicationState(row["state"]),
+            state_reason=row["state_reason"],
+            receipt_printed=bool(row["receipt_printed"]),
+            supersedes=row["supersedes"],
+            status_as_of=dt.datetime.fromisoformat(row["status_as_of"])
+            if row["status_as_of"]
+            else None,
+            result_notice=row["result_notice"],
+            purged=row["purged_at"] is not None,
+        )
+
+    def set_state(
+        self,
+        application_id: str,
+        target: ApplicationState,
+        reason: str = "",
+        now: dt.datetime | None = None,
+    ) -> None:
+        """Move one application, checking the state machine inside the transaction."""
+        with self.conn.write() as c:
+            _move(c, application_id, target, reason, now)
+
+    def requeue(self, application_id: str) -> None:
+        """Staff sends a quarantined application again (same id, so still idempotent)."""
+        with self.conn.write() as c:
+            row = c.execute(
+                "SELECT local_seq FROM applications WHERE id = ?", (application_id,)
+            ).fetchone()
+            if row is None:
+                raise KioskError("找不到这件申请。")
+            _move(c, application_id, ApplicationState.QUEUED, "", None)
+            _enqueue(c, application_id, "application", int(row[0]))
+
+    # -- ratings and requests ------------------------------------------------------
+
+    def add_rating(self, rating: Rating) -> None:
+        with self.conn.write() as c:
+            c.execute(
+                "INSERT INTO ratings(id, application_number, level, reason, created_at, state) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    rating.id,
+                    rating.application_number,
+                    int(rating.level),
+                    rating.reason,
+                    rating.created_at.isoformat(),
+                    DeliveryState.QUEUED.value,
+                ),
+            )
+            _enqueue(c, rating.id, "rating", next_counter(c, "local_seq"))
+
+    def rating_for(self, application_number: str) -> Rating | None:
+        rows = self.conn.query(
+            "SELECT * FROM ratings WHERE application_number = ? ORDER BY created_at DESC LIMIT 1",
+            (application_number,),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return Rating(
+            id=r["id"],
+            application_number=r["application_number"],
+            level=RatingLevel(r["level"]),
+            reason=r["reason"],
+            created_at=dt.datetime.fromisoformat(r["created_at"]),
+            state=DeliveryState(r["state"]),
+        )
+
+    def add_request(self, request: CitizenRequest) -> None:
+        personal = {
+            "content": request.content,
+            "name": request.name,
+            "phone": request.phone,
+            "id_number": request.id_number,
+        }
+        with self.conn.write() as c:
+            c.execute(
+                "INSERT INTO requests(id, kind, personal, created_at, state) VALUES (?, ?, ?, ?, ?)",
+                (
+                    request.id,
+                    request.kind.value,
+                    self.cipher.encrypt(_dumps(personal).encode(), f"request:{request.id}"),
+                    request.created_at.isoformat(),
+                    DeliveryState.QUEUED.value,
+                ),
+            )
+            _enqueue(c, request.id, "request", next_counter(c, "local_seq"))
+
+    def request(self, request_id: str) -> CitizenRequest | None:
+        rows = self.conn.query("SELECT * FROM requests WHERE id = ?", (request_id,))
+        if not rows:
+            return None
+        r = rows[0]
+        personal = (
+            json.loads(self.cipher.decrypt(r["personal"], f"request:{r['id']}").decode())
+            if r["personal"] is not None
+            else {"content": "", "name": "", "phone": "", "id_number": ""}
+        )
+        return CitizenRequest(
+            id=r["id"],
+            kind=RequestKind(r["kind"]),
+            created_at=dt.datetime.fromisoformat(r["created_at"]),
+            state=DeliveryState(r["state"]),
+            **personal,
+        )
+
+    # -- drafts -------------------------------------------------------------------
+
+    def save_draft(self, id_number: str, service_code: str, answers: dict[str, str]) -> None:
+        key = self.cipher.lookup_hash(id_number)
+        body = self.cipher.encrypt(_dumps(answers).encode(), f"draft:{key}")
+        with self.conn.write() as c:
+            c.execute(
+                "INSERT INTO drafts(holder_key, service_code, body, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(holder_key) DO UPDATE SET service_code=excluded.service_code, "
+                "body=excluded.body, updated_at=excluded.updated_at",
+                (key, service_code, body, _now_iso()),
+            )
+
+    def draft_for(self, id_number: str) -> tuple[str, dict[str, str]] | None:
+        """The half-filled form of this card holder only (never anyone else's)."""
+        key = self.cipher.lookup_hash(id_number)
+        rows = self.conn.query("SELECT * FROM drafts WHERE holder_key = ?", (key,))
+        if not rows:
+            return None
+        answers = json.loads(self.cipher.decrypt(rows[0]["body"], f"draft:{key}").decode())
+        return rows[0]["service_code"], answers
+
+    def discard_draft(self, id_number: str) -> None:
+        with self.conn.write() as c:
+            c.execute(
+                "DELETE FROM drafts WHERE holder_key = ?", (self.cipher.lookup_hash(id_number),)
+            )
+
+    # -- meta ---------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self.conn.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.conn.write() as c:
+            c.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- retention ------------------------------------------------------------------
+
+    def purge_personal_data(self, older_than: dt.datetime) -> int:
+        """Delete personal data of applications the platform confirmed before ``older_than``.
+
+        Keeps number, item, status and dates (and the keyed hash of the ID number),
+        which is all "how is my application?" needs.
+        """
+        rows = self.conn.query(
+            "SELECT id FROM applications WHERE purged_at IS NULL AND delivered_at IS NOT NULL "
+            "AND delivered_at < ?",
+            (older_than.isoformat(),),
+        )
+        ids = [r["id"] for r in rows]
+        hashes: set[str] = set()
+        with self.conn.write() as c:
+            for app_id in ids:
+                hashes.update(
+                    r[0]
+                    for r in c.execute(
+                        "SELECT sha256 FROM attachments WHERE application_id = ?", (app_id,)
+                    )
+                )
+                c.execute(
+                    "UPDATE applications SET personal = NULL, purged_at = ? WHERE id = ?",
+                    (_now_iso(), app_id),
+                )
+                c.execute(
+                    "UPDATE attachments SET filename = X'' WHERE application_id = ?", (app_id,)
+                )
+        still_used = {
+            r["sha256"]
+            for r in self.conn.query(
+                "SELECT a.sha256 FROM attachments a JOIN applications p ON p.id = a.application_id "
+                "WHERE p.purged_at IS NULL"
+            )
+        }
+        for digest in hashes - still_used:
+            self.files.delete(digest)
+        return len(ids)
+
+    def remove_orphan_files(self) -> int:
+        referenced = [
+            r["sha256"]
+            for r in self.conn.query(
+                "SELECT a.sha256 FROM attachments a JOIN applications p ON p.id = a.application_id "
+                "WHERE p.purged_at IS NULL"
+            )
+        ]
+        return self.files.remove_orphans(referenced)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _enqueue(c: sqlite3.Connection, item_id: str, kind: str, seq: int) -> None:
+    c.execute(
+        "INSERT INTO outbox(item_id, kind, seq, next_attempt_at) VALUES (?, ?, ?, 0) "
+        "ON CONFLICT(item_id) DO UPDATE SET kind = excluded.kind, next_attempt_at = 0, "
+        "lease_until = 0",
+        (item_id, kind, seq),
+    )
+
+
+def _move(
+    c: sqlite3.Connection,
+    application_id: str,
+    target: ApplicationState,
+    reason: str,
+    now: dt.datetime | None,
+) -> ApplicationState:
+    row = c.execute("SELECT state FROM applications WHERE id = ?", (application_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"unknown application {application_id}")
+    current = ApplicationState(row[0])
+    check_transition(current, target)
+    stamp = _now_iso(now)
+    c.execute(
+        "UPDATE applications SET state = ?, state_reason = ?, state_changed_at = ?, "
+        "delivered_at = CASE WHEN ? AND delivered_at IS NULL THEN ? ELSE delivered_at END "
+        "WHERE id = ?",
+        (target.value, reason, stamp, int(target.is_delivered), stamp, application_id),
+    )
+    return current
+
+
+def monotonic_now() -> float:
+    """Lease and retry times use wall-clock seconds; see sync contract rule 9 on clock jumps."""
+    return time.time()

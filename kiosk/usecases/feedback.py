@@ -1,0 +1,68 @@
+"""Rating a visit (好差评) and filing a request (诉求)."""
+
+from __future__ import annotations
+
+from kiosk.core import KioskCore
+from kiosk.errors import ValidationError
+from kiosk.feedback import (
+    CitizenRequest,
+    Rating,
+    RatingLevel,
+    RequestKind,
+    check_rating,
+    check_request_content,
+)
+from kiosk.identity import normalize_id_number, normalize_mobile
+from kiosk.ids import uuid7
+
+
+def rate_application(
+    core: KioskCore, application_number: str, level: RatingLevel, reason: str = ""
+) -> Rating:
+    """One rating per application (national rule: one rating per visit, tied to the number)."""
+    if core.store.application(application_number) is None:
+        raise ValidationError("找不到这个办件编号。", field="application_number")
+    if core.store.rating_for(application_number) is not None:
+        raise ValidationError("这件事项已经评价过了，感谢您的评价。", field="level")
+    rating = Rating(
+        id=str(uuid7()),
+        application_number=application_number,
+        level=level,
+        reason=check_rating(level, reason),
+        created_at=core.clock(),
+    )
+    core.store.add_rating(rating)
+    return rating
+
+
+def file_request(
+    core: KioskCore,
+    kind: RequestKind,
+    content: str,
+    *,
+    name: str = "",
+    phone: str = "",
+    id_number: str = "",
+) -> CitizenRequest:
+    """A complaint, suggestion or request for help. Contact details are optional but checked if given."""
+    if phone:
+        try:
+            phone = normalize_mobile(phone)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, field="phone") from None
+    if id_number:
+        try:
+            id_number = normalize_id_number(id_number)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, field="id_number") from None
+    request = CitizenRequest(
+        id=str(uuid7()),
+        kind=kind,
+        content=check_request_content(content),
+        name=name.strip(),
+        phone=phone,
+        id_number=id_number,
+        created_at=core.clock(),
+    )
+    core.store.add_request(request)
+    return request

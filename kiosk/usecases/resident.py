@@ -1,0 +1,77 @@
+"""The core's side of the resident journey: :class:`kiosk.journey.JourneyServices` on a KioskCore.
+
+A thin adapter over the use cases (submit, feedback, my applications) and the
+store, so the journey itself stays a pure state machine with a fake in tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kiosk.application import Applicant, Application
+from kiosk.catalogue import ServiceItem
+from kiosk.chinatime import china_date
+from kiosk.core import KioskCore
+from kiosk.errors import ValidationError
+from kiosk.feedback import RatingLevel, RequestKind
+from kiosk.store.ui_queries import most_used_codes
+from kiosk.usecases.feedback import file_request, rate_application
+from kiosk.usecases.my_applications import application_by_number, applications_of_card_holder
+from kiosk.usecases.submit import submit_application
+
+
+class CoreServices:
+    """Everything the journey asks of the core, each call a few milliseconds of SQLite."""
+
+    def __init__(self, core: KioskCore) -> None:
+        self.core = core
+        self._catalogue: list[ServiceItem] | None = None
+
+    def refresh_catalogue(self) -> None:
+        """Forget the cached catalogue (after a sync brought a new one)."""
+        self._catalogue = None
+
+    def catalogue(self) -> list[ServiceItem]:
+        if self._catalogue is None:
+            self._catalogue = self.core.store.catalogue()
+        return self._catalogue
+
+    def most_used(self, limit: int) -> list[str]:
+        return most_used_codes(self.core.store, limit)
+
+    def today(self) -> dt.date:
+        return china_date(self.core.clock())
+
+    def submit(self, item_code: str, applicant: Applicant, answers: dict[str, str]) -> Application:
+        return submit_application(self.core, item_code, applicant, answers)
+
+    def save_draft(self, id_number: str, item_code: str, answers: dict[str, str]) -> None:
+        self.core.store.save_draft(id_number, item_code, answers)
+
+    def draft_for(self, id_number: str) -> tuple[str, dict[str, str]] | None:
+        return self.core.store.draft_for(id_number)
+
+    def discard_draft(self, id_number: str) -> None:
+        self.core.store.discard_draft(id_number)
+
+    def applications_of(self, id_number: str) -> list[Application]:
+        return applications_of_card_holder(self.core, id_number)
+
+    def application(self, number: str) -> Application | None:
+        try:
+            return application_by_number(self.core, number)
+        except ValidationError:
+            return None
+
+    def rate(self, application_number: str, level: RatingLevel, reason: str) -> None:
+        rate_application(self.core, application_number, level, reason)
+
+    def already_rated(self, application_number: str) -> bool:
+        return self.core.store.rating_for(application_number) is not None
+
+    def file_request(
+        self, kind: RequestKind, content: str, name: str, phone: str, id_number: str
+    ) -> str:
+        return file_request(
+            self.core, kind, content, name=name, phone=phone, id_number=id_number
+        ).id

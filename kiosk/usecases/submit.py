@@ -1,0 +1,115 @@
+"""Filing an application: validate, mint its identity, queue it durably."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from kiosk.application import Applicant, Application, Channel
+from kiosk.catalogue import FieldType, ServiceItem
+from kiosk.chinatime import china_date
+from kiosk.core import KioskCore
+from kiosk.errors import ValidationError
+from kiosk.forms import validate_form
+from kiosk.identity import normalize_id_number, normalize_mobile
+from kiosk.ids import application_number, uuid7
+from kiosk.store import NewApplication, NewAttachment
+
+_APPLICANT_PREFILL = ("name", "id_number", "phone", "address")
+
+
+def check_applicant(applicant: Applicant) -> Applicant:
+    """The applicant with normalised ID number and phone, or a Chinese explanation."""
+    name = applicant.name.strip()
+    if not name:
+        raise ValidationError("请填写申请人姓名。", field="name")
+    if len(name) > 40:
+        raise ValidationError("姓名太长，请核对。", field="name")
+    try:
+        id_number = normalize_id_number(applicant.id_number)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, field="id_number") from None
+    phone = applicant.phone.strip()
+    if phone:
+        try:
+            phone = normalize_mobile(phone)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, field="phone") from None
+    return Applicant(name=name, id_number=id_number, phone=phone, address=applicant.address.strip())
+
+
+def prefilled_answers(
+    item: ServiceItem, applicant: Applicant, answers: Mapping[str, str]
+) -> dict[str, str]:
+    """Fill the fields that take their value from the applicant, unless the person typed one."""
+    merged = dict(answers)
+    values = {
+        "name": applicant.name,
+        "id_number": applicant.id_number,
+        "phone": applicant.phone,
+        "address": applicant.address,
+    }
+    for form_field in item.form:
+        if form_field.prefill in _APPLICANT_PREFILL and not merged.get(form_field.key, "").strip():
+            value = values[form_field.prefill]
+            if value:
+                merged[form_field.key] = value
+    return merged
+
+
+def submit_application(
+    core: KioskCore,
+    item_code: str,
+    applicant: Applicant,
+    answers: Mapping[str, str],
+    attachments: Sequence[NewAttachment] = (),
+    *,
+    channel: Channel = Channel.SELF_SERVICE,
+    staff_id: str | None = None,
+    consent: bool = False,
+    supersedes: str | None = None,
+) -> Application:
+    """Validate and queue one application. When this returns, it is on disk and will be sent."""
+    item = core.store.item(item_code)
+    if item is None:
+        raise ValidationError(f"没有编号为 {item_code} 的事项。", field="service_code")
+    if not item.accepts_new and supersedes is None:
+        raise ValidationError(
+            f"“{item.name}”已停止受理新的申请，请咨询工作人员。", field="service_code"
+        )
+    if channel is not Channel.SELF_SERVICE and not staff_id:
+        raise ValidationError("代办申请必须记录代办工作人员。", field="staff_id")
+    if channel is Channel.ASSISTED and not consent:
+        raise ValidationError("代办申请需要申请人本人确认同意。", field="consent")
+    applicant = check_applicant(applicant)
+    answers = prefilled_answers(item, applicant, answers)
+    today = core.clock().date()
+    form = validate_form(item, answers, today)
+    provided = {a.field_key for a in attachments}
+    # Paper forms come with their papers: staff keep the originals, nothing is scanned here.
+    needs_files = channel is not Channel.PAPER
+    for form_field in item.form:
+        if (
+            needs_files
+            and form_field.type is FieldType.ATTACHMENT
+            and form_field.required
+            and form_field.key not in provided
+        ):
+            raise ValidationError(f"请上传“{form_field.label}”。", field=form_field.key)
+    now = core.clock()
+    terminal = core.settings.terminal.code
+    return core.store.submit(
+        NewApplication(
+            item=item,
+            applicant=applicant,
+            form=form,
+            channel=channel,
+            staff_id=staff_id,
+            consent=consent,
+            supersedes=supersedes,
+        ),
+        attachments,
+        id_factory=lambda: str(uuid7(int(now.timestamp() * 1000))),
+        number_factory=lambda seq: application_number(terminal, china_date(now), seq),
+        promised=lambda day: core.calendar.add_workdays(day, item.time_limit_days),
+        now=now,
+    )
