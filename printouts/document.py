@@ -45,6 +45,14 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class ListItem:
+    """``1. text`` with continuation lines indented under the text."""
+
+    marker: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     """A table row; ``weights`` share the width between cells, the last cell is right-aligned."""
 
@@ -87,7 +95,7 @@ class Cut:
     """End of a slip: feed past the tear bar and cut (``GS V``); a page end in PDFs."""
 
 
-Block = Heading | Text | Field | Row | Rule | QrCode | Blank | SignatureLine | Cut
+Block = Heading | Text | Field | ListItem | Row | Rule | QrCode | Blank | SignatureLine | Cut
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,11 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+#: Never at the start of a line (closing punctuation) / never at its end (opening).
+_NO_START = frozenset("，。、；：！？）》」』】…,.;:!?)")
+_NO_END = frozenset("（《「『【(")
+
+
 def _wrap_paragraph(text: str, columns: float, measure: Callable[[str], float]) -> list[str]:
     lines: list[str] = []
     current = ""
@@ -71,8 +76,13 @@ def _wrap_paragraph(text: str, columns: float, measure: Callable[[str], float]) 
     for token in _tokens(text):
         tw = measure(token)
         if width + tw > columns and current:
-            lines.append(current)
-            current, width = "", 0.0
+            carry = ""
+            # 避头尾: pull the last character down with closing punctuation, or an
+            # opening bracket down with what it opens.
+            if len(current) > 1 and (token in _NO_START or current[-1] in _NO_END):
+                current, carry = current[:-1], current[-1]
+            lines.append(current.rstrip())
+            current, width = carry, measure(carry) if carry else 0.0
             if token.isspace():
                 continue
         if tw > columns:
@@ -86,7 +96,7 @@ def _wrap_paragraph(text: str, columns: float, measure: Callable[[str], float]) 
             continue
         current += token
         width += tw
-    lines.append(current)
+    lines.append(current.rstrip())
     return lines
 
 

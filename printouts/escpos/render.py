@@ -16,6 +16,7 @@ from printouts.document import (
     Document,
     Field,
     Heading,
+    ListItem,
     QrCode,
     Row,
     Rule,
@@ -102,6 +103,10 @@ def _render_block(out: _Writer, block: Block) -> None:  # noqa: PLR0912
             out.style(Align.LEFT, False, size)
             for line in _field_lines(label, value, out.columns(size[0])):
                 out.line(line)
+        case ListItem(marker=marker, text=text):
+            out.style(Align.LEFT, False)
+            for line in _hanging(f"{marker} ", text, out.columns(1)):
+                out.line(line)
         case Row(cells=cells, weights=weights, bold=bold):
             out.style(Align.LEFT, bold)
             widths = split_widths(weights, out.columns(1))
@@ -138,7 +143,10 @@ def _render_block(out: _Writer, block: Block) -> None:  # noqa: PLR0912
 
 def _field_lines(label: str, value: str, columns: int) -> list[str]:
     """``label：value`` with continuation lines indented under the value when the label is short."""
-    prefix = f"{label}："
+    return _hanging(f"{label}：", value, columns)
+
+
+def _hanging(prefix: str, value: str, columns: int) -> list[str]:
     indent = text_width(prefix)
     if indent > columns // 2:
         return wrap(prefix + value, columns)

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from printouts.content import Material, NoticeContent
-from printouts.document import Align, Blank, Block, Cut, Document, Field, Heading, Rule, Text
+from printouts.document import (
+    Align,
+    Blank,
+    Block,
+    Cut,
+    Document,
+    Field,
+    Heading,
+    ListItem,
+    Rule,
+    Text,
+)
 from printouts.layouts._format import fmt_datetime
 
 
-def material_line(index: int, m: Material) -> str:
-    """``1. 户口簿（原件，1份）：备注``: original or copy, and how many, are what people forget."""
+def material_line(m: Material) -> str:
+    """``户口簿（原件，1份）：备注``: original or copy, and how many, are what people forget."""
     kind = "原件" if m.original else "复印件"
-    line = f"{index}. {m.name}（{kind}，{m.copies}份）"
+    line = f"{m.name}（{kind}，{m.copies}份）"
     return f"{line}：{m.notes}" if m.notes else line
 
 
@@ -27,9 +38,9 @@ def layout_notice(c: NoticeContent) -> Document:
         Rule(),
         Text("一、申请条件", bold=True),
     ]
-    blocks += [Text(f"{i}. {cond}") for i, cond in enumerate(c.conditions, 1)]
+    blocks += [ListItem(f"{i}.", cond) for i, cond in enumerate(c.conditions, 1)]
     blocks.append(Text("二、申请材料", bold=True))
-    blocks += [Text(material_line(i, m)) for i, m in enumerate(c.materials, 1)]
+    blocks += [ListItem(f"{i}.", material_line(m)) for i, m in enumerate(c.materials, 1)]
     blocks += [
         Text("三、办理地点", bold=True),
         Text(c.where_to_go),

@@ -11,6 +11,7 @@ from printouts.document import (
     Document,
     Field,
     Heading,
+    ListItem,
     QrCode,
     Rule,
     Text,
@@ -41,7 +42,7 @@ def layout_receipt(c: ReceiptContent) -> Document:
     ]
     if c.materials_to_bring:
         blocks += [Rule(), Text("请补交以下材料：", bold=True)]
-        blocks += [Text(f"{i}. {m}") for i, m in enumerate(c.materials_to_bring, 1)]
+        blocks += [ListItem(f"{i}.", m) for i, m in enumerate(c.materials_to_bring, 1)]
     blocks += [
         Rule(),
         QrCode(c.qr_payload, "扫码查询办理进度"),

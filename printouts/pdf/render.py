@@ -26,6 +26,7 @@ from printouts.document import (
     Document,
     Field,
     Heading,
+    ListItem,
     QrCode,
     Row,
     Rule,
@@ -182,6 +183,8 @@ class _Writer:
                 self.wrapped(text, size, left, align, bold)
             case Field(label=label, value=value, large=large):
                 self.field(label, value, g.size * (1.8 if large else 1))
+            case ListItem(marker=marker, text=text):
+                self.hanging(f"{marker} ", text, g.size)
             case Row(cells=cells, weights=weights, bold=bold):
                 self.row(cells, weights, bold)
             case Rule(double=double):
@@ -199,20 +202,8 @@ class _Writer:
 
     def field(self, label: str, value: str, size: float) -> None:
         g = self.g
-        prefix = f"{label}："
         if g.label == 0:  # thermal: hanging indent after the label
-            indent = string_width(prefix, size)
-            if indent > self.inner / 2:
-                self.wrapped(prefix + value, size, g.margin)
-                return
-            lines = wrap_by(value or " ", self.inner - indent, lambda s: string_width(s, size))
-            for i, line in enumerate(lines):
-                self._advance(size * 1.45)
-                if self.c is not None:
-                    base = self.y + size * 0.3
-                    if i == 0:
-                        self.draw_runs(prefix, g.margin, base, size, False)
-                    self.draw_runs(line, g.margin + indent, base, size, False)
+            self.hanging(f"{label}：", value, size)
             return
         # A4: a ruled two-column table row
         lines = wrap_by(value or " ", self.inner - g.label - 6, lambda s: string_width(s, size))
@@ -229,6 +220,22 @@ class _Writer:
             c.setLineWidth(0.4)
             c.rect(g.margin, self.y, self.inner, top - self.y)
             c.line(g.margin + g.label, self.y, g.margin + g.label, top)
+
+    def hanging(self, prefix: str, value: str, size: float) -> None:
+        """``prefix`` then ``value`` wrapped with its continuation lines under itself."""
+        g = self.g
+        indent = string_width(prefix, size)
+        if indent > self.inner / 2:
+            self.wrapped(prefix + value, size, g.margin)
+            return
+        lines = wrap_by(value or " ", self.inner - indent, lambda s: string_width(s, size))
+        for i, line in enumerate(lines):
+            self._advance(size * 1.45)
+            if self.c is not None:
+                base = self.y + size * 0.3
+                if i == 0:
+                    self.draw_runs(prefix, g.margin, base, size, False)
+                self.draw_runs(line, g.margin + indent, base, size, False)
 
     def row(self, cells: tuple[str, ...], weights: tuple[int, ...], bold: bool) -> None:
         size = self.g.size
