@@ -17,13 +17,16 @@ from pathlib import Path
 import pytest
 from staffdata import PERSONAL_VALUES, MovableClock
 
-from app.logs import contains_personal_data, setup_logging
+from app.logs import LogSetup, contains_personal_data, setup_logging
 from kiosk.core import KioskCore
 from kiosk.paths import DataDir
 from kiosk.staff import LockoutPolicy, ScryptParams
 from kiosk.usecases.staff_auth import AuthConfig
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Tests that need a deliberately unredacted log as input put it under a folder of this name.
+UNREDACTED_FIXTURE = "unredacted-fixture"
 
 FAST_AUTH = AuthConfig(lockout=LockoutPolicy(), scrypt=ScryptParams(n=2**10, r=8, p=1))
 
@@ -32,27 +35,35 @@ def _kiosk_logs(base: Path) -> list[Path]:
     return sorted(
         p
         for p in base.rglob("*")
-        if p.is_file() and (p.name.startswith("kiosk.log") or p.name.startswith("kiosk-logs-"))
+        if p.is_file()
+        and (p.name.startswith("kiosk.log") or p.name.startswith("kiosk-logs-"))
+        and UNREDACTED_FIXTURE not in p.relative_to(base).parts
     )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _logs_without_personal_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    logs = tmp_path_factory.mktemp("session-logs")
-    installed = setup_logging(logs, level=logging.DEBUG, stderr_level=None)
-    yield logs
-    installed.close()
-    base = tmp_path_factory.getbasetemp()
+def scan_for_personal_data(base: Path) -> list[str]:
+    """``file:line`` of every kiosk log line under ``base`` that holds personal data."""
     offending = []
     for path in _kiosk_logs(base):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if contains_personal_data(line, PERSONAL_VALUES):
                 offending.append(f"{path.relative_to(base)}:{number}")
+    return offending
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logs_without_personal_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LogSetup]:
+    logs = tmp_path_factory.mktemp("session-logs")
+    installed = setup_logging(logs, level=logging.DEBUG, stderr_level=None)
+    yield installed
+    installed.close()
+    offending = scan_for_personal_data(tmp_path_factory.getbasetemp())
     assert not offending, f"personal data in logs: {offending[:10]}"
 
 
 @pytest.fixture
-def session_logs(_logs_without_personal_data: Path) -> Path:
+def session_logs(_logs_without_personal_data: LogSetup) -> LogSetup:
+    """The suite's logging; tests register a session's personal values on ``.known``."""
     return _logs_without_personal_data
 
 
