@@ -172,8 +172,10 @@ class PlatformClient:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self._clock = clock
-        self._skew = skew
-        self._on_exchange = on_exchange
+        self.skew = skew
+        """Seconds to add to our clock when stamping requests (the engine learns it)."""
+        self.on_exchange = on_exchange
+        """Called with both clocks of every verified answer."""
         verify: str | bool = ca_bundle or True
         self._http = httpx.Client(
             transport=transport or _transport(verify),
@@ -205,7 +207,7 @@ class PlatformClient:
         ok: tuple[int, ...] = (200,),
     ) -> tuple[int, M]:
         full_path = API_PREFIX + path
-        timestamp = f"{self._clock() + self._skew():.3f}"
+        timestamp = f"{self._clock() + self.skew():.3f}"
         nonce = signing.new_nonce()
         secret = self.credentials.secret
         signed = {
@@ -252,8 +254,8 @@ class PlatformClient:
         return status, parsed
 
     def _note(self, sent_at: float, received_at: float, server_time: float) -> None:
-        if self._on_exchange is not None:
-            self._on_exchange(Exchange(sent_at, received_at, server_time))
+        if self.on_exchange is not None:
+            self.on_exchange(Exchange(sent_at, received_at, server_time))
 
     @staticmethod
     def _unsigned_auth_error(content: bytes) -> None:

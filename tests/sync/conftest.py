@@ -38,3 +38,52 @@ def client_for(platform: Platform) -> Iterator[Callable[..., PlatformClient]]:
     yield make
     for c in made:
         c.close()
+
+
+@pytest.fixture
+def kiosk_store(tmp_path: Path):
+    from synchelpers import open_store
+
+    store = open_store(tmp_path / "kiosk")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_engine(platform: Platform, kiosk_store):
+    """Build engines against the platform (or a proxy URL) for the kiosk store; closed at the end."""
+    from kiosk.settings import SyncSettings
+    from sync.engine import EngineOptions, SyncEngine
+
+    made: list[SyncEngine] = []
+    creds_box: list[Credentials] = []
+
+    def make(
+        url: str | None = None,
+        *,
+        settings: SyncSettings | None = None,
+        options: EngineOptions | None = None,
+        clock=None,
+        **kw,
+    ) -> SyncEngine:
+        if not creds_box:
+            creds_box.append(platform.enrol())
+        client = PlatformClient(
+            url or platform.url, creds_box[0], **({"clock": clock} if clock else {})
+        )
+        engine = SyncEngine(
+            kiosk_store,
+            client,
+            settings or SyncSettings(),
+            options=options or EngineOptions(chunk_bytes=16 * 1024),
+            **({"clock": clock} if clock else {}),
+            **kw,
+        )
+        made.append(engine)
+        return engine
+
+    make.credentials = creds_box  # type: ignore[attr-defined]
+    yield make
+    for engine in made:
+        engine.stop()
+        engine.client.close()

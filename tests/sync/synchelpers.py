@@ -118,3 +118,131 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, what: str =
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or predicate}")
         event.wait(0.01)
+
+
+# --- the kiosk side -------------------------------------------------------------------------
+
+
+def open_store(root):
+    from kiosk.catalogue import load_sample_catalogue
+    from kiosk.paths import DataDir
+    from kiosk.store import Store
+
+    store = Store(DataDir(root).ensure())
+    if store.catalogue_is_empty():
+        store.save_catalogue(load_sample_catalogue())
+    return store
+
+
+def fill_store(
+    store,
+    apps: int = 3,
+    files_per_app: int = 1,
+    file_size: int = 5000,
+    ratings: int = 1,
+    requests: int = 1,
+    seed: int = 0,
+):
+    """Queue applications (with attachments), ratings and requests directly through the store."""
+    import datetime as dt
+    import random
+
+    from kiosk.application import Applicant as KApplicant
+    from kiosk.application import Channel
+    from kiosk.feedback import CitizenRequest, Rating, RatingLevel, RequestKind
+    from kiosk.ids import application_number
+    from kiosk.store import NewApplication, NewAttachment
+
+    rng = random.Random(seed)
+    item = store.item("RS-YL-001")
+    today = dt.date(2026, 11, 23)
+    made = []
+    for i in range(apps):
+        files = [
+            NewAttachment(
+                field_key="hukou_photo",
+                filename=f"户口本{i}-{j}.jpg",
+                mime_type="image/jpeg",
+                content=rng.randbytes(file_size),
+            )
+            for j in range(files_per_app)
+        ]
+        made.append(
+            store.submit(
+                NewApplication(
+                    item=item,
+                    applicant=KApplicant(
+                        name=f"王{i}",
+                        id_number="11010519491231002X",
+                        phone="13800138000",
+                        address="浙江省杭州市西湖区某村",
+                    ),
+                    form={"name": f"王{i}", "grade": "一档", "note": "x" * 200},
+                    channel=Channel.SELF_SERVICE,
+                    staff_id=None,
+                    consent=False,
+                ),
+                files,
+                id_factory=lambda: str(uuid7()),
+                number_factory=lambda seq: application_number("330102", today, seq),
+                promised=lambda day: day,
+            )
+        )
+    now = dt.datetime.now(dt.UTC)
+    for i in range(ratings):
+        store.add_rating(
+            Rating(
+                id=str(uuid7()),
+                application_number=made[i % len(made)].number if made else "x",
+                level=RatingLevel(5 - i % 5),
+                reason="排队太久" if 5 - i % 5 <= 2 else "",
+                created_at=now,
+            )
+        )
+    for i in range(requests):
+        store.add_request(
+            CitizenRequest(
+                id=str(uuid7()),
+                kind=RequestKind.SUGGESTION,
+                content=f"建议{i}",
+                name="赵六",
+                phone="13700137000",
+                id_number="",
+                created_at=now,
+            )
+        )
+    return made
+
+
+def assert_platform_holds_exactly(platform_db, store):
+    """Every item of the kiosk is on the platform once, byte-identical; attachments too."""
+    import json
+
+    from sync.protocol import ItemKind
+
+    apps = platform_db.applications()
+    ids = [a["id"] for a in apps]
+    assert len(ids) == len(set(ids))
+    local = {r["id"] for r in store.conn.query("SELECT id FROM applications")}
+    assert set(ids) == local, (len(ids), len(local))
+    for a in apps:
+        mine = store.application(a["id"])
+        assert (
+            platform_db.db.conn.execute(
+                "SELECT content_hash FROM applications WHERE id = ?", (a["id"],)
+            ).fetchone()[0]
+            == mine.content_hash()
+        )
+        for att in mine.attachments:
+            assert platform_db.attachment_bytes(att.sha256) == store.attachment_content(att.sha256)
+        stored = json.loads(
+            platform_db.db.conn.execute(
+                "SELECT payload FROM applications WHERE id = ?", (a["id"],)
+            ).fetchone()[0]
+        )
+        assert stored == mine.upload_content()
+    for kind, table in ((ItemKind.RATING, "ratings"), (ItemKind.REQUEST, "requests")):
+        remote = [r["id"] for r in platform_db.items(kind)]
+        assert len(remote) == len(set(remote))
+        assert set(remote) == {r["id"] for r in store.conn.query(f"SELECT id FROM {table}")}
+    assert platform_db.conflicts() == []

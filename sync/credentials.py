@@ -1,0 +1,74 @@
+"""Where the terminal keeps its platform secret, and the one-sync-process lock.
+
+The secret is never in ``terminal.toml`` (technicians copy that file around
+and paste it into tickets); it lives alone in a 0600 file of the data directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from pathlib import Path
+from typing import IO
+
+from kiosk.paths import DataDir
+from kiosk.settings import Settings
+from sync.client import Credentials
+from sync.signing import decode_secret, encode_secret
+
+
+def secret_file(data: DataDir) -> Path:
+    return data.root / "platform.secret"
+
+
+def save_secret(data: DataDir, secret: bytes) -> Path:
+    """Write atomically with owner-only permissions from the first byte (no chmod race)."""
+    path = secret_file(data)
+    tmp = path.with_suffix(".tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(encode_secret(secret) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+    return path
+
+
+def load_credentials(data: DataDir, settings: Settings) -> Credentials | None:
+    """The terminal's credentials, or None if it was never provisioned."""
+    path = secret_file(data)
+    if not settings.platform.url or not settings.platform.terminal_id or not path.exists():
+        return None
+    return Credentials(settings.platform.terminal_id, decode_secret(path.read_text("ascii")))
+
+
+class SyncLock:
+    """An exclusive ``flock`` on ``run/sync.lock``: at most one sync engine per terminal.
+
+    The kernel drops the lock when the process dies (even by SIGKILL), so the
+    next engine can safely release the dead one's leases at start.
+    """
+
+    def __init__(self, data: DataDir) -> None:
+        self.path = data.run / "sync.lock"
+        self._handle: IO[str] | None = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a", encoding="ascii")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None

@@ -1,0 +1,595 @@
+"""The sync engine: drains the persisted outbox to the platform and pulls what changed.
+
+Every state lives in the kiosk's SQLite store (``kiosk.store.outbox``), never
+only in memory, so a power cut or a SIGKILL at any instant loses nothing: the
+lease of a dead round is released by the next engine, and resending is
+harmless because the platform is idempotent on (id, content hash).
+
+One round: catalogue pull → batch uploads until the queue is empty →
+attachments of acknowledged applications (resumed from the platform's offset)
+→ status pull → heartbeat → retention purge. Failures are classified
+(sync contract rule 5):
+
+- transient (network, 5xx, 429, an answer we cannot verify): stop the round and
+  retry with exponential backoff and jitter, honouring Retry-After, forever;
+- authentication (bad signature, revoked, unknown terminal): pause the queue
+  and say so in :class:`SyncStatus` for staff;
+- business (conflict, rejected): quarantine that item only; the rest flows.
+
+The engine runs in its own thread (never the UI thread); the clock and the wait
+are injected so tests drive it without sleeping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from kiosk.catalogue import CatalogueError, item_from_dict
+from kiosk.settings import SyncSettings
+from kiosk.states import ApplicationState
+from kiosk.store import sync_queries
+from kiosk.store.outbox import ItemKind as OutboxKind
+from kiosk.store.outbox import Outbox, OutboxEntry
+from kiosk.store.store import Store
+from sync.client import (
+    AttachmentRejectedError,
+    AuthError,
+    Exchange,
+    PlatformClient,
+    TransientError,
+)
+from sync.protocol import (
+    DELIVERED,
+    PROTOCOL_VERSION,
+    ApplicationUpload,
+    BatchRequest,
+    ErrorCode,
+    Heartbeat,
+    ItemResult,
+    PlatformStatus,
+    RatingUpload,
+    RequestUpload,
+)
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+Waiter = Callable[[threading.Event, float], bool]
+
+
+class ConnectionState(StrEnum):
+    UNKNOWN = "unknown"
+    ONLINE = "online"
+    OFFLINE = "offline"  # transient failures; retrying with backoff
+    AUTH_PAUSED = "auth_paused"  # the platform refuses this terminal; staff must act
+    NOT_PROVISIONED = "not_provisioned"
+
+    @property
+    def label(self) -> str:
+        """What the staff status bar shows."""
+        return {
+            "unknown": "未连接",
+            "online": "已连接平台",
+            "offline": "网络中断，稍后自动重试",
+            "auth_paused": "终端认证失败，已暂停发送，请联系技术人员",
+            "not_provisioned": "终端未注册平台",
+        }[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """A snapshot for the UI status bar and ``kiosk doctor``; safe to read from any thread."""
+
+    connection: ConnectionState = ConnectionState.UNKNOWN
+    queue_depth: int = 0
+    quarantined: int = 0
+    oldest_unsent_age_s: float | None = None
+    paused_for_auth: bool = False
+    auth_reason: str = ""
+    last_attempt_at: float | None = None
+    last_success_at: float | None = None
+    last_error: str = ""
+    next_attempt_in_s: float | None = None
+    skew_s: float | None = None
+    clock_jump: bool = False
+    delivered: int = 0
+    attachment_bytes: int = 0
+    statuses_applied: int = 0
+
+
+@dataclass
+class RoundReport:
+    sent: int = 0
+    delivered: int = 0
+    quarantined: int = 0
+    attachment_bytes: int = 0
+    statuses_applied: int = 0
+    catalogue_items: int = 0
+    error: str = ""
+    retry_after: float | None = None
+    auth_failed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class EngineOptions:
+    """Tunables with units; defaults suit a 256 kbit/s, 500 ms link."""
+
+    lease_s: float = 600.0
+    """How long a claimed item is reserved for this round (s); longer than one big upload."""
+    chunk_bytes: int = 256 * 1024
+    """Attachment chunk size: a cut costs at most one chunk, each chunk costs a round trip."""
+    backoff_base_s: float = 2.0
+    backoff_cap_s: float = 600.0
+    heartbeat_s: float = 300.0
+    purge_every_s: float = 3600.0
+    clock_jump_s: float = 120.0
+    """A wall-clock move this much beyond the monotonic clock is flagged as a jump."""
+    auth_probe_s: float = 1800.0
+    """While paused for authentication, try again this rarely (a staff trigger tries at once)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
+    """Exponential backoff with "equal jitter": half fixed, half random, so kiosks desynchronise."""
+    ceiling = min(cap, base * float(1 << min(failures, 30)))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+class SyncEngine:
+    """Delivers one terminal's outbox to one platform."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: PlatformClient,
+        settings: SyncSettings,
+        *,
+        options: EngineOptions | None = None,
+        clock: Clock = time.time,
+        monotonic: Clock = time.monotonic,
+        wait: Waiter | None = None,
+        rng: random.Random | None = None,
+        device_health: Callable[[], dict[str, str]] = dict,
+        versions: dict[str, str] | None = None,
+        on_event: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.outbox = Outbox(store)
+        self.client = client
+        self.settings = settings
+        self.options = options or EngineOptions()
+        self._clock = clock
+        self._monotonic = monotonic
+        self._wait: Waiter = wait or (lambda event, timeout: event.wait(timeout))
+        self._rng = rng or random.Random()
+        self._device_health = device_health
+        self._versions = {"protocol": PROTOCOL_VERSION, **(versions or {})}
+        self._on_event = on_event
+        self._lock = threading.Lock()
+        self._status = SyncStatus()
+        self._failures = 0
+        self._last_heartbeat = -1e18
+        self._last_purge = -1e18
+        self._clock_base: float | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        client.on_exchange = self._learn_skew
+        client.skew = self._current_skew
+        saved = store.get_meta("sync:skew_s")
+        self._skew = float(saved) if saved else 0.0
+        with self._lock:
+            self._status = replace(self._status, skew_s=self._skew if saved else None)
+
+    # --- public ------------------------------------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        with self._lock:
+            return self._status
+
+    def start(self) -> None:
+        """Run rounds in a background thread: on the timer, and whenever :meth:`trigger_now` is called."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="sync-engine", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def trigger_now(self) -> None:
+        """Connectivity came back (or staff pressed "sync now"): skip the backoff, run a round."""
+        self._failures = 0
+        self._wake.set()
+
+    def release_stale_leases(self) -> int:
+        """Call once at start, holding :class:`sync.credentials.SyncLock`."""
+        return sync_queries.release_all_leases(self.store)
+
+    def run_until_idle(self, max_rounds: int = 1000) -> RoundReport:
+        """Rounds until the queue is empty or a round fails (``kiosk sync --once``)."""
+        total = RoundReport()
+        for _ in range(max_rounds):
+            report = self.run_round()
+            total.sent += report.sent
+            total.delivered += report.delivered
+            total.quarantined += report.quarantined
+            total.attachment_bytes += report.attachment_bytes
+            total.statuses_applied += report.statuses_applied
+            total.catalogue_items += report.catalogue_items
+            if not report.ok:
+                total.error, total.retry_after = report.error, report.retry_after
+                total.auth_failed = report.auth_failed
+                return total
+            if self.outbox.stats().depth == 0 or report.sent + report.attachment_bytes == 0:
+                return total
+        return total
+
+    def run_round(self) -> RoundReport:
+        """One full pass; never raises for network or platform trouble (the report says)."""
+        report = RoundReport()
+        started = self._clock()
+        self._check_clock()
+        self._update(last_attempt_at=started)
+        if self.status().paused_for_auth:
+            self._emit("queue paused for authentication; probing the platform")
+        try:
+            report.catalogue_items = self._pull_catalogue()
+            self._update(connection=ConnectionState.ONLINE, paused_for_auth=False, auth_reason="")
+            self._upload_all(report)
+            self._upload_attachments(report)
+            report.statuses_applied = self._pull_statuses()
+            self._heartbeat()
+        except TransientError as exc:
+            report.error, report.retry_after = str(exc), exc.retry_after
+            self._failures += 1
+            self._update(connection=ConnectionState.OFFLINE, last_error=report.error)
+            log.info("sync round failed (transient): %s", exc)
+        except AuthError as exc:
+            report.error, report.auth_failed = str(exc), True
+            self._update(
+                connection=ConnectionState.AUTH_PAUSED,
+                paused_for_auth=True,
+                auth_reason=_auth_reason(exc.code),
+                last_error=report.error,
+            )
+            log.warning("sync paused: platform refused this terminal (%s)", exc.code.value)
+        else:
+            self._failures = 0
+            self._update(last_success_at=self._clock(), last_error="")
+        self._purge_if_due()
+        self._refresh_queue_stats(report)
+        return report
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        self.release_stale_leases()
+        while not self._stop.is_set():
+            try:
+                report = self.run_until_idle()
+            except Exception:  # a bug must not kill the only thread that delivers
+                log.exception("sync round crashed")
+                report = RoundReport(error="internal error")
+                self._failures += 1
+            if self._stop.is_set():
+                break
+            delay = self._next_delay(report)
+            self._update(next_attempt_in_s=delay)
+            self._wait(self._wake, delay)
+            self._wake.clear()
+
+    def _next_delay(self, report: RoundReport) -> float:
+        if report.auth_failed:
+            return self.options.auth_probe_s
+        if report.ok:
+            return float(self.settings.interval_s)
+        delay = backoff_delay(
+            self._failures, self.options.backoff_base_s, self.options.backoff_cap_s, self._rng
+        )
+        if report.retry_after is not None:
+            delay = max(delay, report.retry_after)
+        return delay
+
+    # --- uploads -----------------------------------------------------------------------------
+
+    def _upload_all(self, report: RoundReport) -> None:
+        while True:
+            now = self._clock()
+            limit = self.settings.batch_size
+            entries = self.outbox.claim(OutboxKind.APPLICATION, limit, now, self.options.lease_s)
+            room = limit - len(entries)
+            if room > 0:
+                entries += self.outbox.claim(OutboxKind.RATING, room, now, self.options.lease_s)
+                room = limit - len(entries)
+            if room > 0:
+                entries += self.outbox.claim(OutboxKind.REQUEST, room, now, self.options.lease_s)
+            if not entries:
+                return
+            self._upload_batch(entries, report)
+
+    def _upload_batch(self, entries: list[OutboxEntry], report: RoundReport) -> None:
+        apps: list[ApplicationUpload] = []
+        ratings: list[RatingUpload] = []
+        requests: list[RequestUpload] = []
+        by_key: dict[tuple[str, str], OutboxEntry] = {}
+        for entry in entries:
+            try:
+                payload = self.outbox.payload(entry)
+                payload.pop("content_hash", None)
+                if entry.kind is OutboxKind.APPLICATION:
+                    apps.append(ApplicationUpload.model_validate(payload))
+                    by_key["application", entry.item_id] = entry
+                elif entry.kind is OutboxKind.RATING:
+                    ratings.append(RatingUpload.model_validate(payload))
+                    by_key["rating", entry.item_id] = entry
+                else:
+                    requests.append(RequestUpload.model_validate(payload))
+                    by_key["request", entry.item_id] = entry
+            except (ValidationError, KeyError) as exc:
+                # Never put pydantic's message in the reason: it quotes the (personal) input.
+                self.outbox.quarantine(entry, f"本机数据不完整，无法发送（{_where(exc)}）")
+                report.quarantined += 1
+                log.warning(
+                    "quarantined %s %s: invalid local data", entry.kind.value, entry.item_id
+                )
+        if not by_key:
+            return
+        batch = BatchRequest(applications=apps, ratings=ratings, requests=requests)
+        report.sent += len(by_key)
+        self._emit(f"sending {len(by_key)} items")
+        try:
+            ack = self.client.upload_batch(batch)
+        except TransientError as exc:
+            now = self._clock()
+            for entry in by_key.values():
+                self.outbox.retry_later(entry, now, str(exc))
+            raise
+        except BaseException:
+            self.outbox.release(list(by_key.values()))
+            raise
+        for result in ack.results:
+            self._record(by_key[result.kind.value, result.id], result, report)
+
+    def _record(self, entry: OutboxEntry, result: ItemResult, report: RoundReport) -> None:
+        if result.outcome in DELIVERED:
+            self.outbox.acknowledged(entry, dt.datetime.fromtimestamp(self._clock(), dt.UTC))
+            report.delivered += 1
+            log.info("%s %s delivered (%s)", entry.kind.value, entry.item_id, result.outcome)
+            return
+        reason = (
+            result.reason
+            or {
+                "conflict": "平台已有同一编号但内容不同的记录，已隔离，请工作人员核查",
+                "rejected": "平台拒收",
+            }[result.outcome.value]
+        )
+        self.outbox.quarantine(entry, reason)
+        report.quarantined += 1
+        log.warning("%s %s quarantined: %s", entry.kind.value, entry.item_id, result.outcome)
+
+    def _upload_attachments(self, report: RoundReport) -> None:
+        while True:
+            entries = self.outbox.claim(
+                OutboxKind.ATTACHMENTS, 10, self._clock(), self.options.lease_s
+            )
+            if not entries:
+                return
+            for entry in entries:
+                self._upload_files_of(entry, report)
+
+    def _upload_files_of(self, entry: OutboxEntry, report: RoundReport) -> None:
+        try:
+            for pending in self.outbox.pending_attachments(entry.item_id):
+                state = self.client.attachment_state(pending.sha256)
+                if not state.complete:
+                    content = self.store.attachment_content(pending.sha256)
+                    offset = state.offset
+                    while offset < len(content):
+                        chunk = content[offset : offset + self.options.chunk_bytes]
+                        state = self.client.upload_chunk(pending.sha256, offset, chunk)
+                        report.attachment_bytes += len(chunk)
+                        if state.offset <= offset and not state.complete:
+                            raise TransientError("platform did not advance the upload offset")
+                        offset = state.offset
+                        if state.complete:
+                            break
+                self.outbox.attachment_uploaded(
+                    entry.item_id, pending.sha256, dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+                )
+                self._emit(f"attachment {pending.sha256[:12]} of {entry.item_id} uploaded")
+        except TransientError as exc:
+            self.outbox.retry_later(entry, self._clock(), str(exc))
+            raise
+        except AttachmentRejectedError as exc:
+            if exc.code is ErrorCode.HASH_MISMATCH and entry.attempts < 3:
+                self.outbox.retry_later(entry, self._clock(), "attachment hash mismatch")
+            else:
+                self.outbox.quarantine(entry, "附件未能被平台接收（校验失败），请工作人员核查")
+                report.quarantined += 1
+        except BaseException:
+            self.outbox.release([entry])
+            raise
+
+    # --- pulls -------------------------------------------------------------------------------
+
+    def _pull_catalogue(self) -> int:
+        cursor = int(self.outbox.get_cursor("catalogue") or 0)
+        count = 0
+        while True:
+            page = self.client.pull_catalogue(cursor)
+            items = []
+            for entry in page.entries:
+                try:
+                    items.append(item_from_dict(entry.item))
+                except CatalogueError:
+                    log.warning(
+                        "catalogue item %s v%s unusable; skipped", entry.code, entry.version
+                    )
+            if items:
+                self.store.save_catalogue(items)
+            count += len(items)
+            cursor = page.cursor
+            self.outbox.set_cursor("catalogue", str(cursor))
+            if not page.more:
+                return count
+
+    def _pull_statuses(self) -> int:
+        cursor = int(self.outbox.get_cursor("statuses") or 0)
+        applied = 0
+        while True:
+            page = self.client.pull_statuses(cursor)
+            for update in page.updates:
+                local = sync_queries.application_state(self.store, update.application_id)
+                if local in (ApplicationState.QUEUED.value, ApplicationState.SENDING.value):
+                    # The platform has it but our acknowledgement was lost: take this update
+                    # again after the upload (the next round), instead of dropping it.
+                    return applied
+                reason = update.reason
+                if update.status is PlatformStatus.NEEDS_SUPPLEMENT and update.missing:
+                    reason = (
+                        (reason + "；" if reason else "") + "需补：" + "、".join(update.missing)
+                    )
+                if self.outbox.apply_platform_status(
+                    update.application_id,
+                    ApplicationState(update.status.value),
+                    reason,
+                    dt.datetime.fromtimestamp(update.changed_at, dt.UTC),
+                    update.result_notice,
+                ):
+                    applied += 1
+                cursor = update.seq
+                self.outbox.set_cursor("statuses", str(cursor))
+            if not page.more:
+                return applied
+
+    def _heartbeat(self) -> None:
+        now = self._monotonic()
+        if now - self._last_heartbeat < self.options.heartbeat_s:
+            return
+        stats = self.outbox.stats()
+        oldest = sync_queries.oldest_unsent_created_at(self.store)
+        age = None
+        if oldest:
+            age = max(0.0, self._clock() - dt.datetime.fromisoformat(oldest).timestamp())
+        self.client.heartbeat(
+            Heartbeat(
+                queue_depth=stats.depth,
+                oldest_unsent_age_s=age,
+                quarantined=stats.quarantined,
+                device_health=self._device_health(),
+                versions=self._versions,
+                free_disk_bytes=shutil.disk_usage(self.store.data.root).free,
+                terminal_time=self._clock(),
+            )
+        )
+        self._last_heartbeat = now
+
+    # --- retention, clocks, status -------------------------------------------------------------
+
+    def _purge_if_due(self) -> None:
+        now = self._monotonic()
+        if now - self._last_purge < self.options.purge_every_s:
+            return
+        self._last_purge = now
+        cutoff = dt.datetime.fromtimestamp(self._clock(), dt.UTC) - dt.timedelta(
+            days=self.settings.retention_days
+        )
+        purged = self.store.purge_personal_data(cutoff)
+        if purged:
+            log.info("purged personal data of %d delivered applications", purged)
+
+    def _learn_skew(self, exchange: Exchange) -> None:
+        """Record both clocks of the latest exchange; requests are stamped with our time + skew."""
+        self._skew = exchange.skew
+        self.store.set_meta("sync:skew_s", f"{exchange.skew:.3f}")
+        self.store.set_meta(
+            "sync:last_exchange",
+            f'{{"terminal_time": {exchange.received_at:.3f}, "server_time": {exchange.server_time:.3f}}}',
+        )
+        self._update(skew_s=exchange.skew)
+
+    def _current_skew(self) -> float:
+        return self._skew
+
+    def _check_clock(self) -> None:
+        """Flag the wall clock moving differently from the monotonic clock (someone set it)."""
+        base = self._clock() - self._monotonic()
+        if (
+            self._clock_base is not None
+            and abs(base - self._clock_base) > self.options.clock_jump_s
+        ):
+            log.warning("wall clock jumped by %.0f s", base - self._clock_base)
+            self.store.set_meta("sync:clock_jump", f"{base - self._clock_base:.0f}")
+            self._update(clock_jump=True)
+        self._clock_base = base
+
+    def _refresh_queue_stats(self, report: RoundReport) -> None:
+        stats = self.outbox.stats()
+        age = None
+        if stats.oldest_seq_created_at is not None:
+            age = max(0.0, self._clock() - stats.oldest_seq_created_at.timestamp())
+        with self._lock:
+            s = self._status
+            self._status = replace(
+                s,
+                queue_depth=stats.depth,
+                quarantined=stats.quarantined,
+                oldest_unsent_age_s=age,
+                delivered=s.delivered + report.delivered,
+                attachment_bytes=s.attachment_bytes + report.attachment_bytes,
+                statuses_applied=s.statuses_applied + report.statuses_applied,
+            )
+
+    def _update(self, **changes: Any) -> None:
+        with self._lock:
+            self._status = replace(self._status, **changes)
+
+    def _emit(self, message: str) -> None:
+        if self._on_event is not None:
+            self._on_event(message)
+
+
+def _where(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"{'.'.join(map(str, first['loc']))}: {first['type']}"
+    return type(exc).__name__
+
+
+def _auth_reason(code: ErrorCode) -> str:
+    return {
+        ErrorCode.REVOKED: "本终端已被平台停用，请联系上级管理部门",
+        ErrorCode.UNKNOWN_TERMINAL: "平台不认识本终端，请技术人员重新注册（kiosk provision）",
+        ErrorCode.BAD_SIGNATURE: "终端密钥与平台不一致，请技术人员重新注册（kiosk provision）",
+    }.get(code, "平台拒绝了本终端的认证")
+
+
+__all__ = [
+    "ConnectionState",
+    "EngineOptions",
+    "RoundReport",
+    "SyncEngine",
+    "SyncStatus",
+    "backoff_delay",
+]
