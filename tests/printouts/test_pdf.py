@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -23,8 +24,9 @@ def _fonts(pdf: bytes) -> set[str]:
     reader = PdfReader(io.BytesIO(pdf))
     names = set()
     for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
-            font = ref.get_object()
+        resources: Any = page["/Resources"]  # pypdf objects are loosely typed
+        for ref in resources["/Font"].values():
+            font: Any = ref.get_object()
             names.add(str(font["/BaseFont"]))
             if font["/Subtype"] == "/TrueType":
                 descriptor = font["/FontDescriptor"].get_object()

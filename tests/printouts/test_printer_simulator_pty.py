@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ RECEIPT = layout_receipt(samples.receipt())
 
 
 @pytest.fixture
-def printer(simulator: PrinterSimulator) -> EscPosPrinter:
+def printer(simulator: PrinterSimulator) -> Iterator[EscPosPrinter]:
     p = EscPosPrinter(simulator.port, PrinterProfile(width_mm=58), status_timeout=0.3)
     yield p
     p.close()
