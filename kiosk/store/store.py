@@ -49,6 +49,9 @@ class NewApplication:
     supersedes: str | None = None
 
 
+MAX_DAILY_APPLICATIONS = 9999
+"""Application numbers carry a four-digit daily sequence (kiosk.ids.application_number)."""
+
 NumberFactory = Callable[[int], str]
 """Builds the application number from that day's sequence number."""
 
@@ -150,6 +153,8 @@ class Store:
         with self.conn.write() as c:
             local_seq = next_counter(c, "local_seq")
             daily = next_counter(c, f"daily:{local_day:%Y%m%d}")
+            if daily > MAX_DAILY_APPLICATIONS:
+                raise StoreError("本终端今天的办件编号已用完（每天最多9999件），请明天再提交或联系技术人员。")
             application = Application(
                 id=id_factory(),
                 number=number_factory(daily),
