@@ -1,0 +1,300 @@
+"""The composition root: the one place that builds the kiosk and chooses real or simulated parts.
+
+``kiosk run`` uses the devices and platform of the terminal's settings;
+``kiosk run --demo`` uses the card and printer simulators, starts the reference
+platform on loopback, enrols with it, and adds the dev dock. Tests build the
+same UI with :func:`build_ui` and their own devices.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from devices.cards.reader import CardReader
+from devices.printers.protocol import Printer
+from kiosk.core import KioskCore
+from kiosk.journey import Journey
+from kiosk.paths import KIOSK_HOME_ENV, DataDir, data_dir
+from kiosk.states import ApplicationState
+from kiosk.usecases.resident import CoreServices
+from ui.dev_dock import DevControls
+from ui.devices import CardReaderBridge, PrinterBridge
+from ui.speech import Voice
+from ui.status_bar import ConnectionSnapshot
+from ui.theme import Theme
+from ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+_WAITING = (ApplicationState.QUEUED, ApplicationState.SENDING)
+
+
+@dataclass
+class UiOptions:
+    """Timings and engines; tests shorten the timers and pick the ``mock`` voice."""
+
+    idle_ms: int = 90_000
+    countdown_s: int = 30
+    tick_ms: int = 1000
+    voice_engine: str = ""
+    printer_watch_s: float = 5.0
+
+
+@dataclass
+class Kiosk:
+    """Everything :func:`build_ui` made, so the caller can drive and close it."""
+
+    core: KioskCore
+    services: CoreServices
+    journey: Journey
+    window: KioskWindow
+    reader: CardReaderBridge
+    printer: PrinterBridge
+    voice: Voice
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in reversed(self.closers):
+            try:
+                closer()
+            except Exception:
+                log.exception("shutdown step failed")
+        self.closers.clear()
+
+
+def queue_snapshot_from_store(core: KioskCore) -> Callable[[], ConnectionSnapshot]:
+    """Status bar source without a sync engine: the local queue depth only."""
+
+    def snapshot() -> ConnectionSnapshot:
+        counts = core.store.count_by_state()
+        label = "未配置平台" if not core.settings.platform.url else "未连接"
+        return ConnectionSnapshot(label, sum(counts.get(s, 0) for s in _WAITING))
+
+    return snapshot
+
+
+def build_ui(
+    core: KioskCore,
+    *,
+    reader: CardReader | None,
+    printer: Printer | None,
+    options: UiOptions | None = None,
+    status_source: Callable[[], ConnectionSnapshot] | None = None,
+    dev_controls: DevControls | None = None,
+) -> Kiosk:
+    """The window on ``core`` with the given devices (started here, stopped by ``close``)."""
+    options = options or UiOptions()
+    services = CoreServices(core)
+    voice = Voice(options.voice_engine, enabled=core.settings.ui.voice)
+    printer_bridge = PrinterBridge(
+        printer,
+        core.settings,
+        on_receipt_printed=lambda app_id: core.store.set_receipt_printed(app_id, True),
+        watch_interval_s=options.printer_watch_s,
+    )
+    journey = Journey(services, printer_bridge)
+    reader_bridge = CardReaderBridge(reader)
+    theme = Theme(large=core.settings.ui.large_text, high_contrast=core.settings.ui.high_contrast)
+    window = KioskWindow(
+        journey,
+        voice=voice,
+        printer=printer_bridge,
+        reader=reader_bridge,
+        status_source=status_source or queue_snapshot_from_store(core),
+        theme=theme,
+        idle_ms=options.idle_ms,
+        countdown_s=options.countdown_s,
+        tick_ms=options.tick_ms,
+        dev_controls=dev_controls,
+    )
+    kiosk = Kiosk(core, services, journey, window, reader_bridge, printer_bridge, voice)
+    reader_bridge.start()
+    printer_bridge.start()
+    kiosk.closers += [reader_bridge.stop, printer_bridge.close, window.idle.idle.stop]
+    return kiosk
+
+
+class SwitchableTransport(httpx.BaseTransport):
+    """An HTTP transport the dev dock can cut: while cut, every request fails like a dead link."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.cut = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.cut.is_set():
+            raise httpx.ConnectError("network cut in the dev dock", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def demo_data_dir(environ: dict[str, str] | None = None) -> DataDir:
+    """``$KIOSK_HOME`` if set, else a fresh temporary directory (demo needs no configuration)."""
+    import os
+
+    env = dict(os.environ) if environ is None else environ
+    if env.get(KIOSK_HOME_ENV):
+        return data_dir(env)
+    return DataDir(Path(tempfile.mkdtemp(prefix="kiosk-demo-")))
+
+
+def _start_demo_platform(core: KioskCore, transport: SwitchableTransport) -> tuple[Any, Callable[[], None], Any]:
+    """Reference platform on loopback, this terminal enrolled, the sync engine running."""
+    from central.db import CentralDB
+    from central.server import start_in_thread
+    from sync.client import PlatformClient, enrol
+    from sync.engine import SyncEngine
+    from sync.protocol import EnrolRequest
+    from sync.signing import decode_secret
+
+    db_path = core.data.run / "demo-platform.sqlite3"
+    url, stop_platform = start_in_thread(db_path)
+    central = CentralDB(db_path)
+    code = central.new_enrol_code(core.settings.terminal.region_code)
+    answer = enrol(
+        url,
+        EnrolRequest(
+            code=code,
+            region_code=core.settings.terminal.region_code,
+            station_name=core.settings.terminal.station_name,
+        ),
+    )
+    from sync.client import Credentials
+
+    client = PlatformClient(
+        url, Credentials(answer.terminal_id, decode_secret(answer.secret)), transport=transport
+    )
+    engine = SyncEngine(core.store, client, core.settings.sync)
+    engine.start()
+
+    def stop() -> None:
+        engine.stop(timeout=5)
+        stop_platform()
+
+    return engine, stop, central
+
+
+def _engine_snapshot(core: KioskCore, engine: Any) -> Callable[[], ConnectionSnapshot]:
+    def snapshot() -> ConnectionSnapshot:
+        status = engine.status()
+        return ConnectionSnapshot(status.connection.label, int(status.queue_depth))
+
+    return snapshot
+
+
+def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None) -> Kiosk:
+    """Devices from the settings (or the simulators in demo), platform and sync, then the UI."""
+    from devices.cards.factory import open_card_reader
+    from devices.printers.factory import open_printer
+    from printouts.escpos.profile import TextEncoding
+
+    devices = core.settings.devices
+    reader_url = "sam:sim" if demo else devices.card_reader
+    printer_url = "escpos:sim" if demo else devices.receipt_printer
+    reader: CardReader | None
+    try:
+        reader = open_card_reader(reader_url, run_dir=core.data.run / "card-sim")
+    except Exception:
+        log.exception("card reader unavailable; typed ID numbers still work")
+        reader = None
+    printer: Printer | None
+    try:
+        printer = open_printer(
+            printer_url, encoding=TextEncoding(devices.printer_encoding), run_dir=core.data.run
+        )
+    except Exception:
+        log.exception("receipt printer unavailable")
+        printer = None
+    closers: list[Callable[[], None]] = []
+    status_source: Callable[[], ConnectionSnapshot] | None = None
+    controls: DevControls | None = None
+    if demo:
+        transport = SwitchableTransport(httpx.HTTPTransport(retries=0))
+        controls = DevControls()
+        try:
+            engine, stop, central = _start_demo_platform(core, transport)
+            closers.append(stop)
+            status_source = _engine_snapshot(core, engine)
+            controls.network_down = transport.cut.set
+
+            def network_up() -> None:
+                transport.cut.clear()
+                engine.trigger_now()
+
+            controls.network_up = network_up
+            del central
+        except Exception:
+            log.exception("demo platform did not start; running offline")
+        sim = getattr(reader, "simulator", None)
+        if sim is not None:
+            from devices.cards.sim.profiles import load_profiles
+
+            def inserter(profile: str) -> Callable[[], None]:
+                return lambda: sim.insert(profile)
+
+            for name in sorted(load_profiles())[:4]:
+                controls.cards[name] = inserter(name)
+            controls.remove_card = sim.remove
+        _add_printer_controls(controls, core)
+    else:
+        engine = _start_configured_sync(core)
+        if engine is not None:
+            closers.append(lambda: engine.stop(timeout=5))
+            status_source = _engine_snapshot(core, engine)
+    kiosk = build_ui(
+        core, reader=reader, printer=printer, options=options,
+        status_source=status_source, dev_controls=controls,
+    )
+    kiosk.closers[:0] = closers
+    return kiosk
+
+
+def _add_printer_controls(controls: DevControls, core: KioskCore) -> None:
+    from devices.printers.factory import SIM_SOCKET
+    from devices.printers.simulator.control import send_command
+
+    socket_path = core.data.run / SIM_SOCKET
+
+    def command(name: str) -> Callable[[], None]:
+        def run() -> None:
+            # A unix-socket round trip of a few ms to the in-process simulator's control thread.
+            try:
+                send_command(socket_path, name, timeout=1.0)
+            except OSError:
+                log.warning("printer simulator control unavailable")
+
+        return run
+
+    controls.paper_out = command("paper-out")
+    controls.paper_in = command("paper-in")
+
+
+def _start_configured_sync(core: KioskCore) -> Any:
+    """The sync engine for a provisioned terminal, or None (not provisioned: offline queue only)."""
+    if not core.settings.platform.url:
+        return None
+    try:
+        from sync.client import PlatformClient
+        from sync.credentials import load_credentials
+        from sync.engine import SyncEngine
+    except ImportError:
+        return None
+    credentials = load_credentials(core.data, core.settings)
+    if credentials is None:
+        return None
+    client = PlatformClient(
+        core.settings.platform.url, credentials, ca_bundle=core.settings.platform.ca_bundle
+    )
+    engine = SyncEngine(core.store, client, core.settings.sync)
+    engine.start()
+    return engine

@@ -1,0 +1,112 @@
+"""What every screen shares: a title, a body, a bottom bar (back, home, read aloud)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.journey import Journey, Step
+from ui.devices import CardReaderBridge, PrinterBridge
+from ui.speech import Voice
+from ui.theme import Theme
+from ui.widgets import ErrorLabel, button, label
+
+
+@dataclass
+class ScreenContext:
+    """What screens may use: the journey (taps), devices through their bridges, voice, theme."""
+
+    journey: Journey
+    voice: Voice
+    printer: PrinterBridge
+    reader: CardReaderBridge
+    theme: Theme
+    apply_theme: Callable[[Theme], None]
+
+
+class Screen(QWidget):
+    """One journey step. Subclasses fill :attr:`body` and implement :meth:`refresh`."""
+
+    step: ClassVar[Step]
+    title_text: ClassVar[str] = ""
+    show_back: ClassVar[bool] = True
+    show_home: ClassVar[bool] = True
+
+    def __init__(self, ctx: ScreenContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setProperty("screen", True)
+        self.setObjectName(f"screen_{self.step.value}")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 32, 48, 24)
+        outer.setSpacing(ctx.theme.spacing_px)
+        self.title = label(self.title_text, "title", "title")
+        outer.addWidget(self.title)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        inner.setProperty("screen", True)
+        self.body = QVBoxLayout(inner)
+        self.body.setSpacing(ctx.theme.spacing_px)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
+        self.error = ErrorLabel()
+        outer.addWidget(self.error)
+        nav = QHBoxLayout()
+        nav.setSpacing(ctx.theme.spacing_px * 2)
+        self.back_button = button("‹ 返回上一步", "nav_back")
+        self.back_button.clicked.connect(self.on_back)
+        self.home_button = button("⌂ 结束办理", "nav_home")
+        self.home_button.clicked.connect(self.on_home)
+        self.read_button = button("🔊 朗读本页", "nav_read")
+        self.read_button.clicked.connect(self.read_aloud)
+        if self.show_back:
+            nav.addWidget(self.back_button)
+        nav.addWidget(self.read_button)
+        if self.show_home:
+            nav.addWidget(self.home_button)
+        outer.addLayout(nav)
+        self.build()
+
+    @property
+    def journey(self) -> Journey:
+        return self.ctx.journey
+
+    def build(self) -> None:
+        """Create the widgets that never change (called once)."""
+
+    def refresh(self) -> None:
+        """Show the journey's current data (called on every journey change to this step)."""
+
+    def show_error(self) -> None:
+        error = self.journey.session.error
+        self.error.show_message(error.message if error else "")
+
+    def speech_text(self) -> str:
+        """What read-aloud says: by default the title and every visible label, in order."""
+        from PySide6.QtWidgets import QLabel
+
+        parts = [self.title.text()]
+        for widget in self.findChildren(QLabel):
+            if widget is self.title or not widget.isVisibleTo(self) or not widget.text():
+                continue
+            if widget.objectName() in ("composing",):
+                continue
+            parts.append(widget.text())
+        return "。".join(p.strip("。 ") for p in parts if p.strip())
+
+    def read_aloud(self) -> None:
+        self.ctx.voice.say(self.speech_text())
+
+    def on_back(self) -> None:
+        self.journey.back()
+
+    def on_home(self) -> None:
+        self.journey.finish()

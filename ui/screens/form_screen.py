@@ -1,0 +1,88 @@
+"""填写申请: one question per screen, pre-filled from the card, the right keypad for the type."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout
+
+from kiosk.catalogue import FieldType
+from kiosk.journey import Step
+from ui.screens.base import Screen
+from ui.widgets import ErrorLabel, Keyboard, NumberPad, button, clear_layout, label
+
+_PAD_TYPES = {FieldType.NUMBER, FieldType.PHONE, FieldType.ID_NUMBER, FieldType.DATE}
+
+
+class FormScreen(Screen):
+    step = Step.FORM
+    title_text = "填写申请"
+
+    def build(self) -> None:
+        self.progress = label("", "muted", "progress")
+        self.question = label("", "title", "question")
+        self.hint = label("", "muted", "field_hint")
+        self.prefilled = label("", "ok", "prefilled")
+        for widget in (self.progress, self.question, self.hint, self.prefilled):
+            self.body.addWidget(widget)
+        self.field = QLineEdit()
+        self.field.setObjectName("answer")
+        self.body.addWidget(self.field)
+        # The message sits right under the field it is about.
+        self.field_error = ErrorLabel("field_error")
+        self.body.addWidget(self.field_error)
+        self.input_area = QVBoxLayout()
+        self.body.addLayout(self.input_area)
+        self.next_button = button("下一步 ›", "next", "primary")
+        self.next_button.clicked.connect(lambda: self.journey.answer(self.field.text()))
+        self.body.addWidget(self.next_button)
+        self.body.addStretch(1)
+
+    def refresh(self) -> None:
+        journey = self.journey
+        session = journey.session
+        questions = journey.questions()
+        if not questions:
+            return
+        current = journey.current_field()
+        self.progress.setText(f"第 {session.field_index + 1} 题，共 {len(questions)} 题")
+        self.question.setText(current.label + ("" if current.required else "（可不填）"))
+        self.hint.setText(current.hint)
+        self.hint.setVisible(bool(current.hint))
+        value = session.answers.get(current.key, "")
+        self.field.setText(value)
+        from_card = bool(current.prefill) and session.by_card and bool(value)
+        self.prefilled.setText("✓ 已根据您的身份证自动填好，请核对。" if from_card else "")
+        self.prefilled.setVisible(from_card)
+        error = session.error
+        self.field_error.show_message(error.message if error and error.field == current.key else "")
+        self.error.show_message(error.message if error and error.field != current.key else "")
+        clear_layout(self.input_area)
+        if current.type is FieldType.CHOICE:
+            self.field.hide()
+            self.next_button.setVisible(not current.required)
+            grid = QGridLayout()
+            grid.setSpacing(self.ctx.theme.spacing_px)
+            for index, option in enumerate(current.options):
+                mark = "● " if option == value else ""
+                widget = button(f"{mark}{option}", f"option_{index}", "primary" if mark else "secondary")
+                widget.clicked.connect(lambda _=False, o=option: self.journey.answer(o))
+                grid.addWidget(widget, index // 2, index % 2)
+            self.input_area.addLayout(grid)
+            return
+        self.field.show()
+        self.next_button.show()
+        if current.type in _PAD_TYPES:
+            self.input_area.addWidget(
+                NumberPad(
+                    self.field,
+                    with_x=current.type is FieldType.ID_NUMBER,
+                    with_dash=current.type is FieldType.DATE,
+                )
+            )
+        else:
+            self.input_area.addWidget(Keyboard(self.field))
+
+    def speech_text(self) -> str:
+        text = super().speech_text()
+        if self.field.isVisible() and self.field.text():
+            text += f"。现在填写的是：{self.field.text()}"
+        return text

@@ -1,0 +1,69 @@
+"""办事指南 and 一次性告知: conditions and every material, printable; continue or leave."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout
+
+from kiosk.journey import Step
+from ui.screens.base import Screen
+from ui.widgets import button, label
+
+
+class GuideScreen(Screen):
+    step = Step.GUIDE
+    title_text = "办事指南"
+
+    def build(self) -> None:
+        self.name = label("", "title", "item_name")
+        self.guide = label("", "", "guide")
+        self.facts = label("", "", "facts")
+        self.conditions = label("", "", "conditions")
+        self.materials = label("", "", "materials")
+        for widget in (self.name, self.guide, self.facts, self.conditions, self.materials):
+            self.body.addWidget(widget)
+        self.print_status = label("", "ok", "print_status")
+        self.body.addWidget(self.print_status)
+        row = QHBoxLayout()
+        row.setSpacing(self.ctx.theme.spacing_px * 2)
+        printing = button("打印告知单", "print_notice")
+        printing.clicked.connect(self._print)
+        row.addWidget(printing)
+        start = button("开始填写申请 ›", "begin_form", "primary")
+        start.clicked.connect(self.journey.begin_form)
+        row.addWidget(start)
+        self.body.addLayout(row)
+        self.ctx.printer.job_finished.connect(self._printed)
+
+    def refresh(self) -> None:
+        item = self.journey.session.item
+        if item is None:
+            return
+        self.print_status.setText("")
+        self.name.setText(item.name)
+        self.guide.setText(item.guide)
+        limit = f"{item.time_limit_days}个工作日" if item.time_limit_days else "当场办结"
+        self.facts.setText(f"受理部门：{item.department}\n办理时限：{limit}\n收费：{item.fee}")
+        self.conditions.setText(
+            "申请条件：\n" + "\n".join(f"{i}. {c}" for i, c in enumerate(item.conditions, 1))
+            if item.conditions
+            else ""
+        )
+        lines = [
+            f"{i}. {m.name}（{'原件' if m.original else '复印件'}{m.copies}份）{('：' + m.note) if m.note else ''}"
+            for i, m in enumerate(item.materials, 1)
+        ]
+        self.materials.setText("一次性告知——需要带的材料：\n" + "\n".join(lines))
+        self.show_error()
+
+    def _print(self) -> None:
+        self.print_status.setText("正在打印告知单，请稍候……")
+        self.journey.print_notice()
+
+    def _printed(self, kind: str, ok: bool, message: str) -> None:
+        if kind != "notice" or self.journey.step is not Step.GUIDE:
+            return
+        self.print_status.setText(
+            "✓ 告知单已打印，请取走。您可以带齐材料后再来，也可以现在继续填写。"
+            if ok
+            else f"✕ 告知单没有打印出来：{message}"
+        )

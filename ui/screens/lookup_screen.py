@@ -1,0 +1,38 @@
+"""输入办件编号: for "my applications" without a card, and for rating from the home screen."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit
+
+from kiosk.journey import Purpose, Step
+from ui.screens.base import Screen
+from ui.widgets import ErrorLabel, NumberPad, button, label
+
+
+class LookupScreen(Screen):
+    step = Step.LOOKUP
+    title_text = "请输入回执上的办件编号"
+
+    def build(self) -> None:
+        self.purpose = label("", "muted", "lookup_purpose")
+        self.body.addWidget(self.purpose)
+        self.field = QLineEdit()
+        self.field.setObjectName("number")
+        self.body.addWidget(self.field)
+        self.field_error = ErrorLabel("field_error")
+        self.body.addWidget(self.field_error)
+        self.body.addWidget(NumberPad(self.field, with_dash=True))
+        confirm = button("查询", "confirm", "primary")
+        confirm.clicked.connect(lambda: self.journey.lookup_number(self.field.text()))
+        self.body.addWidget(confirm)
+
+    def refresh(self) -> None:
+        session = self.journey.session
+        self.purpose.setText(
+            "评价哪一件办件？编号印在受理回执上方。"
+            if session.purpose is Purpose.RATE
+            else "编号印在受理回执上方，例如 000017-261123-0007-5。"
+        )
+        if session.error is None:
+            self.field.clear()
+        self.field_error.show_message(session.error.message if session.error else "")

@@ -1,0 +1,70 @@
+"""我的办件: every application of this person on this terminal, status "as of", reprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QFrame, QVBoxLayout
+
+from kiosk.application import Application
+from kiosk.journey import Step
+from ui.screens.base import Screen
+from ui.widgets import button, clear_layout, label
+
+_CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def as_of_text(application: Application) -> str:
+    moment = application.status_as_of
+    if moment is None:
+        return "状态来自本机记录"
+    return f"截至 {moment.astimezone(_CHINA):%Y年%m月%d日 %H:%M} 的状态"
+
+
+class MyApplicationsScreen(Screen):
+    step = Step.MY_APPLICATIONS
+    title_text = "我的办件"
+
+    def build(self) -> None:
+        self.summary = label("", "", "summary")
+        self.body.addWidget(self.summary)
+        self.list = QVBoxLayout()
+        self.list.setSpacing(self.ctx.theme.spacing_px * 2)
+        self.body.addLayout(self.list)
+        self.print_status = label("", "ok", "print_status")
+        self.body.addWidget(self.print_status)
+        self.body.addStretch(1)
+        self.ctx.printer.job_finished.connect(self._printed)
+
+    def refresh(self) -> None:
+        applications = self.journey.session.applications
+        self.print_status.setText("")
+        self.summary.setText(
+            f"共 {len(applications)} 件：" if applications else "本机没有您的办件记录。"
+        )
+        clear_layout(self.list)
+        for index, application in enumerate(applications):
+            card = QFrame()
+            box = QVBoxLayout(card)
+            box.addWidget(label(application.service_name, "title", f"app_name_{index}"))
+            box.addWidget(label(f"办件编号：{application.number}", "", f"app_number_{index}"))
+            state = application.state.label
+            if application.state_reason:
+                state += f"（{application.state_reason}）"
+            box.addWidget(label(f"状态：{state}", "", f"app_state_{index}"))
+            box.addWidget(label(as_of_text(application), "muted", f"app_as_of_{index}"))
+            if application.result_notice:
+                box.addWidget(label(f"结果通知：{application.result_notice}", "", f"app_notice_{index}"))
+            reprint = button("补打回执", f"reprint_{index}")
+            reprint.clicked.connect(lambda _=False, n=application.number: self._reprint(n))
+            box.addWidget(reprint)
+            self.list.addWidget(card)
+
+    def _reprint(self, number: str) -> None:
+        self.print_status.setText("正在补打回执……")
+        self.journey.reprint(number)
+
+    def _printed(self, kind: str, ok: bool, message: str) -> None:
+        if kind != "receipt" or self.journey.step is not Step.MY_APPLICATIONS:
+            return
+        self.print_status.setText("✓ 回执已补打，请取走。" if ok else f"✕ 没有打印出来：{message}")

@@ -1,0 +1,71 @@
+"""Read-aloud of every screen (QtTextToSpeech), degrading silently where no engine exists.
+
+On the kiosk the ``speechd`` engine speaks through speech-dispatcher and
+espeak-ng; tests use the ``mock`` engine, which reports what it was asked to
+say without making a sound. Text read aloud is what is on the screen already.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QLocale, QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Voice(QObject):
+    """Says screens aloud when enabled; ``spoken`` reports every text handed to the engine."""
+
+    spoken = Signal(str)
+
+    def __init__(self, engine: str = "", enabled: bool = True, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.enabled = enabled
+        self.last_text = ""
+        self._tts: object | None = None
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError:  # PySide6-Addons missing: no voice, no fuss
+            log.info("QtTextToSpeech not available; read-aloud disabled")
+            return
+        available = QTextToSpeech.availableEngines()
+        chosen = engine if engine in available else next(
+            (e for e in ("speechd", "flite", "mock") if e in available), ""
+        )
+        if not chosen:
+            log.info("no text-to-speech engine; read-aloud disabled")
+            return
+        tts = QTextToSpeech(chosen, self)
+        if tts.state() == QTextToSpeech.State.Error:
+            log.info("text-to-speech engine %s failed; read-aloud disabled", chosen)
+            return
+        china = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+        if china in tts.availableLocales():
+            tts.setLocale(china)
+        tts.setRate(-0.2)  # a little slower for elderly listeners
+        self._tts = tts
+        self.engine = chosen
+
+    @property
+    def available(self) -> bool:
+        return self._tts is not None
+
+    def say(self, text: str) -> None:
+        """Replace whatever is being said with ``text`` (never queues a backlog)."""
+        self.last_text = text
+        if not self.enabled or self._tts is None:
+            return
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        tts = self._tts
+        assert isinstance(tts, QTextToSpeech)
+        tts.stop()
+        tts.say(text)
+        self.spoken.emit(text)
+
+    def stop(self) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        if isinstance(self._tts, QTextToSpeech):
+            self._tts.stop()

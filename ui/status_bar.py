@@ -1,0 +1,72 @@
+"""Small print for staff at the bottom: platform connection, queue depth, printer, reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from devices.cards.events import ReaderStatus
+from devices.printers.status import PrinterStatus, status_message
+from ui.devices import READER_LABELS, CardReaderBridge, PrinterBridge
+from ui.widgets import label
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSnapshot:
+    """What the bar shows about the platform; the sync engine's status adapted by the wiring."""
+
+    label: str
+    queue_depth: int
+
+
+SnapshotSource = Callable[[], ConnectionSnapshot]
+
+
+class StatusBar(QWidget):
+    """Refreshes from ``source`` every ``interval_ms`` (a cheap in-memory snapshot, no I/O)."""
+
+    def __init__(
+        self,
+        source: SnapshotSource,
+        printer: PrinterBridge,
+        reader: CardReaderBridge,
+        *,
+        interval_ms: int = 2000,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("StatusBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.source = source
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 4, 24, 4)
+        self.connection = label("", "", "status_connection")
+        self.queue = label("", "", "status_queue")
+        self.printer_label = label("", "", "status_printer")
+        self.reader_label = label("", "", "status_reader")
+        for widget in (self.connection, self.queue, self.printer_label, self.reader_label):
+            widget.setWordWrap(False)
+            row.addWidget(widget)
+        row.addStretch(1)
+        printer.status_changed.connect(self._printer)
+        reader.status_changed.connect(self._reader)
+        self._printer(printer.status.value)
+        self._reader(reader.status.value)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.update_snapshot)
+        self.timer.start()
+        self.update_snapshot()
+
+    def update_snapshot(self) -> None:
+        snapshot = self.source()
+        self.connection.setText(f"平台：{snapshot.label}")
+        self.queue.setText(f"待发送：{snapshot.queue_depth} 件")
+
+    def _printer(self, value: str) -> None:
+        self.printer_label.setText(f"打印机：{status_message(PrinterStatus(value))}")
+
+    def _reader(self, value: str) -> None:
+        self.reader_label.setText(f"读卡器：{READER_LABELS[ReaderStatus(value)]}")
