@@ -9,6 +9,7 @@ simulator unplugged) is reopened every ``reconnect_interval`` seconds.
 from __future__ import annotations
 
 import logging
+import termios
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,9 @@ from devices.cards.text_layout import decode_text_block
 log = logging.getLogger(__name__)
 
 PortOpener = Callable[[], SerialPort]
+
+PORT_ERRORS = (serial.SerialException, OSError, termios.error)
+"""What a vanished port raises: pyserial wraps most errors, but ``tcflush`` leaks termios.error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,7 @@ class SamCardReader(ThreadedReader):
                     continue
                 try:
                     self._poll()
-                except (serial.SerialException, OSError) as exc:
+                except PORT_ERRORS as exc:
                     self._lost(exc)
                     continue
                 self._wait(self.timings.poll_interval)
@@ -92,7 +96,7 @@ class SamCardReader(ThreadedReader):
     def _connect(self) -> bool:
         try:
             self._link = SamLink(self._opener())
-        except (serial.SerialException, OSError, ValueError) as exc:
+        except (*PORT_ERRORS, ValueError) as exc:
             self._report(ErrorCode.PORT_LOST, f"cannot open port: {type(exc).__name__}")
             self._set_status(ReaderStatus.DISCONNECTED)
             return False
@@ -112,7 +116,7 @@ class SamCardReader(ThreadedReader):
         if link is not None:
             try:
                 link.port.close()
-            except (serial.SerialException, OSError):
+            except PORT_ERRORS:
                 log.debug("closing a lost port failed", exc_info=True)
 
     def _poll(self) -> None:

@@ -76,13 +76,14 @@ class ControlServer:
     def __init__(self, sim: SamSimulator, path: Path) -> None:
         self.sim = sim
         self.path = path
-        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
 
     def start(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._sock.bind(str(self.path))
         os.chmod(self.path, 0o600)
         self._sock.listen(8)
@@ -91,18 +92,22 @@ class ControlServer:
 
     def stop(self) -> None:
         self._closed.set()
-        with contextlib.suppress(OSError):
-            self._sock.shutdown(socket.SHUT_RDWR)
-        self._sock.close()
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
         if self._thread is not None:
             self._thread.join(5)
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
     def _accept(self) -> None:
+        sock = self._sock
+        assert sock is not None
         while not self._closed.is_set():
             try:
-                conn, _ = self._sock.accept()
+                conn, _ = sock.accept()
             except OSError:
                 return
             with conn, conn.makefile("rwb") as stream:

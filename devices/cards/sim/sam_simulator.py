@@ -68,6 +68,8 @@ class SamSimulator:
         self._lock = threading.Lock()
         self._card: SamProfile | None = None
         self._card_changed = threading.Event()
+        self.read_in_progress = threading.Event()
+        """Set while a delayed read is under way, so a test can take the card away mid-read."""
         self._faults = _Faults()
         self._commands: dict[str, int] = {}
         self._master: int | None = None
@@ -268,10 +270,15 @@ class SamSimulator:
     def _read(self, card: SamProfile | None, *, fingerprint: bool) -> bytes:
         if card is None:
             return build_response(SamStatus.READ_FAILED)
-        if self.read_delay and self._card_changed.wait(self.read_delay):
-            with self._lock:
-                if self._card is not card:  # taken away (or swapped) during the read
-                    return build_response(SamStatus.READ_FAILED)
+        if self.read_delay:
+            self.read_in_progress.set()
+            try:
+                if self._card_changed.wait(self.read_delay):
+                    with self._lock:
+                        if self._card is not card:  # taken away (or swapped) during the read
+                            return build_response(SamStatus.READ_FAILED)
+            finally:
+                self.read_in_progress.clear()
         data = build_card_data(card.text_block(), card.photo, b"" if fingerprint else None)
         return build_response(SamStatus.SUCCESS, data)
 
