@@ -1,10 +1,295 @@
-"""`kiosk` sub-commands of this area (placeholder until its issue lands)."""
+"""``kiosk doctor [--json]``: is this terminal able to serve residents, and if not, what to do.
+
+The rules live in :mod:`kiosk.diagnostics`; this module gathers the facts
+(device factories, the store, the sync engine's persisted metadata, the disk,
+a TCP connection to the platform) as probes. Exit status: 0 all ok, 1 any check
+failed, 2 only warnings. The JSON shape is documented in docs/staff-and-technician.md.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import shutil
+import socket
+import threading
+from collections.abc import Callable
+from importlib import metadata
 from typing import Any
+from urllib.parse import urlsplit
+
+from kiosk.core import KioskCore
+from kiosk.diagnostics import (
+    ClockFact,
+    DatabaseFact,
+    DeviceFact,
+    DiskFact,
+    NetworkFact,
+    Probes,
+    QueueFact,
+    Report,
+    SyncFact,
+    VersionFact,
+    diagnose,
+)
+from kiosk.errors import StoreError
+from kiosk.paths import DataDir, data_dir
+from kiosk.settings import Settings, load_settings
+from kiosk.store import Store
+from kiosk.store.outbox import Outbox
+from kiosk.workdays import shipped_calendar
+
+DEVICE_TIMEOUT_S = 3.0
+NETWORK_TIMEOUT_S = 3.0
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    """Add this module's sub-commands to the `kiosk` parser."""
+    """Add ``doctor``."""
+    doctor = sub.add_parser(
+        "doctor",
+        help="check devices, network, sync, queue, disk, database, clock and versions",
+        description=(
+            "Each check is ok, warning or failed, with what to do (in Chinese). "
+            "Exit status: 0 all ok, 1 any check failed, 2 only warnings. "
+            "JSON keys are stable (docs/staff-and-technician.md)."
+        ),
+    )
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON")
+    doctor.add_argument(
+        "--skip-devices",
+        action="store_true",
+        help="do not open the card reader and printers (e.g. while the kiosk app holds them)",
+    )
+    doctor.set_defaults(handler=_doctor)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    report = run_doctor(data_dir(), test_devices=not args.skip_devices)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    return report.exit_code
+
+
+def format_report(report: Report) -> str:
+    marks = {"ok": "[ 正常 ]", "warning": "[ 注意 ]", "failed": "[ 故障 ]"}
+    lines = []
+    for check in report.checks:
+        lines.append(f"{marks[check.status.value]} {check.title}：{check.detail}")
+        if check.action:
+            lines.append(f"         → {check.action}")
+    lines.append(f"结论：{report.status.label}")
+    return "\n".join(lines)
+
+
+def run_doctor(
+    home: DataDir,
+    *,
+    test_devices: bool = True,
+    now: dt.datetime | None = None,
+    probe_factory: Callable[[KioskCore | None, StoreError | None, Settings, DataDir, bool], Probes]
+    | None = None,
+) -> Report:
+    """Open the terminal's data without failing on a damaged database, then diagnose."""
+    home.ensure()
+    settings = load_settings(home.settings_file)
+    core: KioskCore | None = None
+    store_error: StoreError | None = None
+    try:
+        store = Store(home, check_integrity=False)
+        core = KioskCore(home, settings, store, shipped_calendar())
+    except StoreError as exc:
+        store_error = exc
+    try:
+        factory = probe_factory or build_probes
+        probes = factory(core, store_error, settings, home, test_devices)
+        return diagnose(probes, now or dt.datetime.now(dt.UTC))
+    finally:
+        if core is not None:
+            core.close()
+
+
+def build_probes(
+    core: KioskCore | None,
+    store_error: StoreError | None,
+    settings: Settings,
+    home: DataDir,
+    test_devices: bool,
+) -> Probes:
+    """The real probes. ``core`` is None when the database could not even be opened."""
+
+    def need_core() -> KioskCore:
+        if core is None:
+            raise store_error or StoreError("数据库无法打开")
+        return core
+
+    def database() -> DatabaseFact:
+        if core is None:
+            return DatabaseFact(False, str(store_error))
+        try:
+            core.store.conn.check_integrity()
+        except StoreError as exc:
+            return DatabaseFact(False, str(exc))
+        return DatabaseFact(True)
+
+    def queue() -> QueueFact:
+        stats = Outbox(need_core().store).stats()
+        return QueueFact(stats.depth, stats.oldest_seq_created_at, stats.quarantined)
+
+    return Probes(
+        card_reader=lambda: card_reader_fact(settings, home, test_devices),
+        receipt_printer=lambda: receipt_printer_fact(settings, home, test_devices),
+        a4_printer=lambda: a4_printer_fact(settings, home, test_devices),
+        network=lambda: network_fact(settings),
+        sync=lambda: sync_fact(need_core(), settings),
+        queue=queue,
+        disk=lambda: disk_fact(home),
+        database=database,
+        clock=lambda: clock_fact(need_core()),
+        versions=lambda: versions_fact(need_core()),
+    )
+
+
+# -- facts ------------------------------------------------------------------------------------
+
+
+def card_reader_fact(settings: Settings, home: DataDir, test: bool) -> DeviceFact:
+    """Start the reader and wait for its first status change (or the timeout)."""
+    url = settings.devices.card_reader
+    if not url:
+        return DeviceFact(configured=False)
+    if not test:
+        return DeviceFact(configured=True, url=url, tested=False)
+    from devices.cards.events import ReaderStatus, StatusChanged
+    from devices.cards.factory import open_card_reader
+
+    reader = open_card_reader(url, run_dir=home.run / "card-sim")
+    changed = threading.Event()
+
+    def listener(event: object) -> None:
+        if isinstance(event, StatusChanged):
+            changed.set()
+
+    reader.add_listener(listener)
+    reader.start()
+    try:
+        changed.wait(DEVICE_TIMEOUT_S)
+        status = reader.status
+    finally:
+        reader.remove_listener(listener)
+        reader.stop()
+    usable = status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT, ReaderStatus.READING)
+    messages = {
+        ReaderStatus.NO_CARD: "读卡器正常，等待放卡。",
+        ReaderStatus.CARD_PRESENT: "读卡器正常（读卡区有证件）。",
+        ReaderStatus.READING: "读卡器正常（正在读卡）。",
+        ReaderStatus.DISCONNECTED: "读卡器未连接。",
+        ReaderStatus.ERROR: "读卡器故障。",
+    }
+    return DeviceFact(True, url, status.value, usable, False, messages.get(status, ""))
+
+
+def _printer_fact(url: str, settings: Settings, home: DataDir, test: bool) -> DeviceFact:
+    if not url:
+        return DeviceFact(configured=False)
+    if not test:
+        return DeviceFact(configured=True, url=url, tested=False)
+    from devices.printers.factory import open_printer
+    from devices.printers.status import CAN_PRINT, PrinterStatus, status_message
+    from printouts.escpos.profile import TextEncoding
+
+    printer = open_printer(
+        url, encoding=TextEncoding(settings.devices.printer_encoding), run_dir=home.run
+    )
+    try:
+        status = printer.status()
+    finally:
+        printer.close()
+    return DeviceFact(
+        True,
+        url,
+        status.value,
+        status in CAN_PRINT,
+        status is PrinterStatus.PAPER_NEAR_END,
+        status_message(status),
+    )
+
+
+def receipt_printer_fact(settings: Settings, home: DataDir, test: bool) -> DeviceFact:
+    return _printer_fact(settings.devices.receipt_printer, settings, home, test)
+
+
+def a4_printer_fact(settings: Settings, home: DataDir, test: bool) -> DeviceFact:
+    return _printer_fact(settings.devices.a4_printer, settings, home, test)
+
+
+def network_fact(settings: Settings, timeout: float = NETWORK_TIMEOUT_S) -> NetworkFact:
+    """A TCP connection to the platform's host: enough to tell "no network" from "platform refuses"."""
+    url = settings.platform.url
+    if not url or not settings.platform.terminal_id:
+        return NetworkFact(provisioned=False)
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return NetworkFact(True, True)
+    except TimeoutError:
+        return NetworkFact(True, False, "连接超时")
+    except OSError as exc:
+        return NetworkFact(True, False, type(exc).__name__)
+
+
+def _meta_time(core: KioskCore, key: str) -> dt.datetime | None:
+    raw = core.store.get_meta(key)
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return dt.datetime.fromtimestamp(float(raw), dt.UTC)
+
+
+def sync_fact(core: KioskCore, settings: Settings) -> SyncFact:
+    """From what the sync engine persisted (it may run in another process)."""
+    provisioned = bool(settings.platform.url and settings.platform.terminal_id)
+    last = _meta_time(core, "sync:last_success_at")
+    if last is None:
+        exchange = core.store.get_meta("sync:last_exchange")
+        if exchange:
+            try:
+                last = dt.datetime.fromtimestamp(
+                    float(json.loads(exchange)["terminal_time"]), dt.UTC
+                )
+            except (ValueError, KeyError, TypeError):
+                last = None
+    paused = core.store.get_meta("sync:auth_paused") in ("1", "true")
+    return SyncFact(provisioned, last, paused, core.store.get_meta("sync:last_error") or "")
+
+
+def clock_fact(core: KioskCore) -> ClockFact:
+    skew = core.store.get_meta("sync:skew_s")
+    jump = core.store.get_meta("sync:clock_jump")
+    return ClockFact(float(skew) if skew else None, float(jump) if jump else None)
+
+
+def disk_fact(home: DataDir) -> DiskFact:
+    usage = shutil.disk_usage(home.root)
+    return DiskFact(usage.free, usage.total)
+
+
+def software_version() -> str:
+    try:
+        return metadata.version("kiosk")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def versions_fact(core: KioskCore) -> VersionFact:
+    return VersionFact(
+        software_version(),
+        len(core.store.catalogue()),
+        Outbox(core.store).get_cursor("catalogue"),
+    )

@@ -38,3 +38,28 @@ class MovableClock:
 
     def advance(self, seconds: float) -> None:
         self.now += dt.timedelta(seconds=seconds)
+
+
+SIMPLE_ITEM = "YB-CB-001"  # 城乡居民基本医疗保险参保登记: no required attachments
+PHOTO_ITEM = "MZ-DB-001"  # 最低生活保障申请: needs a hukou photo
+
+
+def answers_for(item) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Valid answers to the non-prefilled questions of a sample item."""
+    from kiosk.catalogue import FieldType
+
+    answers: dict[str, str] = {}
+    for f in item.form:
+        if f.prefill or f.type is FieldType.ATTACHMENT or not f.required:
+            continue
+        if f.options:
+            answers[f.key] = f.options[0]
+        elif f.type is FieldType.DATE:
+            answers[f.key] = "2026-01-01"
+        elif f.type is FieldType.NUMBER:
+            answers[f.key] = "2"
+        elif f.type is FieldType.PHONE:
+            answers[f.key] = RESIDENT.phone
+        else:
+            answers[f.key] = "务农"
+    return answers
