@@ -44,11 +44,13 @@ def draw_line(
         x = max(0, (width_dots - w) // 2)
     elif align is Align.RIGHT:
         x = max(0, width_dots - w)
-    top = (height - GLYPH_DOTS * scale) // 2
+    # CJK glyphs sit on a baseline 0.88 em below the top of the em box; placing
+    # it so keeps descenders (_, g, y) inside the line as on paper.
+    baseline = (height - GLYPH_DOTS * scale) // 2 + round(0.88 * GLYPH_DOTS * scale)
     for ch in text:
         cw = char_width(ch) * cell
         if not ch.isspace():
             gx = x + (cw - draw.textlength(ch, font=f)) / 2
-            draw.text((gx, top), ch, font=f, fill=0)
+            draw.text((gx, baseline), ch, font=f, fill=0, anchor="ls")
         x += cw
     return img
