@@ -195,3 +195,14 @@ def _event(c: sqlite3.Connection, staff_number: str, kind: EventKind, at: dt.dat
 
 def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
+
+
+# -- queue care -------------------------------------------------------------------------------
+
+
+def supplements(conn: Connection) -> dict[str, str]:
+    """``{original id: id of the newest application that supplements it}`` (补正 links)."""
+    rows = conn.query(
+        "SELECT supersedes, id FROM applications WHERE supersedes IS NOT NULL ORDER BY local_seq"
+    )
+    return {r["supersedes"]: r["id"] for r in rows}

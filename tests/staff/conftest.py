@@ -12,15 +12,17 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from staffdata import PERSONAL_VALUES, MovableClock
+from staffdata import PERSONAL_VALUES, STAFF_NAME, MovableClock
 
 from app.logs import LogSetup, contains_personal_data, setup_logging
 from kiosk.core import KioskCore
 from kiosk.paths import DataDir
-from kiosk.staff import LockoutPolicy, ScryptParams
+from kiosk.staff import LockoutPolicy, ScryptParams, StaffSession
 from kiosk.usecases.staff_auth import AuthConfig
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -82,3 +84,56 @@ def core(tmp_path: Path, clock: MovableClock) -> Iterator[KioskCore]:
 @pytest.fixture
 def auth() -> AuthConfig:
     return FAST_AUTH
+
+
+@pytest.fixture
+def staff_session(core: KioskCore, auth: AuthConfig) -> StaffSession:
+    from kiosk.staff import Role
+    from kiosk.usecases import staff_auth
+
+    staff_auth.add_staff(core, "1001", STAFF_NAME, Role.STAFF, "246810", config=auth)
+    return staff_auth.sign_in_with_pin(core, "1001", "246810", config=auth)
+
+
+@dataclass
+class ReferencePlatform:
+    """The repository's reference platform on 127.0.0.1, and a sync engine for ``core``."""
+
+    db: Any
+    url: str
+    engine: Any
+
+    def sync(self) -> None:
+        report = self.engine.run_until_idle()
+        assert report.ok, report.error
+
+
+@pytest.fixture
+def reference_platform(tmp_path: Path, core: KioskCore) -> Iterator[ReferencePlatform]:
+    import time
+
+    from central.db import CentralDB
+    from central.server import RunningPlatform
+    from sync.client import Credentials, PlatformClient, enrol
+    from sync.engine import EngineOptions, SyncEngine
+    from sync.protocol import EnrolRequest
+    from sync.signing import decode_secret
+
+    db = CentralDB(tmp_path / "central.sqlite3", clock=time.time)
+    running = RunningPlatform(db, time.time)
+    code = db.new_enrol_code("330102001000")
+    answer = enrol(
+        running.url, EnrolRequest(code=code, region_code="330102001000", station_name="测试站")
+    )
+    client = PlatformClient(
+        running.url, Credentials(answer.terminal_id, decode_secret(answer.secret))
+    )
+    engine = SyncEngine(
+        core.store, client, core.settings.sync, options=EngineOptions(chunk_bytes=16 * 1024)
+    )
+    try:
+        yield ReferencePlatform(db, running.url, engine)
+    finally:
+        engine.stop()
+        client.close()
+        running.stop()
