@@ -17,10 +17,12 @@ from app.commands import (
     central,
     core,
     doctor,
+    logs_cmd,
     print_cmd,
     provision,
     run,
     sim,
+    staff,
     sync_cmd,
 )
 from kiosk.errors import KioskError
@@ -35,6 +37,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     provision,
     sync_cmd,
     doctor,
+    staff,
+    logs_cmd,
 )
 
 
