@@ -79,7 +79,11 @@ def _wrap_paragraph(text: str, columns: float, measure: Callable[[str], float]) 
             carry = ""
             # 避头尾: pull the last character down with closing punctuation, or an
             # opening bracket down with what it opens.
-            if len(current) > 1 and (token in _NO_START or current[-1] in _NO_END):
+            if (
+                len(current) > 1
+                and (token in _NO_START or current[-1] in _NO_END)
+                and measure(current[-1]) + tw <= columns
+            ):
                 current, carry = current[:-1], current[-1]
             lines.append(current.rstrip())
             current, width = carry, measure(carry) if carry else 0.0
