@@ -118,7 +118,7 @@ def build_ui(
     kiosk = Kiosk(core, services, journey, window, reader_bridge, printer_bridge, voice)
     reader_bridge.start()
     printer_bridge.start()
-    kiosk.closers += [reader_bridge.stop, printer_bridge.close, window.idle.idle.stop]
+    kiosk.closers += [reader_bridge.stop, printer_bridge.close, window.shutdown]
     return kiosk
 
 
@@ -148,7 +148,9 @@ def demo_data_dir(environ: dict[str, str] | None = None) -> DataDir:
     return DataDir(Path(tempfile.mkdtemp(prefix="kiosk-demo-")))
 
 
-def _start_demo_platform(core: KioskCore, transport: SwitchableTransport) -> tuple[Any, Callable[[], None], Any]:
+def _start_demo_platform(
+    core: KioskCore, transport: SwitchableTransport
+) -> tuple[Any, Callable[[], None], Any]:
     """Reference platform on loopback, this terminal enrolled, the sync engine running."""
     from central.db import CentralDB
     from central.server import start_in_thread
@@ -219,44 +221,72 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
     status_source: Callable[[], ConnectionSnapshot] | None = None
     controls: DevControls | None = None
     if demo:
-        transport = SwitchableTransport(httpx.HTTPTransport(retries=0))
         controls = DevControls()
-        try:
-            engine, stop, central = _start_demo_platform(core, transport)
-            closers.append(stop)
-            status_source = _engine_snapshot(core, engine)
-            controls.network_down = transport.cut.set
-
-            def network_up() -> None:
-                transport.cut.clear()
-                engine.trigger_now()
-
-            controls.network_up = network_up
-            del central
-        except Exception:
-            log.exception("demo platform did not start; running offline")
-        sim = getattr(reader, "simulator", None)
-        if sim is not None:
-            from devices.cards.sim.profiles import load_profiles
-
-            def inserter(profile: str) -> Callable[[], None]:
-                return lambda: sim.insert(profile)
-
-            for name in sorted(load_profiles())[:4]:
-                controls.cards[name] = inserter(name)
-            controls.remove_card = sim.remove
-        _add_printer_controls(controls, core)
+        status_source = _demo_parts(core, reader, controls, closers)
     else:
         engine = _start_configured_sync(core)
         if engine is not None:
             closers.append(lambda: engine.stop(timeout=5))
             status_source = _engine_snapshot(core, engine)
     kiosk = build_ui(
-        core, reader=reader, printer=printer, options=options,
-        status_source=status_source, dev_controls=controls,
+        core,
+        reader=reader,
+        printer=printer,
+        options=options,
+        status_source=status_source,
+        dev_controls=controls,
     )
     kiosk.closers[:0] = closers
     return kiosk
+
+
+def _demo_parts(
+    core: KioskCore,
+    reader: CardReader | None,
+    controls: DevControls,
+    closers: list[Callable[[], None]],
+) -> Callable[[], ConnectionSnapshot] | None:
+    """Loopback platform, sync engine, and the dev dock's card, paper and network controls."""
+    status_source: Callable[[], ConnectionSnapshot] | None = None
+    transport = SwitchableTransport(httpx.HTTPTransport(retries=0))
+    try:
+        engine, stop, central = _start_demo_platform(core, transport)
+    except Exception:
+        log.exception("demo platform did not start; running offline")
+    else:
+        closers.append(stop)
+        status_source = _engine_snapshot(core, engine)
+        controls.network_down = transport.cut.set
+
+        def network_up() -> None:
+            transport.cut.clear()
+            engine.trigger_now()
+
+        def accept_latest() -> None:
+            from sync.protocol import PlatformStatus
+
+            latest = core.store.applications(limit=1)
+            if latest:
+                try:
+                    central.set_status(latest[0].number, PlatformStatus.ACCEPTED)
+                except Exception:
+                    log.warning("the platform does not know the latest application yet")
+                engine.trigger_now()
+
+        controls.network_up = network_up
+        controls.platform_accept = accept_latest
+    sim = getattr(reader, "simulator", None)
+    if sim is not None:
+        from devices.cards.sim.profiles import load_profiles
+
+        def inserter(profile: str) -> Callable[[], None]:
+            return lambda: sim.insert(profile)
+
+        for name in sorted(load_profiles())[:4]:
+            controls.cards[name] = inserter(name)
+        controls.remove_card = sim.remove
+    _add_printer_controls(controls, core)
+    return status_source
 
 
 def _add_printer_controls(controls: DevControls, core: KioskCore) -> None:

@@ -104,6 +104,17 @@ class PrintPort(Protocol):
     def print_notice(self, item: ServiceItem) -> None: ...
 
 
+COUNTER_ONLY = (
+    "这个事项需要提交材料照片，本机暂不能上传。请打印告知单，带齐材料到窗口办理，"
+    "或请工作人员帮您代办。"
+)
+
+
+def can_file_here(item: ServiceItem) -> bool:
+    """Self-service has no scanner: items that require an attachment go to the counter."""
+    return not any(f.type is FieldType.ATTACHMENT and f.required for f in item.form)
+
+
 CARD_PREFILL = ("name", "id_number", "address", "gender", "birth_date", "nation")
 """Card fields a form field may name in ``prefill``."""
 
@@ -366,6 +377,10 @@ class Journey:
         self._require(Step.GUIDE)
         s = self.session
         assert s.item is not None
+        if not can_file_here(s.item):
+            s.error = FieldError("service_code", COUNTER_ONLY)
+            self._go(Step.GUIDE)
+            return
         for key, value in self._prefill(s.item).items():
             s.answers.setdefault(key, value)
         s.field_index = 0

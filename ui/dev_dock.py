@@ -25,6 +25,7 @@ class DevControls:
     paper_in: Callable[[], None] | None = None
     network_down: Callable[[], None] | None = None
     network_up: Callable[[], None] | None = None
+    platform_accept: Callable[[], None] | None = None  # the platform accepts the latest application
 
 
 class DevDock(QWidget):
@@ -45,6 +46,7 @@ class DevDock(QWidget):
             ("装纸", "dock_paper_in", controls.paper_in),
             ("断网", "dock_network_down", controls.network_down),
             ("恢复网络", "dock_network_up", controls.network_up),
+            ("平台受理最新一件", "dock_platform_accept", controls.platform_accept),
         ]
         for text, name, action in actions:
             if action is None:

@@ -86,7 +86,9 @@ class CardReaderBridge(QObject):
             self.reader.stop()
 
 
-def receipt_content(application: Application, settings: Settings, *, reprint: bool) -> ReceiptContent:
+def receipt_content(
+    application: Application, settings: Settings, *, reprint: bool
+) -> ReceiptContent:
     """The receipt of one application, masked for paper (a slip may be lost)."""
     filed = application.created_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
     return ReceiptContent(

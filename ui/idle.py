@@ -48,9 +48,16 @@ class IdleGuard(QObject):
     expired = Signal()
 
     def __init__(
-        self, journey: Journey, banner: IdleBanner, *, idle_ms: int, countdown_s: int, tick_ms: int = 1000
+        self,
+        journey: Journey,
+        banner: IdleBanner,
+        *,
+        idle_ms: int,
+        countdown_s: int,
+        tick_ms: int = 1000,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.journey = journey
         self.banner = banner
         self.countdown_s = countdown_s
@@ -67,6 +74,13 @@ class IdleGuard(QObject):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+
+    def shutdown(self) -> None:
+        """Stop watching (the window is closing)."""
+        self._stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
     def set_durations(self, idle_ms: int, countdown_s: int, tick_ms: int = 1000) -> None:
         self.idle.setInterval(idle_ms)

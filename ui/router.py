@@ -26,9 +26,22 @@ from ui.screens.type_name_screen import TypeNameScreen
 SCREENS: dict[Step, type[Screen]] = {
     screen.step: screen
     for screen in (
-        HomeScreen, IdentifyScreen, TypeIdScreen, TypeNameScreen, DraftOfferScreen,
-        FindItemScreen, GuideScreen, FormScreen, ReviewScreen, SubmittedScreen, RatingScreen,
-        LookupScreen, MyApplicationsScreen, RequestScreen, RequestDoneScreen, EndScreen,
+        HomeScreen,
+        IdentifyScreen,
+        TypeIdScreen,
+        TypeNameScreen,
+        DraftOfferScreen,
+        FindItemScreen,
+        GuideScreen,
+        FormScreen,
+        ReviewScreen,
+        SubmittedScreen,
+        RatingScreen,
+        LookupScreen,
+        MyApplicationsScreen,
+        RequestScreen,
+        RequestDoneScreen,
+        EndScreen,
     )
 }
 assert set(SCREENS) == set(Step), "every journey step needs a screen"
@@ -54,6 +67,9 @@ class Router:
             self.stack.addWidget(screen)
 
     def show(self, step: Step) -> None:
+        if step in (Step.HOME, Step.END):
+            for each in self.screens.values():
+                each.wipe()
         screen = self.screens[step]
         screen.refresh()
         changed = self.stack.currentWidget() is not screen

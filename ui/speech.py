@@ -19,7 +19,9 @@ class Voice(QObject):
 
     spoken = Signal(str)
 
-    def __init__(self, engine: str = "", enabled: bool = True, parent: QObject | None = None) -> None:
+    def __init__(
+        self, engine: str = "", enabled: bool = True, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.enabled = enabled
         self.last_text = ""
@@ -30,8 +32,10 @@ class Voice(QObject):
             log.info("QtTextToSpeech not available; read-aloud disabled")
             return
         available = QTextToSpeech.availableEngines()
-        chosen = engine if engine in available else next(
-            (e for e in ("speechd", "flite", "mock") if e in available), ""
+        chosen = (
+            engine
+            if engine in available
+            else next((e for e in ("speechd", "flite", "mock") if e in available), "")
         )
         if not chosen:
             log.info("no text-to-speech engine; read-aloud disabled")

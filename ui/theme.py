@@ -186,6 +186,8 @@ QWidget#IdleBanner QLabel {{ color: {p.banner_text}; font-size: {self.title_px}p
 QWidget#StatusBar {{ background: {p.status}; }}
 QWidget#StatusBar QLabel {{ color: {p.status_text}; font-size: {self.small_px}px; }}
 QWidget#DevDock {{ background: {p.status}; }}
+QWidget#DevDock QLabel {{ color: {p.status_text}; font-size: {self.small_px}px; }}
+QWidget#DevDock QPushButton {{ font-size: {self.small_px}px; padding: 4px 8px; min-width: 60px; }}
 """
 
 

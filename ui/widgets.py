@@ -100,7 +100,9 @@ def _backspace(target: Editable) -> None:
 class NumberPad(QWidget):
     """Large digit keys for numbers, phone and ID numbers (with an X key for the check digit)."""
 
-    def __init__(self, target: Editable | None = None, *, with_x: bool = False, with_dash: bool = False) -> None:
+    def __init__(
+        self, target: Editable | None = None, *, with_x: bool = False, with_dash: bool = False
+    ) -> None:
         super().__init__()
         self.target = target
         grid = QGridLayout(self)
@@ -180,8 +182,12 @@ def pinyin_candidates(letters: str, limit: int = 8) -> list[str]:
     exact = index.get(letters, [])
     if len(exact) >= limit:
         return exact[:limit]
-    more = [c for key, chars in sorted(index.items()) if key.startswith(letters) and key != letters
-            for c in chars[:3]]
+    more = [
+        c
+        for key, chars in sorted(index.items())
+        if key.startswith(letters) and key != letters
+        for c in chars[:3]
+    ]
     return list(dict.fromkeys(exact + more))[:limit]
 
 

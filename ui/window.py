@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.journey import Journey
@@ -52,7 +52,14 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.router = Router(self.ctx, self.stack)
-        self.idle = IdleGuard(journey, self.banner, idle_ms=idle_ms, countdown_s=countdown_s, tick_ms=tick_ms)
+        self.idle = IdleGuard(
+            journey,
+            self.banner,
+            idle_ms=idle_ms,
+            countdown_s=countdown_s,
+            tick_ms=tick_ms,
+            parent=self,
+        )
         self.status_bar = StatusBar(status_source, printer, reader)
         layout.addWidget(self.status_bar)
         self.dock: DevDock | None = None
@@ -61,10 +68,9 @@ class KioskWindow(QWidget):
             layout.addWidget(self.dock)
             toggle = button("演示", "dock_toggle")
             toggle.setParent(self)
-            toggle.setMinimumSize(80, 80)
-            toggle.move(0, 0)
+            toggle.setFixedSize(120, 80)
             toggle.clicked.connect(self.toggle_dock)
-            toggle.raise_()
+            self.dock_toggle = toggle
         # Card events arrive on the reader's thread; these connections are queued.
         reader.card_inserted.connect(journey.card_inserted)
         reader.card_removed.connect(journey.card_removed)
@@ -80,6 +86,18 @@ class KioskWindow(QWidget):
         self.router.build()
         del current
         self.router.show(self.journey.step)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        toggle = getattr(self, "dock_toggle", None)
+        if toggle is not None:  # top-right corner, out of the screens' way
+            toggle.move(self.width() - toggle.width(), 0)
+            toggle.raise_()
+
+    def shutdown(self) -> None:
+        """Stop every timer before the core closes underneath."""
+        self.idle.shutdown()
+        self.status_bar.timer.stop()
 
     def toggle_dock(self) -> None:
         if self.dock is not None:

@@ -19,8 +19,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
             "data in $KIOSK_HOME or a temporary directory."
         ),
     )
-    parser.add_argument("--demo", action="store_true", help="simulated devices, loopback platform, dev dock")
-    parser.add_argument("--windowed", action="store_true", help="a 1920x1080 window instead of full screen")
+    parser.add_argument(
+        "--demo", action="store_true", help="simulated devices, loopback platform, dev dock"
+    )
+    parser.add_argument(
+        "--windowed", action="store_true", help="a 1920x1080 window instead of full screen"
+    )
     parser.set_defaults(handler=run)
 
 

@@ -65,7 +65,7 @@ class Screen(QWidget):
         self.back_button.clicked.connect(self.on_back)
         self.home_button = button("⌂ 结束办理", "nav_home")
         self.home_button.clicked.connect(self.on_home)
-        self.read_button = button("🔊 朗读本页", "nav_read")
+        self.read_button = button("朗读本页", "nav_read")
         self.read_button.clicked.connect(self.read_aloud)
         if self.show_back:
             nav.addWidget(self.back_button)
@@ -84,6 +84,20 @@ class Screen(QWidget):
 
     def refresh(self) -> None:
         """Show the journey's current data (called on every journey change to this step)."""
+
+    def wipe(self) -> None:
+        """Forget what this screen shows of the last resident (every text field, the error)."""
+        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+        for edit in self.findChildren(QLineEdit):
+            edit.clear()
+        for area in self.findChildren(QPlainTextEdit):
+            area.clear()
+        self.error.show_message("")
+        self.wipe_personal()
+
+    def wipe_personal(self) -> None:
+        """Screens that show personal data in labels clear them here."""
 
     def show_error(self) -> None:
         error = self.journey.session.error

@@ -22,6 +22,9 @@ class DraftOfferScreen(Screen):
         self.body.addWidget(discard)
         self.body.addStretch(1)
 
+    def wipe_personal(self) -> None:
+        self.item.clear()
+
     def refresh(self) -> None:
         draft = self.journey.session.draft
         name = ""

@@ -53,7 +53,9 @@ class FindItemScreen(Screen):
             self.search.blockSignals(False)
         items = self.journey.visible_items()
         if session.query.strip():
-            self.heading.setText(f"找到 {len(items)} 项：" if items else "没有找到，请换个说法，或按类别查找。")
+            self.heading.setText(
+                f"找到 {len(items)} 项：" if items else "没有找到，请换个说法，或按类别查找。"
+            )
         elif session.category:
             self.heading.setText(f"“{session.category}”类事项：")
         else:

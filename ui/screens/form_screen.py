@@ -36,6 +36,11 @@ class FormScreen(Screen):
         self.body.addWidget(self.next_button)
         self.body.addStretch(1)
 
+    def wipe_personal(self) -> None:
+        self.field_error.show_message("")
+        self.prefilled.clear()
+        clear_layout(self.input_area)
+
     def refresh(self) -> None:
         journey = self.journey
         session = journey.session
@@ -63,7 +68,9 @@ class FormScreen(Screen):
             grid.setSpacing(self.ctx.theme.spacing_px)
             for index, option in enumerate(current.options):
                 mark = "● " if option == value else ""
-                widget = button(f"{mark}{option}", f"option_{index}", "primary" if mark else "secondary")
+                widget = button(
+                    f"{mark}{option}", f"option_{index}", "primary" if mark else "secondary"
+                )
                 widget.clicked.connect(lambda _=False, o=option: self.journey.answer(o))
                 grid.addWidget(widget, index // 2, index % 2)
             self.input_area.addLayout(grid)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout
 
-from kiosk.journey import Step
+from kiosk.journey import COUNTER_ONLY, Step, can_file_here
 from ui.screens.base import Screen
 from ui.widgets import button, label
 
@@ -28,17 +28,26 @@ class GuideScreen(Screen):
         printing = button("打印告知单", "print_notice")
         printing.clicked.connect(self._print)
         row.addWidget(printing)
-        start = button("开始填写申请 ›", "begin_form", "primary")
-        start.clicked.connect(self.journey.begin_form)
-        row.addWidget(start)
+        self.start = button("开始填写申请 ›", "begin_form", "primary")
+        self.start.clicked.connect(self.journey.begin_form)
+        row.addWidget(self.start)
+        self.counter = label("", "", "counter_only")
+        self.body.addWidget(self.counter)
         self.body.addLayout(row)
         self.ctx.printer.job_finished.connect(self._printed)
+
+    def wipe_personal(self) -> None:
+        self.print_status.clear()
 
     def refresh(self) -> None:
         item = self.journey.session.item
         if item is None:
             return
         self.print_status.setText("")
+        here = can_file_here(item)
+        self.start.setVisible(here)
+        self.counter.setText("" if here else f"ⓘ {COUNTER_ONLY}")
+        self.counter.setVisible(not here)
         self.name.setText(item.name)
         self.guide.setText(item.guide)
         limit = f"{item.time_limit_days}个工作日" if item.time_limit_days else "当场办结"

@@ -46,7 +46,9 @@ class HomeScreen(Screen):
     def refresh(self) -> None:
         theme = self.ctx.theme
         # The words say the state: colour is never the only signal.
-        self.large.setText("长辈模式（大字）：已开启" if theme.large else "长辈模式（大字）：已关闭")
+        self.large.setText(
+            "长辈模式（大字）：已开启" if theme.large else "长辈模式（大字）：已关闭"
+        )
         self.contrast.setText("高对比度：已开启" if theme.high_contrast else "高对比度：已关闭")
         self.voice.setText("语音朗读：已开启" if self.ctx.voice.enabled else "语音朗读：已关闭")
 

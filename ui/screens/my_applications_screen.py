@@ -54,11 +54,18 @@ class MyApplicationsScreen(Screen):
             box.addWidget(label(f"状态：{state}", "", f"app_state_{index}"))
             box.addWidget(label(as_of_text(application), "muted", f"app_as_of_{index}"))
             if application.result_notice:
-                box.addWidget(label(f"结果通知：{application.result_notice}", "", f"app_notice_{index}"))
+                box.addWidget(
+                    label(f"结果通知：{application.result_notice}", "", f"app_notice_{index}")
+                )
             reprint = button("补打回执", f"reprint_{index}")
             reprint.clicked.connect(lambda _=False, n=application.number: self._reprint(n))
             box.addWidget(reprint)
             self.list.addWidget(card)
+
+    def wipe_personal(self) -> None:
+        clear_layout(self.list)
+        self.summary.clear()
+        self.print_status.clear()
 
     def _reprint(self, number: str) -> None:
         self.print_status.setText("正在补打回执……")

@@ -20,7 +20,9 @@ class RatingScreen(Screen):
         self.body.addWidget(self.number)
         self.body.addWidget(label("评价是自愿的，可以跳过。", "muted", "voluntary"))
         for level in sorted(RatingLevel, reverse=True):
-            widget = button(level.label, f"rate_{level.value}", "primary" if level >= 4 else "secondary")
+            widget = button(
+                level.label, f"rate_{level.value}", "primary" if level >= 4 else "secondary"
+            )
             widget.clicked.connect(lambda _=False, lv=level: self._rate(lv))
             self.body.addWidget(widget)
         self.reason_caption = label("请说一说不满意的原因：", "", "reason_caption")
@@ -51,6 +53,10 @@ class RatingScreen(Screen):
         for widget in (self.reason_caption, self.reason, self.keyboard, self.send):
             widget.setVisible(needs)
         self.reason_error.show_message(error.message if error else "")
+
+    def wipe_personal(self) -> None:
+        self.number.clear()
+        self._level = None
 
     def _rate(self, level: RatingLevel) -> None:
         self._level = level

@@ -14,7 +14,11 @@ class RequestDoneScreen(Screen):
 
     def build(self) -> None:
         self.body.addWidget(
-            label("已保存在本机，网络通畅时自动转交有关部门。留了电话的，工作人员会与您联系。", "", "done")
+            label(
+                "已保存在本机，网络通畅时自动转交有关部门。留了电话的，工作人员会与您联系。",
+                "",
+                "done",
+            )
         )
         done = button("完成", "finish", "primary")
         done.clicked.connect(self.journey.finish)

@@ -46,7 +46,9 @@ class RequestScreen(Screen):
         self.body.addWidget(NumberPad(self.phone))
         send = button("提交", "send_request", "primary")
         send.clicked.connect(
-            lambda: self.journey.file_request(self._kind, self.content.toPlainText(), self.phone.text())
+            lambda: self.journey.file_request(
+                self._kind, self.content.toPlainText(), self.phone.text()
+            )
         )
         self.body.addWidget(send)
 

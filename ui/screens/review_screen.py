@@ -30,10 +30,14 @@ class ReviewScreen(Screen):
         item = journey.session.item
         self.item.setText(f"办理事项：{item.name}" if item else "")
         clear_layout(self.lines)
-        keys = [None] + [f.key for f in journey.questions()] if journey.session.applicant else [
-            f.key for f in journey.questions()
-        ]
-        for row, ((caption, value), key) in enumerate(zip(journey.review_lines(), keys, strict=True)):
+        keys = (
+            [None] + [f.key for f in journey.questions()]
+            if journey.session.applicant
+            else [f.key for f in journey.questions()]
+        )
+        for row, ((caption, value), key) in enumerate(
+            zip(journey.review_lines(), keys, strict=True)
+        ):
             self.lines.addWidget(label(f"{caption}：", "", f"review_label_{row}"), row, 0)
             self.lines.addWidget(label(value, "", f"review_value_{row}"), row, 1)
             if key is not None:
@@ -43,6 +47,10 @@ class ReviewScreen(Screen):
                 self.lines.addWidget(change, row, 2)
         self.lines.setColumnStretch(1, 1)
         self.show_error()
+
+    def wipe_personal(self) -> None:
+        clear_layout(self.lines)
+        self.item.clear()
 
     def speech_text(self) -> str:
         lines = "。".join(f"{c}：{v}" for c, v in self.journey.review_lines())

@@ -37,6 +37,11 @@ class SubmittedScreen(Screen):
         )
         self.receipt.setText("正在打印受理回执，请稍候……")
 
+    def wipe_personal(self) -> None:
+        self.number.clear()
+        self.next_steps.clear()
+        self.receipt.clear()
+
     def _printed(self, kind: str, ok: bool, message: str) -> None:
         if kind != "receipt" or self.journey.step is not Step.SUBMITTED:
             return

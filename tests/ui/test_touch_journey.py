@@ -1,0 +1,187 @@
+"""The whole resident journey, offscreen, through taps on the real widgets and real simulators."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QLineEdit
+
+from kiosk.journey import Step
+from kiosk.states import ApplicationState
+from tests.ui.taps import at, find, tap, tap_keys, text_of, wait_step
+
+CARD = "resident-longterm"  # 李秀英, 130608195804123029
+
+
+def choose_pension(qtbot, rig) -> None:
+    """Search by pinyin initials on the on-screen keyboard, tap the item."""
+    tap(qtbot, rig, "show_keyboard")
+    tap_keys(qtbot, rig, "ylbx")
+    tap(qtbot, rig, "item_RS-YL-001")
+
+
+def file_pension_application(qtbot, rig) -> str:
+    """Card on the reader → 养老保险参保登记 → form → review → submit; returns the number."""
+    rig.card_sim.insert(CARD)
+    wait_step(qtbot, rig, Step.FIND_ITEM)
+    choose_pension(qtbot, rig)
+    assert at(rig.journey) is Step.GUIDE
+    assert "一次性告知" in text_of(rig, "materials")
+    tap(qtbot, rig, "begin_form")
+    # name, ID number: pre-filled from the card, the resident only checks them
+    assert find(rig, QLineEdit, "answer").text() == "李秀英"
+    tap(qtbot, rig, "next")
+    tap(qtbot, rig, "next")
+    # phone: typed on the number pad
+    tap_keys(qtbot, rig, "13812345678")
+    tap(qtbot, rig, "next")
+    tap(qtbot, rig, "next")  # address from the card
+    tap(qtbot, rig, "option_0")  # 缴费档次
+    tap(qtbot, rig, "option_0")  # 特殊群体
+    assert at(rig.journey) is Step.REVIEW
+    tap(qtbot, rig, "submit")
+    assert at(rig.journey) is Step.SUBMITTED
+    return text_of(rig, "application_number")
+
+
+def test_card_item_form_submit_receipt_rating(qtbot, rig):
+    number = file_pension_application(qtbot, rig)
+    stored = rig.core.store.application(number)
+    assert stored is not None and stored.state is ApplicationState.QUEUED
+    # The receipt reaches the printer simulator as ESC/POS bytes, parsed back into lines.
+    qtbot.waitUntil(lambda: len(rig.printer_sim.jobs) >= 1, timeout=10_000)
+    lines = rig.printer_sim.jobs[0].lines
+    assert "受理回执" in "".join(lines)
+    assert any(number in line for line in lines)
+    assert not any("130608195804123029" in line for line in lines)  # masked on paper
+    qtbot.waitUntil(lambda: "已打印" in text_of(rig, "receipt_status"), timeout=10_000)
+    qtbot.waitUntil(lambda: rig.core.store.application(number).receipt_printed, timeout=5_000)
+    tap(qtbot, rig, "to_rating")
+    tap(qtbot, rig, "rate_5")
+    assert at(rig.journey) is Step.END
+    assert rig.core.store.rating_for(number) is not None
+    assert rig.journey.session.applicant is None
+
+
+def test_screens_are_read_aloud(qtbot, rig):
+    voice = rig.kiosk.voice
+    rig.card_sim.insert(CARD)
+    wait_step(qtbot, rig, Step.FIND_ITEM)
+    assert "您要办理什么事" in voice.last_text
+    choose_pension(qtbot, rig)
+    tap(qtbot, rig, "nav_read")
+    assert "城乡居民养老保险参保登记" in voice.last_text
+
+
+def test_typed_id_with_bad_check_digit_shows_the_message_next_to_the_field(qtbot, rig):
+    tap(qtbot, rig, "tile_apply")
+    tap(qtbot, rig, "type_id")
+    tap_keys(qtbot, rig, "130608195804123028")
+    tap(qtbot, rig, "confirm")
+    assert at(rig.journey) is Step.TYPE_ID
+    message = find(rig, QLabel, "error").text()
+    assert "校验码" in message and message.startswith("✕")
+    assert text_of(rig, "id_number") == "130608195804123028"  # nothing lost
+    tap(qtbot, rig, "key_backspace")
+    tap_keys(qtbot, rig, "9")
+    tap(qtbot, rig, "confirm")
+    assert at(rig.journey) is Step.TYPE_NAME
+    tap_keys(qtbot, rig, "li")
+    tap(qtbot, rig, "candidate_0")
+    assert text_of(rig, "name") != ""
+    tap(qtbot, rig, "confirm")
+    assert at(rig.journey) is Step.FIND_ITEM
+
+
+def test_idle_timeout_wipes_screen_and_memory(qtbot, rig):
+    rig.window.idle.set_durations(idle_ms=50, countdown_s=3, tick_ms=20)
+    rig.card_sim.insert(CARD)
+    wait_step(qtbot, rig, Step.FIND_ITEM)
+    choose_pension(qtbot, rig)
+    tap(qtbot, rig, "begin_form")
+    with qtbot.waitSignal(rig.window.idle.countdown_started, timeout=5_000):
+        pass
+    assert rig.window.banner.isVisible()
+    assert "秒后将退出" in rig.window.banner.text.text()
+    tap(qtbot, rig, "keep_using")  # 继续使用
+    assert not rig.window.banner.isVisible()
+    assert at(rig.journey) is Step.FORM
+    # Taking the card away during the countdown loses nothing.
+    rig.card_sim.remove()
+    with qtbot.waitSignal(rig.window.idle.countdown_started, timeout=5_000):
+        pass
+    assert rig.journey.session.applicant is not None
+    with qtbot.waitSignal(rig.window.idle.expired, timeout=5_000):
+        pass
+    assert at(rig.journey) is Step.HOME
+    assert rig.journey.session.applicant is None and not rig.journey.session.answers
+    # No screen, shown or not, still holds what the resident typed or the card said.
+    for screen in rig.window.router.screens.values():
+        for widget in screen.findChildren(QLineEdit) + screen.findChildren(QLabel):
+            assert "李秀英" not in widget.text(), screen.objectName()
+            assert "13812345678" not in widget.text(), screen.objectName()
+
+
+def test_draft_survives_and_is_offered_back_to_the_same_card(qtbot, rig):
+    rig.card_sim.insert(CARD)
+    wait_step(qtbot, rig, Step.FIND_ITEM)
+    choose_pension(qtbot, rig)
+    tap(qtbot, rig, "begin_form")
+    tap(qtbot, rig, "next")
+    tap(qtbot, rig, "next")
+    tap_keys(qtbot, rig, "13812345678")
+    tap(qtbot, rig, "next")
+    tap(qtbot, rig, "nav_home")  # leaves; the draft stays on disk (encrypted)
+    tap(qtbot, rig, "go_home")
+    rig.card_sim.remove()
+    qtbot.waitUntil(lambda: rig.kiosk.reader.status.value == "no_card", timeout=5_000)
+    rig.card_sim.insert(CARD)
+    wait_step(qtbot, rig, Step.DRAFT_OFFER)
+    tap(qtbot, rig, "resume_draft")
+    assert rig.journey.current_field().key == "grade"
+
+
+def test_my_applications_after_a_status_change_from_the_platform(qtbot, rig):
+    number = file_pension_application(qtbot, rig)
+    tap(qtbot, rig, "to_rating")
+    tap(qtbot, rig, "skip_rating")
+    tap(qtbot, rig, "go_home")
+    # The platform decides; the sync engine writes what it pulled through the store.
+    store = rig.core.store
+    app_id = store.application(number).id
+    for state in (
+        ApplicationState.SENDING,
+        ApplicationState.ACKNOWLEDGED,
+        ApplicationState.ACCEPTED,
+    ):
+        store.set_state(app_id, state)
+    tap(qtbot, rig, "tile_my_applications")
+    tap(qtbot, rig, "lookup_number")
+    tap_keys(qtbot, rig, number)
+    tap(qtbot, rig, "confirm")
+    assert at(rig.journey) is Step.MY_APPLICATIONS
+    assert text_of(rig, "app_number_0") == f"办件编号：{number}"
+    assert "已受理" in text_of(rig, "app_state_0")
+    assert text_of(rig, "app_as_of_0")
+    jobs = len(rig.printer_sim.jobs)
+    tap(qtbot, rig, "reprint_0")
+    qtbot.waitUntil(lambda: len(rig.printer_sim.jobs) > jobs, timeout=10_000)
+    assert "受理回执（补打）" in "".join(rig.printer_sim.jobs[-1].lines)
+
+
+def test_paper_out_keeps_the_application_and_says_so(qtbot, rig):
+    rig.printer_sim.control("paper-out")
+    number = file_pension_application(qtbot, rig)
+    qtbot.waitUntil(lambda: "没有打印出来" in text_of(rig, "receipt_status"), timeout=10_000)
+    assert rig.core.store.application(number).state is ApplicationState.QUEUED
+    assert not rig.core.store.application(number).receipt_printed
+
+
+def test_request_through_taps(qtbot, rig):
+    tap(qtbot, rig, "tile_request")
+    tap(qtbot, rig, "kind_suggestion")
+    tap(qtbot, rig, "send_request")
+    assert "具体" in text_of(rig, "content_error")
+    for syllable in ("lu", "deng", "huai", "le", "hen", "jiu"):
+        tap_keys(qtbot, rig, syllable)
+        tap(qtbot, rig, "candidate_0")
+    tap(qtbot, rig, "send_request")
+    assert at(rig.journey) is Step.REQUEST_DONE
