@@ -129,7 +129,9 @@ def test_purge_after_retention_keeps_number_and_status(platform, kiosk_store, ma
     apps = fill_store(kiosk_store, apps=1, ratings=0, requests=0)
     from sync.engine import EngineOptions
 
-    engine = make_engine(settings=SyncSettings(retention_days=0), options=EngineOptions(purge_every_s=0))
+    engine = make_engine(
+        settings=SyncSettings(retention_days=0), options=EngineOptions(purge_every_s=0)
+    )
     engine.run_until_idle()
     kept = kiosk_store.application(apps[0].id)
     assert kept.purged and kept.number == apps[0].number

@@ -1,0 +1,147 @@
+"""The whole loop through the command line: serve, enrol-code, provision, sync, set-status, revoke."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from synchelpers import fill_store, open_store, wait_until
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _kiosk(
+    *args: str, home: Path | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if home is not None:
+        env["KIOSK_HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"kiosk {' '.join(args)} → {result.returncode}\n{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    db = tmp_path / "central.sqlite3"
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "central", "serve", "--port", str(port), "--db", str(db)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return httpx.get(url + "/v1/statuses").status_code == 401
+        except httpx.HTTPError:
+            assert proc.poll() is None, "kiosk central serve exited"
+            return False
+
+    try:
+        wait_until(up, timeout=60, what="kiosk central serve")
+        yield url, db
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def test_provision_sync_status_and_revoke_through_cli(served, tmp_path):
+    url, db = served
+    home = tmp_path / "home"
+    code = _kiosk("central", "enrol-code", "--db", str(db), "--region", "330102001").stdout.strip()
+    out = _kiosk(
+        "provision",
+        "--platform",
+        url,
+        "--code",
+        code,
+        "--region",
+        "330102001",
+        "--station",
+        "测试村便民服务站",
+        home=home,
+    ).stdout
+    assert "enrolled as terminal" in out
+    toml = (home / "terminal.toml").read_text()
+    secret = home / "platform.secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert secret.read_text().strip() not in toml
+    # the code is one-time
+    again = _kiosk(
+        "provision",
+        "--platform",
+        url,
+        "--code",
+        code,
+        "--region",
+        "330102001",
+        "--station",
+        "x",
+        home=tmp_path / "other",
+        check=False,
+    )
+    assert again.returncode == 1
+
+    store = open_store(home)
+    apps = fill_store(store, apps=2, files_per_app=1, ratings=1, requests=1)
+    store.close()
+    _kiosk("sync", "--once", home=home)
+
+    arrived = json.loads(_kiosk("central", "applications", "--db", str(db), "--json").stdout)
+    assert sorted(a["id"] for a in arrived) == sorted(a.id for a in apps)
+    first = next(a for a in arrived if a["id"] == apps[0].id)
+    assert first["applicant_name"] == apps[0].applicant.name
+    assert first["applicant_id_number"] == apps[0].applicant.id_number
+    assert first["attachment_hashes"] == [apps[0].attachments[0].sha256]
+    assert first["attachments"][0]["complete"] and first["status"] == "received"
+
+    _kiosk(
+        "central", "set-status", "--db", str(db), apps[0].number, "rejected", "--reason", "材料不全"
+    )
+    _kiosk("sync", "--once", home=home)
+    store = open_store(home)
+    assert store.application(apps[0].id).state.value == "rejected"
+    assert store.application(apps[0].id).state_reason == "材料不全"
+    store.close()
+
+    terminal_id = next(
+        line.split("=", 1)[1].strip().strip('"')
+        for line in toml.splitlines()
+        if line.startswith("terminal_id")
+    )
+    _kiosk("central", "revoke", "--db", str(db), terminal_id)
+    result = _kiosk("sync", "--once", home=home, check=False)
+    assert result.returncode == 4
+
+
+def test_sync_without_provisioning_says_so(tmp_path):
+    result = _kiosk("sync", "--once", home=tmp_path / "fresh", check=False)
+    assert result.returncode == 2 and "provision" in result.stderr
