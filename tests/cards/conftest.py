@@ -97,3 +97,6 @@ def reader(sim: SamSimulator, events: EventLog) -> Iterator[SamCardReader]:
     sam.start()
     yield sam
     sam.stop()
+
+
+from tests.cards.pcsc_fixtures import pcscd  # noqa: E402,F401  (fixture re-export)
