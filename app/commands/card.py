@@ -117,5 +117,7 @@ def _print_holder(holder: CardHolder, *, as_json: bool) -> None:
         value = _CARD_TYPES.get(str(data[key]), data[key]) if key == "card_type" else data[key]
         if value is not None:
             print(f"{label}：{value}")
+    if holder.card_number:
+        print(f"卡号：{holder.card_number}")
     photo = "有（WLT 格式，需授权解码插件）" if holder.photo_wlt else "无"
     print(f"照片：{photo}")
