@@ -12,45 +12,22 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from staffdata import PERSONAL_VALUES, STAFF_NAME, MovableClock
+from staffhelpers import STAFF_NAME, MovableClock, ReferencePlatform, scan_for_personal_data
 
-from app.logs import LogSetup, contains_personal_data, setup_logging
+from app.logs import LogSetup, setup_logging
 from kiosk.core import KioskCore
 from kiosk.paths import DataDir
 from kiosk.staff import LockoutPolicy, ScryptParams, StaffSession
 from kiosk.usecases.staff_auth import AuthConfig
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-# Tests that need a deliberately unredacted log as input put it under a folder of this name.
-UNREDACTED_FIXTURE = "unredacted-fixture"
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 FAST_AUTH = AuthConfig(lockout=LockoutPolicy(), scrypt=ScryptParams(n=2**10, r=8, p=1))
-
-
-def _kiosk_logs(base: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in base.rglob("*")
-        if p.is_file()
-        and (p.name.startswith("kiosk.log") or p.name.startswith("kiosk-logs-"))
-        and UNREDACTED_FIXTURE not in p.relative_to(base).parts
-    )
-
-
-def scan_for_personal_data(base: Path) -> list[str]:
-    """``file:line`` of every kiosk log line under ``base`` that holds personal data."""
-    offending = []
-    for path in _kiosk_logs(base):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if contains_personal_data(line, PERSONAL_VALUES):
-                offending.append(f"{path.relative_to(base)}:{number}")
-    return offending
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -95,19 +72,6 @@ def staff_session(core: KioskCore, auth: AuthConfig) -> StaffSession:
     return staff_auth.sign_in_with_pin(core, "1001", "246810", config=auth)
 
 
-@dataclass
-class ReferencePlatform:
-    """The repository's reference platform on 127.0.0.1, and a sync engine for ``core``."""
-
-    db: Any
-    url: str
-    engine: Any
-
-    def sync(self) -> None:
-        report = self.engine.run_until_idle()
-        assert report.ok, report.error
-
-
 @pytest.fixture
 def reference_platform(tmp_path: Path, core: KioskCore) -> Iterator[ReferencePlatform]:
     import time
@@ -137,3 +101,16 @@ def reference_platform(tmp_path: Path, core: KioskCore) -> Iterator[ReferencePla
         engine.stop()
         client.close()
         running.stop()
+
+
+@pytest.fixture
+def pdf_printer(tmp_path: Path, core: KioskCore) -> Iterator[Any]:
+    """The resident UI's printer bridge on a PDF-file printer (a real printer adapter, no device)."""
+    from devices.printers.factory import open_printer
+    from ui.devices import PrinterBridge
+
+    bridge = PrinterBridge(
+        open_printer(f"pdf:{tmp_path / 'printed.pdf'}"), core.settings, watch_interval_s=0
+    )
+    yield bridge
+    bridge.close()

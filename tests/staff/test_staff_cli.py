@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from staffdata import STAFF_NAME, TECH_NAME
+from staffhelpers import STAFF_NAME, TECH_NAME
 
 from app.commands import staff as staff_cmd
 

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from staffdata import RESIDENT, SIMPLE_ITEM, START, answers_for
+from staffhelpers import RESIDENT, SIMPLE_ITEM, START, answers_for
 
 from app.commands import doctor as doctor_cmd
 from kiosk.application import Channel

@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import UNREDACTED_FIXTURE
-from staffdata import RESIDENT, STAFF_NAME
+from staffhelpers import RESIDENT, STAFF_NAME, UNREDACTED_FIXTURE
 
 from app.commands import logs_cmd
 from app.logs import (
@@ -156,7 +155,7 @@ def test_session_logging_is_installed(session_logs: LogSetup):
 
 
 def test_the_log_scanner_finds_what_it_must(tmp_path: Path):
-    from conftest import scan_for_personal_data
+    from staffhelpers import scan_for_personal_data
 
     # Everything here lives under the excluded folder, or the suite's own scan would fail.
     base = tmp_path / UNREDACTED_FIXTURE

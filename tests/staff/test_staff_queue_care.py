@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ReferencePlatform
-from staffdata import PHOTO_ITEM, RESIDENT, SIMPLE_ITEM, answers_for
+from staffhelpers import PHOTO_ITEM, RESIDENT, SIMPLE_ITEM, ReferencePlatform, answers_for
 
 from kiosk.application import Channel
 from kiosk.core import KioskCore

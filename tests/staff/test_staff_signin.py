@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from staffdata import STAFF_NAME, TECH_NAME, MovableClock
+from staffhelpers import STAFF_NAME, TECH_NAME, MovableClock
 
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError

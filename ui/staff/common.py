@@ -27,7 +27,9 @@ class Page(QWidget):
         self.outer.addWidget(self.title)
 
 
-def digits_field(name: str, placeholder: str, *, secret: bool = False, max_length: int = 12) -> QLineEdit:
+def digits_field(
+    name: str, placeholder: str, *, secret: bool = False, max_length: int = 12
+) -> QLineEdit:
     field = QLineEdit()
     field.setObjectName(name)
     field.setPlaceholderText(placeholder)
@@ -42,7 +44,7 @@ def digits_field(name: str, placeholder: str, *, secret: bool = False, max_lengt
 
 
 class PadFollowsFocus(QObject):
-    """Points a number pad at whichever of ``fields`` last got the focus (a physical keyboard works too)."""
+    """Points a number pad at whichever of ``fields`` was last tapped or focused (a keyboard works too)."""
 
     def __init__(self, pad: NumberPad, fields: list[QLineEdit]) -> None:
         super().__init__(pad)
@@ -52,7 +54,9 @@ class PadFollowsFocus(QObject):
             field.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress) and isinstance(
+            watched, QLineEdit
+        ):
             self.pad.target = watched
         return False
 

@@ -10,7 +10,7 @@ from kiosk.core import KioskCore
 from kiosk.staff import LockedOut, SignInError, format_wait
 from kiosk.usecases import staff_auth
 from kiosk.usecases.staff_auth import DEFAULT_AUTH, AuthConfig
-from ui.staff.common import Page, PadFollowsFocus, digits_field
+from ui.staff.common import PadFollowsFocus, Page, digits_field
 from ui.widgets import ErrorLabel, NumberPad, button, label
 
 
@@ -100,7 +100,9 @@ class SignInScreen(Page):
         """Re-enable sign-in when the lock of the typed staff number ends (clock from the core)."""
         remaining = staff_auth.lockout_remaining(self.core, self.number.text())
         if remaining:
-            self.error.show_message(f"密码错误次数过多，已锁定，请 {format_wait(remaining)}后再试。")
+            self.error.show_message(
+                f"密码错误次数过多，已锁定，请 {format_wait(remaining)}后再试。"
+            )
             return
         self.lock_timer.stop()
         self.sign_in_button.setEnabled(True)

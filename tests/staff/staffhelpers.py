@@ -1,9 +1,13 @@
-"""Test data of the staff tests: personal values that must never appear in any log."""
+"""Test data and helpers of the staff tests: personal values that must never appear in any log."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from app.logs import contains_personal_data
 from kiosk.application import Applicant
 
 # A valid GB 11643 number (check digit computed) and a mobile number: fictitious.
@@ -63,3 +67,40 @@ def answers_for(item) -> dict[str, str]:  # type: ignore[no-untyped-def]
         else:
             answers[f.key] = "务农"
     return answers
+
+
+# Tests that need a deliberately unredacted log as input put it under a folder of this name.
+UNREDACTED_FIXTURE = "unredacted-fixture"
+
+
+def _kiosk_logs(base: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in base.rglob("*")
+        if p.is_file()
+        and (p.name.startswith("kiosk.log") or p.name.startswith("kiosk-logs-"))
+        and UNREDACTED_FIXTURE not in p.relative_to(base).parts
+    )
+
+
+def scan_for_personal_data(base: Path) -> list[str]:
+    """``file:line`` of every kiosk log line under ``base`` that holds personal data."""
+    offending = []
+    for path in _kiosk_logs(base):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if contains_personal_data(line, PERSONAL_VALUES):
+                offending.append(f"{path.relative_to(base)}:{number}")
+    return offending
+
+
+@dataclass
+class ReferencePlatform:
+    """The repository's reference platform on 127.0.0.1, and a sync engine for ``core``."""
+
+    db: Any
+    url: str
+    engine: Any
+
+    def sync(self) -> None:
+        report = self.engine.run_until_idle()
+        assert report.ok, report.error

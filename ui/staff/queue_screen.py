@@ -1,0 +1,181 @@
+"""办件队列: every application of this terminal with its state and reason, and what staff can do."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from kiosk.chinatime import CHINA_TZ
+from kiosk.core import KioskCore
+from kiosk.errors import KioskError
+from kiosk.staff import StaffSession
+from kiosk.usecases import queue_care
+from kiosk.usecases.queue_care import CareAction, QueueEntry, QueueFilter
+from ui.staff.common import Page
+from ui.staff.printing import StaffPrinter
+from ui.widgets import ErrorLabel, button, label
+
+COLUMNS = ("办件编号", "事项", "申请人", "状态", "原因", "提交时间")
+
+
+class QueueScreen(Page):
+    """Emits ``supplement_requested(application id)`` and ``signed_out()``."""
+
+    supplement_requested = Signal(str)
+    signed_out = Signal()
+
+    def __init__(self, core: KioskCore, printer: StaffPrinter) -> None:
+        super().__init__("办件队列", "staff_queue")
+        self.core = core
+        self.printer = printer
+        self.session: StaffSession | None = None
+        self.entries: list[QueueEntry] = []
+        self.filter = QueueFilter.ALL
+        self.banner = label("", "ok", "assisted_banner")
+        self.outer.insertWidget(0, self.banner)
+        tabs = QHBoxLayout()
+        self.tabs = QButtonGroup(self)
+        for wanted in QueueFilter:
+            tab = button(wanted.label, f"filter_{wanted.value}")
+            tab.setCheckable(True)
+            tab.setChecked(wanted is QueueFilter.ALL)
+            tab.clicked.connect(lambda _=False, w=wanted: self.show_filter(w))
+            self.tabs.addButton(tab)
+            tabs.addWidget(tab)
+        self.outer.addLayout(tabs)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("queue_table")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(64)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.outer.addWidget(self.table, 1)
+        self.empty = label("没有符合条件的申请。", "muted", "empty")
+        self.outer.addWidget(self.empty)
+        self.message = label("", "ok", "message")
+        self.error = ErrorLabel()
+        self.outer.addWidget(self.message)
+        self.outer.addWidget(self.error)
+        actions = QHBoxLayout()
+        self.action_buttons = {
+            CareAction.SUPPLEMENT: button("补正材料", "supplement", "primary"),
+            CareAction.RESUBMIT: button("重新提交", "resubmit", "primary"),
+            CareAction.REPRINT: button("补打回执", "reprint"),
+        }
+        for action, widget in self.action_buttons.items():
+            widget.clicked.connect(lambda _=False, a=action: self.act(a))
+            actions.addWidget(widget)
+        self.summary_button = button("打印今日汇总", "print_summary")
+        self.summary_button.clicked.connect(self.print_summary)
+        self.sign_out_button = button("退出登录", "sign_out")
+        self.sign_out_button.clicked.connect(self._sign_out)
+        actions.addWidget(self.summary_button)
+        actions.addWidget(self.sign_out_button)
+        self.outer.addLayout(actions)
+        printer.finished.connect(self._printed)
+
+    def start(self, session: StaffSession) -> None:
+        self.session = session
+        staff = session.staff
+        self.banner.setText(f"● 代办模式 · {staff.role.label} {staff.number} {staff.name}")
+        self.message.clear()
+        self.error.show_message("")
+        self.show_filter(QueueFilter.ALL)
+
+    def show_filter(self, wanted: QueueFilter) -> None:
+        self.filter = wanted
+        for tab in self.tabs.buttons():
+            tab.setChecked(tab.objectName() == f"filter_{wanted.value}")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.entries = queue_care.queue_entries(self.core, self.filter)
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            filed = entry.created_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M")
+            reason = entry.reason or entry.last_error
+            if entry.superseded_by:
+                reason = "已补正，见新的申请"
+            values = (
+                entry.number,
+                entry.service_name,
+                entry.applicant,
+                entry.state_label,
+                reason,
+                filed,
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, entry.id)
+                self.table.setItem(row, column, item)
+        self.empty.setVisible(not self.entries)
+        self._selection_changed()
+
+    def select(self, number: str) -> None:
+        """Select the row of an application number (tests and search)."""
+        for row, entry in enumerate(self.entries):
+            if entry.number == number:
+                self.table.selectRow(row)
+                return
+        raise KeyError(number)
+
+    def selected(self) -> QueueEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.entries[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        entry = self.selected()
+        for action, widget in self.action_buttons.items():
+            widget.setEnabled(entry is not None and action in entry.actions)
+
+    def act(self, action: CareAction) -> None:
+        entry = self.selected()
+        if entry is None or self.session is None or action not in entry.actions:
+            return
+        self.error.show_message("")
+        try:
+            if action is CareAction.SUPPLEMENT:
+                self.supplement_requested.emit(entry.id)
+                return
+            if action is CareAction.RESUBMIT:
+                queue_care.resubmit(self.core, self.session, entry.id)
+                self.message.setText(f"✓ {entry.number} 已重新排队发送。")
+            else:
+                self.printer.reprint(queue_care.application_for_reprint(self.core, entry.id))
+                self.message.setText(f"正在补打 {entry.number} 的回执…")
+        except KioskError as exc:
+            self.error.show_message(str(exc))
+        self.refresh()
+
+    def print_summary(self) -> None:
+        if self.session is None:
+            return
+        summary = queue_care.daily_summary(self.core)
+        self.printer.print_summary(summary, self.session.staff.name)
+        self.message.setText(f"正在打印今日汇总（共 {summary.total} 件）…")
+
+    def _printed(self, kind: str, ok: bool, message: str) -> None:
+        names = {"receipt": "回执", "summary": "今日汇总", "test_page": "测试页"}
+        if ok:
+            self.message.setText(f"✓ {names.get(kind, kind)}已打印。")
+            self.refresh()
+        else:
+            self.message.clear()
+            self.error.show_message(f"{names.get(kind, kind)}打印失败：{message}")
+
+    def _sign_out(self) -> None:
+        self.session = None
+        self.table.setRowCount(0)
+        self.entries = []
+        self.signed_out.emit()

@@ -1,0 +1,1 @@
+"""Technician screens (技术人员): maintenance unlock, diagnostics, provisioning wizard, lockdown."""
