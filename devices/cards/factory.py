@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from devices.cards.errors import CardReaderError
+from devices.cards.pcsc.plugins import PinPrompt, PsamDriver
 from devices.cards.reader import CardReader
 from devices.cards.sam_reader import SamCardReader, SamTimings, serial_opener
 
@@ -65,6 +66,8 @@ def open_card_reader(
     timings: SamTimings | None = None,
     run_dir: Path | None = None,
     profiles_dir: Path | None = None,
+    pin: PinPrompt | None = None,
+    psam: PsamDriver | None = None,
 ) -> CardReader:
     """Build (not start) the reader for ``url``.
 
@@ -72,12 +75,13 @@ def open_card_reader(
     pty link and control socket live (default ``$KIOSK_HOME/run/card-sim``) and where its
     JSON profiles come from (default ``config/cards``). The returned reader is then a
     :class:`~devices.cards.sim_reader.SimulatedSamReader` with ``control_path``.
+    ``pin`` and ``psam`` are the PC/SC plug-ins (see docs/devices-cards.md).
     """
     parsed = parse_reader_url(url)
     if parsed.kind == "pcsc":
         from devices.cards.pcsc.pcsc_reader import PcscCardReader
 
-        return PcscCardReader(parsed.target or None)
+        return PcscCardReader(parsed.target or None, pin=pin, psam=psam)
     if parsed.kind == "sim":
         from devices.cards.sim.profiles import load_profiles
         from devices.cards.sim_reader import SimulatedSamReader

@@ -13,6 +13,7 @@ from devices.cards.events import CardEvent, ReaderStatus, StatusChanged
 from devices.cards.sam_reader import SamCardReader, SamTimings, serial_opener
 from devices.cards.sim.profiles import SamProfile, load_profiles
 from devices.cards.sim.sam_simulator import SamSimulator
+from tests.cards.pcsc_fixtures import pcscd  # noqa: F401  (session fixture for the pcsc tests)
 
 FAST = SamTimings(
     poll_interval=0.02,
@@ -97,6 +98,3 @@ def reader(sim: SamSimulator, events: EventLog) -> Iterator[SamCardReader]:
     sam.start()
     yield sam
     sam.stop()
-
-
-from tests.cards.pcsc_fixtures import pcscd  # noqa: E402,F401  (fixture re-export)
