@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
@@ -203,6 +203,9 @@ def install_fonts(app: QApplication, theme: Theme) -> str:
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
     install_fonts(app, theme)
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(theme.palette.muted))
+    app.setPalette(palette)
     app.setStyleSheet(theme.stylesheet())
 
 

@@ -77,7 +77,7 @@ def test_typed_id_with_bad_check_digit_shows_the_message_next_to_the_field(qtbot
     tap_keys(qtbot, rig, "130608195804123028")
     tap(qtbot, rig, "confirm")
     assert at(rig.journey) is Step.TYPE_ID
-    message = find(rig, QLabel, "error").text()
+    message = find(rig, QLabel, "field_error").text()
     assert "校验码" in message and message.startswith("✕")
     assert text_of(rig, "id_number") == "130608195804123028"  # nothing lost
     tap(qtbot, rig, "key_backspace")

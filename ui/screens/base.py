@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.journey import Journey, Step
 from ui.devices import CardReaderBridge, PrinterBridge
@@ -39,6 +40,7 @@ class Screen(QWidget):
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self._splits: list[QBoxLayout] = []
         self.setProperty("screen", True)
         self.setObjectName(f"screen_{self.step.value}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -74,6 +76,32 @@ class Screen(QWidget):
             nav.addWidget(self.home_button)
         outer.addLayout(nav)
         self.build()
+
+    def make_split(self) -> tuple[QVBoxLayout, QVBoxLayout]:
+        """Two columns in landscape (question left, keypad right), stacked in portrait."""
+        from PySide6.QtWidgets import QBoxLayout
+
+        split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        split.setSpacing(self.ctx.theme.spacing_px * 2)
+        first, second = QVBoxLayout(), QVBoxLayout()
+        first.setSpacing(self.ctx.theme.spacing_px)
+        second.setSpacing(self.ctx.theme.spacing_px)
+        split.addLayout(first, 1)
+        split.addLayout(second, 1)
+        self.body.addLayout(split)
+        self._splits.append(split)
+        return first, second
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        from PySide6.QtWidgets import QBoxLayout
+
+        super().resizeEvent(event)
+        landscape = event.size().width() > event.size().height()
+        direction = (
+            QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
+        )
+        for split in self._splits:
+            split.setDirection(direction)
 
     @property
     def journey(self) -> Journey:

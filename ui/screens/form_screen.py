@@ -17,24 +17,26 @@ class FormScreen(Screen):
     title_text = "填写申请"
 
     def build(self) -> None:
+        left, right = self.make_split()
         self.progress = label("", "muted", "progress")
         self.question = label("", "title", "question")
         self.hint = label("", "muted", "field_hint")
         self.prefilled = label("", "ok", "prefilled")
         for widget in (self.progress, self.question, self.hint, self.prefilled):
-            self.body.addWidget(widget)
+            left.addWidget(widget)
         self.field = QLineEdit()
         self.field.setObjectName("answer")
-        self.body.addWidget(self.field)
+        left.addWidget(self.field)
         # The message sits right under the field it is about.
         self.field_error = ErrorLabel("field_error")
-        self.body.addWidget(self.field_error)
-        self.input_area = QVBoxLayout()
-        self.body.addLayout(self.input_area)
+        left.addWidget(self.field_error)
         self.next_button = button("下一步 ›", "next", "primary")
         self.next_button.clicked.connect(lambda: self.journey.answer(self.field.text()))
-        self.body.addWidget(self.next_button)
-        self.body.addStretch(1)
+        left.addWidget(self.next_button)
+        left.addStretch(1)
+        self.input_area = QVBoxLayout()
+        right.addLayout(self.input_area)
+        right.addStretch(1)
 
     def wipe_personal(self) -> None:
         self.field_error.show_message("")

@@ -14,17 +14,20 @@ class LookupScreen(Screen):
     title_text = "请输入回执上的办件编号"
 
     def build(self) -> None:
+        left, right = self.make_split()
         self.purpose = label("", "muted", "lookup_purpose")
-        self.body.addWidget(self.purpose)
+        left.addWidget(self.purpose)
         self.field = QLineEdit()
         self.field.setObjectName("number")
-        self.body.addWidget(self.field)
+        left.addWidget(self.field)
         self.field_error = ErrorLabel("field_error")
-        self.body.addWidget(self.field_error)
-        self.body.addWidget(NumberPad(self.field, with_dash=True))
+        left.addWidget(self.field_error)
         confirm = button("查询", "confirm", "primary")
         confirm.clicked.connect(lambda: self.journey.lookup_number(self.field.text()))
-        self.body.addWidget(confirm)
+        left.addWidget(confirm)
+        left.addStretch(1)
+        right.addWidget(NumberPad(self.field, with_dash=True))
+        right.addStretch(1)
 
     def refresh(self) -> None:
         session = self.journey.session

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.journey import Step
 from ui.screens.base import Screen
-from ui.widgets import NumberPad, button, label
+from ui.widgets import ErrorLabel, NumberPad, button, label
 
 
 class TypeIdScreen(Screen):
@@ -14,18 +14,23 @@ class TypeIdScreen(Screen):
     def build(self) -> None:
         from PySide6.QtWidgets import QLineEdit
 
-        self.body.addWidget(label("18位号码，最后一位可能是字母X。", "muted", "hint"))
+        left, right = self.make_split()
+        left.addWidget(label("18位号码，最后一位可能是字母X。", "muted", "hint"))
         self.field = QLineEdit()
         self.field.setObjectName("id_number")
         self.field.setMaxLength(20)
-        self.body.addWidget(self.field)
-        self.body.addWidget(NumberPad(self.field, with_x=True))
+        left.addWidget(self.field)
+        self.field_error = ErrorLabel("field_error")
+        left.addWidget(self.field_error)
         self.next_button = button("确定", "confirm", "primary")
         self.next_button.clicked.connect(lambda: self.journey.type_id_number(self.field.text()))
-        self.body.addWidget(self.next_button)
+        left.addWidget(self.next_button)
+        left.addStretch(1)
+        right.addWidget(NumberPad(self.field, with_x=True))
+        right.addStretch(1)
 
     def refresh(self) -> None:
         error = self.journey.session.error
         if error is None:
             self.field.setText(self.journey.session.typed_id_number)
-        self.show_error()
+        self.field_error.show_message(error.message if error else "")

@@ -1,0 +1,146 @@
+"""Every screen, in every mode, at both kiosk resolutions: text size, touch targets, contrast.
+
+The check walks the real widget tree after layout: font pixel sizes as Qt will
+draw them, button geometry as a finger meets it, and WCAG contrast between the
+colour a widget draws its text in and the first opaque background behind it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+
+from kiosk.journey import Step
+from ui.theme import Theme, contrast_ratio
+from ui.tour import reach
+
+BODY_MIN_PX = 24  # resident-facing text at 1080p
+STAFF_MIN_PX = 20  # the staff status bar and the demo dock ("small print")
+TARGET_MIN_PX = 60
+GAP_MIN_PX = 8
+
+
+def _hex(colour: QColor) -> str:
+    return colour.name(QColor.NameFormat.HexRgb)
+
+
+def _background(widget: QWidget) -> QColor:
+    """The first opaque background painted behind (or by) ``widget``'s text."""
+    current: QWidget | None = widget
+    while current is not None:
+        colour = current.palette().color(current.backgroundRole())
+        if colour.alpha() == 255 and _paints_background(current, widget):
+            return colour
+        current = current.parentWidget()
+    return QColor("#FFFFFF")
+
+
+def _paints_background(current: QWidget, widget: QWidget) -> bool:
+    from PySide6.QtCore import Qt
+
+    if current is widget:
+        if isinstance(widget, QPushButton | QLineEdit | QPlainTextEdit):
+            return True
+        return widget.property("role") == "error"
+    return (
+        current.testAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        or current.autoFillBackground()
+    )
+
+
+def _staff(widget: QWidget) -> bool:
+    current: QWidget | None = widget
+    while current is not None:
+        if current.objectName() in ("StatusBar", "DevDock", "dock_toggle"):
+            return True
+        current = current.parentWidget()
+    return False
+
+
+def _visible(widget: QWidget, root: QWidget) -> bool:
+    return widget.isVisibleTo(root) and widget.isVisible()
+
+
+def check_screen(window: QWidget, theme: Theme) -> list[str]:
+    problems: list[str] = []
+    QApplication.processEvents()
+    texts = [
+        w
+        for w in window.findChildren(QWidget)
+        if isinstance(w, QLabel | QPushButton | QLineEdit | QPlainTextEdit) and _visible(w, window)
+    ]
+    for widget in texts:
+        name = f"{widget.__class__.__name__} {widget.objectName()!r}"
+        text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+        if isinstance(widget, QLabel) and not text:
+            continue
+        px = widget.font().pixelSize()
+        minimum = STAFF_MIN_PX if _staff(widget) else BODY_MIN_PX
+        if px < minimum:
+            problems.append(f"{name}: text {px}px < {minimum}px")
+        fg = _hex(widget.palette().color(widget.foregroundRole()))
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            fg = _hex(widget.palette().color(QPalette.ColorRole.Text))
+        bg = _hex(_background(widget))
+        ratio = contrast_ratio(fg, bg)
+        if ratio < theme.min_contrast:
+            problems.append(f"{name}: contrast {ratio:.2f} ({fg} on {bg}) < {theme.min_contrast}")
+    # Buttons scrolled out of view cannot be tapped; partly visible ones are measured whole.
+    buttons = [
+        w
+        for w in window.findChildren(QPushButton)
+        if _visible(w, window) and not w.visibleRegion().isEmpty()
+    ]
+    for widget in buttons:
+        if widget.height() < TARGET_MIN_PX or widget.width() < TARGET_MIN_PX:
+            problems.append(
+                f"button {widget.objectName()!r}: {widget.width()}x{widget.height()} < 60"
+            )
+    rects = [
+        (w, w.visibleRegion().boundingRect().translated(w.mapTo(window, w.rect().topLeft())))
+        for w in buttons
+    ]
+    for (a, ra), (b, rb) in itertools.combinations(rects, 2):
+        grown = ra.adjusted(-GAP_MIN_PX + 1, -GAP_MIN_PX + 1, GAP_MIN_PX - 1, GAP_MIN_PX - 1)
+        if grown.intersects(rb):
+            problems.append(
+                f"buttons {a.objectName()!r} and {b.objectName()!r} closer than {GAP_MIN_PX}px"
+            )
+    return problems
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+@pytest.mark.parametrize(
+    "theme",
+    [Theme(), Theme(large=True), Theme(high_contrast=True), Theme(large=True, high_contrast=True)],
+    ids=["normal", "large", "contrast", "large-contrast"],
+)
+def test_every_screen_meets_the_elder_friendly_targets(qtbot, rig, theme, size):
+    window = rig.window
+    window.resize(*size)
+    window.apply_theme(theme)
+    problems: dict[str, list[str]] = {}
+    for step in Step:
+        reach(rig.journey, step)
+        assert rig.journey.step is step
+        window.banner.show_remaining(30)
+        window.banner.show()  # the countdown banner is checked on every screen too
+        found = check_screen(window, theme)
+        window.banner.hide()
+        if found:
+            problems[step.value] = found
+    assert not problems, problems
+
+
+def test_the_palettes_meet_their_contrast_targets():
+    for theme in (Theme(), Theme(high_contrast=True)):
+        for name, fg, bg in theme.colour_pairs():
+            assert contrast_ratio(fg, bg) >= theme.min_contrast, (name, fg, bg)
+
+
+def test_contrast_ratio_matches_wcag_examples():
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)

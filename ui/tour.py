@@ -1,0 +1,92 @@
+"""A scripted visit that brings the journey to any step with sample data.
+
+Used by scripts/screenshots.py and the accessibility check, which must see
+every screen filled the way a resident would see it. No Qt here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kiosk.cardholder import CardHolder, CardType
+from kiosk.feedback import RequestKind
+from kiosk.journey import Journey, Purpose, Step
+
+SAMPLE_HOLDER = CardHolder(
+    card_type=CardType.RESIDENT,
+    name="李秀英",
+    id_number="130608195804123029",
+    gender="女",
+    nation="汉",
+    birth_date=dt.date(1958, 4, 12),
+    address="河北省保定市清苑区东闾乡南王庄村一二三号",
+)
+SAMPLE_ITEM = "RS-YL-001"  # 城乡居民养老保险参保登记: no scan needed
+SAMPLE_PHONE = "13812345678"
+
+
+def _card(journey: Journey, holder: CardHolder) -> None:
+    journey.services.discard_draft(holder.id_number)
+    journey.card_inserted(holder)
+
+
+def _fill(journey: Journey) -> None:
+    while journey.step is Step.FORM:
+        field = journey.current_field()
+        if field.key == "phone":
+            journey.answer(SAMPLE_PHONE)
+        elif field.options:
+            journey.answer(field.options[0])
+        else:
+            journey.answer(journey.session.answers.get(field.key, ""))
+
+
+def reach(journey: Journey, step: Step, holder: CardHolder = SAMPLE_HOLDER) -> None:  # noqa: PLR0911, PLR0912
+    """Wipe the session, then tap through to ``step``."""
+    journey.home()
+    if step is Step.HOME:
+        return
+    if step in (Step.IDENTIFY, Step.TYPE_ID, Step.TYPE_NAME):
+        journey.start(Purpose.APPLY)
+        if step is not Step.IDENTIFY:
+            journey.choose_typing()
+        if step is Step.TYPE_ID:
+            journey.type_id_number("130608195804123028")  # shows the check-digit message
+        if step is Step.TYPE_NAME:
+            journey.type_id_number(holder.id_number)
+        return
+    if step is Step.DRAFT_OFFER:
+        journey.services.save_draft(holder.id_number, SAMPLE_ITEM, {"phone": SAMPLE_PHONE})
+        journey.card_inserted(holder)
+        return
+    if step in (Step.LOOKUP, Step.REQUEST, Step.REQUEST_DONE):
+        journey.start(Purpose.RATE if step is Step.LOOKUP else Purpose.REQUEST)
+        if step is Step.REQUEST_DONE:
+            journey.file_request(RequestKind.HELP, "村口路灯坏了一个月，晚上出行不便。")
+        return
+    if step is Step.MY_APPLICATIONS:
+        journey.start(Purpose.MY_APPLICATIONS)
+        _card(journey, holder)
+        return
+    _card(journey, holder)
+    if step is Step.FIND_ITEM:
+        return
+    journey.choose_item(SAMPLE_ITEM)
+    if step is Step.GUIDE:
+        return
+    journey.begin_form()
+    if step is Step.FORM:
+        journey.answer(holder.name)
+        journey.answer(holder.id_number)
+        return
+    _fill(journey)
+    if step is Step.REVIEW:
+        return
+    journey.submit()
+    if step is Step.SUBMITTED:
+        return
+    journey.to_rating()
+    if step is Step.RATING:
+        return
+    journey.skip_rating()
+    assert journey.step is step, (journey.step, step)
