@@ -50,19 +50,12 @@ class QueueScreen(Page):
             self.tabs.addButton(tab)
             tabs.addWidget(tab)
         self.outer.addLayout(tabs)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("queue_table")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(64)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table = self._build_table()
         self.outer.addWidget(self.table, 1)
         self.empty = label("没有符合条件的申请。", "muted", "empty")
         self.outer.addWidget(self.empty)
+        self.detail = label("", "", "detail")  # the selected application in full
+        self.outer.addWidget(self.detail)
         self.message = label("", "ok", "message")
         self.error = ErrorLabel()
         self.outer.addWidget(self.message)
@@ -84,6 +77,29 @@ class QueueScreen(Page):
         actions.addWidget(self.sign_out_button)
         self.outer.addLayout(actions)
         printer.finished.connect(self._printed)
+
+    def _build_table(self) -> QTableWidget:
+        table = QTableWidget(0, len(COLUMNS))
+        table.setObjectName("queue_table")
+        table.setHorizontalHeaderLabels(list(COLUMNS))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(64)
+        header = table.horizontalHeader()
+        for column in (0, 2, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in (
+            (1, 220),
+            (3, 170),
+        ):  # item and state: elided, full text in the tooltip
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.itemSelectionChanged.connect(self._selection_changed)
+        return table
 
     def start(self, session: StaffSession) -> None:
         self.session = session
@@ -117,6 +133,7 @@ class QueueScreen(Page):
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                item.setToolTip(value)
                 item.setData(Qt.ItemDataRole.UserRole, entry.id)
                 self.table.setItem(row, column, item)
         self.empty.setVisible(not self.entries)
@@ -138,6 +155,14 @@ class QueueScreen(Page):
         entry = self.selected()
         for action, widget in self.action_buttons.items():
             widget.setEnabled(entry is not None and action in entry.actions)
+        if entry is None:
+            self.detail.clear()
+            return
+        reason = entry.reason or entry.last_error
+        self.detail.setText(
+            f"{entry.number} · {entry.service_name} · {entry.state_label}"
+            + (f"\n原因：{reason}" if reason else "")
+        )
 
     def act(self, action: CareAction) -> None:
         entry = self.selected()

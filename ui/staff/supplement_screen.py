@@ -74,6 +74,8 @@ class SupplementScreen(Page):
         self.outer.addStretch(1)
         self.consent = QCheckBox("申请人已当面确认，同意由工作人员代为补正")
         self.consent.setObjectName("consent")
+        self.consent.setMinimumHeight(80)  # a touch target, not a 13-pixel box
+        self.consent.setStyleSheet("QCheckBox::indicator { width: 48px; height: 48px; }")
         self.outer.addWidget(self.consent)
         self.error = ErrorLabel()
         self.outer.addWidget(self.error)

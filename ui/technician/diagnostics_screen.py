@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.diagnostics import CheckStatus, Report
 from ui.staff.common import Background, Page
@@ -37,9 +37,15 @@ class DiagnosticsScreen(Page):
         self.report: Report | None = None
         self.overall = label("点击“开始检测”。", "", "overall")
         self.outer.addWidget(self.overall)
-        self.rows = QVBoxLayout()
-        self.outer.addLayout(self.rows)
-        self.outer.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget()
+        inner.setProperty("screen", True)
+        self.rows = QVBoxLayout(inner)
+        self.rows.setContentsMargins(0, 0, 0, 0)
+        scroll.setWidget(inner)
+        self.outer.addWidget(scroll, 1)
         self.message = label("", "ok", "message")
         self.error = ErrorLabel()
         self.outer.addWidget(self.message)
@@ -75,11 +81,13 @@ class DiagnosticsScreen(Page):
     def show_report(self, report: Report) -> None:
         self.report = report
         clear_layout(self.rows)
+        self.rows.addStretch(1)
         for check in report.checks:
             text = f"{_SIGNS[check.status]} {check.status.label} · {check.title}：{check.detail}"
             if check.action:
                 text += f"\n    → {check.action}"
-            self.rows.addWidget(label(text, _ROLES[check.status], f"check_{check.key.value}"))
+            row = label(text, _ROLES[check.status], f"check_{check.key.value}")
+            self.rows.insertWidget(self.rows.count() - 1, row)
         self.overall.setText(f"结论：{_SIGNS[report.status]} {report.status.label}")
         self.report_ready.emit(report)
 
