@@ -430,7 +430,10 @@ class RunningPlatform:
 
     def __init__(self, db: CentralDB, clock: Clock = time.time, host: str = "127.0.0.1") -> None:
         self.db = db
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets
+        # whose listening socket says so, and without it every answer (headers and body are
+        # two writes) waits ~40 ms for a delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, 0))
         self.port: int = sock.getsockname()[1]

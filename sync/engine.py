@@ -186,6 +186,7 @@ class SyncEngine:
         self._last_heartbeat = -1e18
         self._last_purge = -1e18
         self._clock_base: float | None = None
+        self._last_exchange: Exchange | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -277,6 +278,7 @@ class SyncEngine:
         else:
             self._failures = 0
             self._update(last_success_at=self._clock(), last_error="")
+        self._persist_clocks()
         self._purge_if_due()
         self._refresh_queue_stats(report)
         return report
@@ -390,13 +392,13 @@ class SyncEngine:
 
     def _upload_attachments(self, report: RoundReport) -> None:
         while True:
+            # One application at a time: a failure must not leave other claims leased.
             entries = self.outbox.claim(
-                OutboxKind.ATTACHMENTS, 10, self._clock(), self.options.lease_s
+                OutboxKind.ATTACHMENTS, 1, self._clock(), self.options.lease_s
             )
             if not entries:
                 return
-            for entry in entries:
-                self._upload_files_of(entry, report)
+            self._upload_files_of(entries[0], report)
 
     def _upload_files_of(self, entry: OutboxEntry, report: RoundReport) -> None:
         try:
@@ -520,14 +522,26 @@ class SyncEngine:
             log.info("purged personal data of %d delivered applications", purged)
 
     def _learn_skew(self, exchange: Exchange) -> None:
-        """Record both clocks of the latest exchange; requests are stamped with our time + skew."""
+        """Learn the skew from every verified answer; requests are stamped with our time + skew.
+
+        Both clocks are kept in memory per exchange and persisted once per round
+        (see :meth:`_persist_clocks`), not per request: each store write is an fsync.
+        """
         self._skew = exchange.skew
+        self._last_exchange = exchange
+        self._update(skew_s=exchange.skew)
+
+    def _persist_clocks(self) -> None:
+        exchange = self._last_exchange
+        if exchange is None:
+            return
+        self._last_exchange = None
         self.store.set_meta("sync:skew_s", f"{exchange.skew:.3f}")
         self.store.set_meta(
             "sync:last_exchange",
-            f'{{"terminal_time": {exchange.received_at:.3f}, "server_time": {exchange.server_time:.3f}}}',
+            f'{{"terminal_time": {exchange.received_at:.3f}, '
+            f'"server_time": {exchange.server_time:.3f}}}',
         )
-        self._update(skew_s=exchange.skew)
 
     def _current_skew(self) -> float:
         return self._skew

@@ -53,7 +53,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(platform, tmp_pa
     home = tmp_path / "kiosk"
     data = DataDir(home).ensure()
     creds = platform.enrol()
-    with FaultProxy(platform.running.port, latency_s=0.002, bandwidth_bps=2_000_000) as proxy:
+    with FaultProxy(platform.running.port, latency_s=0.002, bandwidth_bps=1_000_000) as proxy:
         settings = Settings()
         save_settings(
             data.settings_file,
