@@ -1,0 +1,239 @@
+"""The OpenAPI 3.1 description of the sync protocol, built from the models in sync.protocol.
+
+``scripts/gen_openapi.py`` writes it to ``docs/openapi.json``; a test fails when
+the committed file differs from what this builds, so the published contract is
+always the one the code speaks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from sync import protocol as p
+
+_SIGNED_HEADERS = [
+    {
+        "name": p.H_TERMINAL,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "Terminal id from enrolment.",
+    },
+    {
+        "name": p.H_TIMESTAMP,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": f"Unix seconds (platform clock ± {p.MAX_SKEW_S} s; the kiosk adds its learned skew).",
+    },
+    {
+        "name": p.H_NONCE,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "Random, never reused by this terminal.",
+    },
+    {
+        "name": p.H_SIGNATURE,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "hex HMAC-SHA256(secret, METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nhex SHA256(body as sent)).",
+    },
+]
+
+_MODELS: list[type[BaseModel]] = [
+    p.EnrolRequest,
+    p.EnrolResponse,
+    p.ErrorBody,
+    p.CataloguePage,
+    p.BatchRequest,
+    p.BatchAck,
+    p.AttachmentState,
+    p.StatusPage,
+    p.Heartbeat,
+    p.HeartbeatAck,
+]
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _json(model: type[BaseModel], description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {
+            p.H_SIGNATURE: {
+                "schema": {"type": "string"},
+                "description": "hex HMAC-SHA256(secret, response\\nREQUEST_NONCE\\nSTATUS\\nhex SHA256(body)).",
+            }
+        },
+        "content": {"application/json": {"schema": _ref(model)}},
+    }
+
+
+def _errors() -> dict[str, Any]:
+    return {
+        "401": _json(
+            p.ErrorBody,
+            "bad_signature, unknown_terminal (unsigned), stale_timestamp, replayed_nonce",
+        ),
+        "403": _json(p.ErrorBody, "revoked"),
+    }
+
+
+def _cursor() -> dict[str, Any]:
+    return {
+        "name": "cursor",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 0},
+    }
+
+
+def _sha() -> dict[str, Any]:
+    return {
+        "name": "sha256",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": p.SHA256_PATTERN},
+    }
+
+
+def build_openapi() -> dict[str, Any]:
+    _, defs = models_json_schema(
+        [(m, "validation") for m in _MODELS], ref_template="#/components/schemas/{model}"
+    )
+    schemas = defs.get("$defs", {})
+    paths: dict[str, Any] = {
+        f"{p.API_PREFIX}/enrol": {
+            "post": {
+                "summary": "Exchange a one-time enrolment code for a terminal id and secret (unsigned).",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(p.EnrolRequest)}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "Enrolled.",
+                        "content": {"application/json": {"schema": _ref(p.EnrolResponse)}},
+                    },
+                    "403": {
+                        "description": "bad_enrolment_code",
+                        "content": {"application/json": {"schema": _ref(p.ErrorBody)}},
+                    },
+                },
+            }
+        },
+        f"{p.API_PREFIX}/catalogue": {
+            "get": {
+                "summary": "Service items changed after the cursor (versioned; retired items stay listed).",
+                "parameters": [*_SIGNED_HEADERS, _cursor()],
+                "responses": {"200": _json(p.CataloguePage, "A page of changes."), **_errors()},
+            }
+        },
+        f"{p.API_PREFIX}/batch": {
+            "post": {
+                "parameters": _SIGNED_HEADERS,
+                "summary": "Upload applications, ratings and requests; one result per item, echoing ids.",
+                "description": "Body is gzip-compressed JSON (Content-Encoding: gzip). Each item is validated "
+                "and stored on its own: accepted, duplicate (same id and content hash), conflict (same id, "
+                "other content; quarantined), rejected (with reason).",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(p.BatchRequest)}},
+                },
+                "responses": {"200": _json(p.BatchAck, "Per-item results."), **_errors()},
+            }
+        },
+        f"{p.API_PREFIX}/attachments/{{sha256}}": {
+            "get": {
+                "summary": "Where to resume an attachment this terminal declared (tus HEAD equivalent, signed).",
+                "parameters": [*_SIGNED_HEADERS, _sha()],
+                "responses": {
+                    "200": _json(p.AttachmentState, "Offset, declared length, completeness."),
+                    "404": _json(
+                        p.ErrorBody,
+                        "unknown_attachment: not declared by an application of this terminal",
+                    ),
+                    **_errors(),
+                },
+            },
+            "head": {
+                "summary": "tus-style offset query: Upload-Offset and Upload-Length headers (not signed).",
+                "parameters": [*_SIGNED_HEADERS, _sha()],
+                "responses": {"200": {"description": "Offset in headers."}},
+            },
+            "patch": {
+                "summary": "Append bytes at Upload-Offset; sha-256 verified when the last byte arrives.",
+                "parameters": [
+                    *_SIGNED_HEADERS,
+                    _sha(),
+                    {
+                        "name": p.H_UPLOAD_OFFSET,
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/offset+octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json(p.AttachmentState, "Appended."),
+                    "409": _json(
+                        p.AttachmentState,
+                        "Offset was not the platform's; resume from the returned offset.",
+                    ),
+                    "422": _json(
+                        p.ErrorBody, "hash_mismatch: the platform discarded the bytes; start again."
+                    ),
+                    **_errors(),
+                },
+            },
+        },
+        f"{p.API_PREFIX}/statuses": {
+            "get": {
+                "summary": "Status changes of this terminal's applications after the cursor.",
+                "parameters": [*_SIGNED_HEADERS, _cursor()],
+                "responses": {"200": _json(p.StatusPage, "A page of status updates."), **_errors()},
+            }
+        },
+        f"{p.API_PREFIX}/heartbeat": {
+            "post": {
+                "summary": "Queue depth, oldest unsent age, device health, versions, free disk.",
+                "parameters": _SIGNED_HEADERS,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(p.Heartbeat)}},
+                },
+                "responses": {"200": _json(p.HeartbeatAck, "Recorded."), **_errors()},
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kiosk ↔ central platform sync protocol",
+            "version": p.PROTOCOL_VERSION,
+            "description": "See docs/protocol.md. Every answer carries server_time; every signed "
+            "request's answer is signed with the terminal secret and bound to the request nonce.",
+        },
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def render() -> str:
+    """The exact text of docs/openapi.json."""
+    return json.dumps(build_openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
