@@ -145,9 +145,9 @@ def _print(args: argparse.Namespace, settings: Settings, doc: Document) -> int:
     printer = _open(args, settings)
     try:
         outcome = printer.print_document(doc)
+        png = _simulator_png(printer.url)  # before close: an in-process simulator stops with it
     finally:
         printer.close()
-    png = _simulator_png(printer.url)
     _report(args, printer.url, outcome, png)
     return 0
 

@@ -48,6 +48,7 @@ class EscPosPrinter:
         write_timeout: float = 10.0,
         url: str = "",
         open_port: PortOpener = serial.serial_for_url,
+        on_close: tuple[Callable[[], None], ...] = (),
     ) -> None:
         self._port_url = port_url
         self._profile = profile
@@ -58,6 +59,7 @@ class EscPosPrinter:
         self._open_port = open_port
         self._port: Any = None
         self._lock = threading.Lock()
+        self._on_close = on_close  # e.g. stop the simulator this printer started
 
     @property
     def url(self) -> str:
@@ -131,3 +133,6 @@ class EscPosPrinter:
     def close(self) -> None:
         with self._lock:
             self._drop_port()
+            for stop in self._on_close:
+                stop()
+            self._on_close = ()

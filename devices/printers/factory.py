@@ -6,6 +6,7 @@ import atexit
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from devices.printers.cups import CupsPrinter
@@ -42,8 +43,15 @@ def open_printer(
     parsed = parse_printer_url(url, encoding)
     match parsed:
         case EscPosUrl(port="sim"):
-            port = _running_simulator(run_dir) or _start_simulator(parsed, run_dir)
-            return EscPosPrinter(port, parsed.profile, status_timeout=status_timeout, url=url)
+            running = _running_simulator(run_dir)
+            if running:
+                return EscPosPrinter(
+                    running, parsed.profile, status_timeout=status_timeout, url=url
+                )
+            port, stops = _start_simulator(parsed, run_dir)
+            return EscPosPrinter(
+                port, parsed.profile, status_timeout=status_timeout, url=url, on_close=stops
+            )
         case EscPosUrl():
             if not parsed.port:
                 raise PrinterUrlError("escpos: 需要串口或 socket:// 地址")
@@ -82,14 +90,20 @@ def _running_simulator(run_dir: Path | None) -> str | None:
     return port if Path(port).exists() else None
 
 
-def _start_simulator(parsed: EscPosUrl, run_dir: Path | None) -> str:
+def _start_simulator(
+    parsed: EscPosUrl, run_dir: Path | None
+) -> tuple[str, tuple[Callable[[], None], ...]]:
+    """Start a simulator owned by the printer: stopped when it is closed (or at exit)."""
     jobs = run_dir / SIM_JOBS if run_dir else None
     sim = PrinterSimulator(
         encoding=parsed.profile.encoding, width_mm=parsed.profile.width_mm, jobs_dir=jobs
     ).start()
-    atexit.register(sim.stop)
+    stops: list[Callable[[], None]] = []
     if run_dir is not None:
         control = ControlServer(sim, run_dir / SIM_SOCKET).start()
-        atexit.register(control.stop)
+        stops.append(control.stop)
+    stops.append(sim.stop)
+    for stop in stops:
+        atexit.register(stop)
     log.info("started an in-process printer simulator")
-    return sim.port
+    return sim.port, tuple(stops)

@@ -61,6 +61,11 @@ class ControlServer:
         return self
 
     def stop(self) -> None:
+        """Idempotent: the owner and an atexit hook may both call it."""
+        if not self._thread.is_alive():
+            self._server.server_close()
+            self.path.unlink(missing_ok=True)
+            return
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
