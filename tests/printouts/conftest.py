@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import time
@@ -76,8 +77,9 @@ def _cups_pdf_out_dir() -> Path:
         for line in conf.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.strip().startswith("Out "):
                 out = line.split(None, 1)[1].strip()
-    home = Path(os.path.expanduser("~"))
-    return Path(out.replace("${HOME}", str(home)).replace("${USER}", home.name))
+    # cups-pdf takes the job owner's home from the password database, not from $HOME.
+    user = pwd.getpwuid(os.getuid())
+    return Path(out.replace("${HOME}", user.pw_dir).replace("${USER}", user.pw_name))
 
 
 @pytest.fixture(scope="session")
