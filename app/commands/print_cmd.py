@@ -1,4 +1,4 @@
-"""``kiosk print ...``: test page, receipts, one-time notices, daily summaries, forms.
+"""``kiosk print ...``: test page, receipts, one-time notices, summaries, forms, results.
 
 Without ``--printer`` the configured receipt printer is used
 (``devices.receipt_printer`` in terminal.toml). Exit status 0 when printed,
@@ -38,6 +38,7 @@ from printouts.content import (
     Material,
     NoticeContent,
     ReceiptContent,
+    ResultNoticeContent,
     SummaryRow,
 )
 from printouts.document import Document
@@ -47,6 +48,7 @@ from printouts.layouts import (
     layout_form,
     layout_notice,
     layout_receipt,
+    layout_result_notice,
     layout_test_page,
 )
 
@@ -80,6 +82,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     summary.add_argument("--day", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: today)")
     form = add("form", "print the application form with the entered data, for signature")
     form.add_argument("number", metavar="APPLICATION_NUMBER")
+    result = add("result", "print the result notice (办理结果通知) the platform sent down")
+    result.add_argument("number", metavar="APPLICATION_NUMBER")
     parser.set_defaults(handler=_run)
     for p in verbs.choices.values():
         p.set_defaults(handler=_run)
@@ -138,6 +142,11 @@ def _with_core(args: argparse.Namespace, core: KioskCore) -> int:
         return _print(args, settings, layout_daily_summary(summary))
     application = application_by_number(core, args.number)
     item = core.store.item(application.service_code, application.service_version)
+    if args.print_what == "result":
+        if not application.state.is_final:
+            raise ValidationError("该办件尚未办结，暂无结果通知。", field="number")
+        notice = result_content(application, item, settings, now)
+        return _print(args, settings, layout_result_notice(notice))
     return _print(args, settings, layout_form(form_content(application, item, settings)))
 
 
@@ -272,4 +281,24 @@ def form_content(
         station_name=settings.terminal.station_name,
         fields=tuple(fields),
         filed_at=_local(application.created_at),
+    )
+
+
+def result_content(
+    application: Application, item: ServiceItem | None, settings: Settings, now: dt.datetime
+) -> ResultNoticeContent:
+    """The platform's decision on an application, masked for paper."""
+    decided = application.status_as_of or now
+    return ResultNoticeContent(
+        application_number=application.number,
+        service_item=application.service_name,
+        applicant_name_masked=mask_name(application.applicant.name) or "—",
+        applicant_id_masked=mask_id_number(application.applicant.id_number) or "—",
+        result=application.state.label,
+        decided_at=_local(decided),
+        department=item.department if item else "",
+        details=tuple(p for p in application.result_notice.splitlines() if p.strip()),
+        qr_payload=settings.platform.status_url + application.number,
+        helpline=settings.terminal.helpline,
+        station_name=settings.terminal.station_name,
     )

@@ -15,6 +15,8 @@ from app.cli import build_parser, main
 from devices.printers.simulator.server import PrinterSimulator
 from kiosk.application import Applicant, Channel
 from kiosk.core import KioskCore
+from kiosk.states import ApplicationState
+from kiosk.store.outbox import Outbox
 from kiosk.usecases.submit import submit_application
 from tests.printouts.conftest import wait_until
 
@@ -109,6 +111,35 @@ def test_print_test_notice_summary_and_form_on_the_simulator(
         reply = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
         assert reply["status_after"] == "ready"
         assert reply["simulator_png"] and Path(reply["simulator_png"]).exists()
+
+
+def test_print_result_notice_after_the_platform_decided(application_number, tmp_path) -> None:
+    out = tmp_path / "result.pdf"
+    argv = ["print", "result", application_number, "--printer", f"pdf:{out}"]
+    assert main(argv) == 1  # not decided yet
+    core = KioskCore.open()
+    try:
+        app = core.store.application(application_number)
+        assert app is not None
+        for state in (
+            ApplicationState.SENDING,
+            ApplicationState.ACKNOWLEDGED,
+            ApplicationState.DONE,
+        ):
+            core.store.set_state(app.id, state)
+        assert Outbox(core.store).apply_platform_status(
+            app.id,
+            ApplicationState.COMPLETED,
+            "",
+            core.clock(),
+            "已为您办理失业登记。\n请按时参加培训。",
+        )
+    finally:
+        core.close()
+    assert main(argv) == 0
+    text = _pdf_text(out).replace(" ", "")
+    assert "办理结果通知" in text and "已办结" in text and "已为您办理失业登记" in text
+    assert ID_NUMBER not in text
 
 
 def test_unknown_service_code_is_an_error(kiosk_home, capsys) -> None:
