@@ -61,6 +61,10 @@ class Screen(QWidget):
         outer.addWidget(scroll, 1)
         self.error = ErrorLabel()
         outer.addWidget(self.error)
+        # The step's main actions stay in view below the scrolling content.
+        self.actions = QHBoxLayout()
+        self.actions.setSpacing(ctx.theme.spacing_px * 2)
+        outer.addLayout(self.actions)
         nav = QHBoxLayout()
         nav.setSpacing(ctx.theme.spacing_px * 2)
         self.back_button = button("‹ 返回上一步", "nav_back")
@@ -91,6 +95,10 @@ class Screen(QWidget):
         self.body.addLayout(split)
         self._splits.append(split)
         return first, second
+
+    @property
+    def landscape(self) -> bool:
+        return self.width() > self.height()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         from PySide6.QtWidgets import QBoxLayout

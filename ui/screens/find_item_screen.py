@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit
 
 from kiosk.journey import Step
 from ui.screens.base import Screen
@@ -29,7 +29,7 @@ class FindItemScreen(Screen):
         self.body.addWidget(self.keyboard)
         self.heading = label("", "", "list_heading")
         self.body.addWidget(self.heading)
-        self.items = QVBoxLayout()
+        self.items = QGridLayout()
         self.items.setSpacing(self.ctx.theme.spacing_px)
         self.body.addLayout(self.items)
         self.body.addWidget(label("按类别查找：", "", "category_heading"))
@@ -61,10 +61,11 @@ class FindItemScreen(Screen):
         else:
             self.heading.setText("大家常办的事项：")
         clear_layout(self.items)
-        for item in items:
+        columns = 2 if self.landscape else 1
+        for index, item in enumerate(items):
             widget = button(f"{item.name}\n{item.department}", f"item_{item.code}", "primary")
             widget.clicked.connect(lambda _=False, c=item.code: self.journey.choose_item(c))
-            self.items.addWidget(widget)
+            self.items.addWidget(widget, index // columns, index % columns)
         clear_layout(self.categories)
         for index, category in enumerate(self.journey.categories()):
             widget = button(category, f"category_{index}")

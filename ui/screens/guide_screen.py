@@ -33,7 +33,8 @@ class GuideScreen(Screen):
         row.addWidget(self.start)
         self.counter = label("", "", "counter_only")
         self.body.addWidget(self.counter)
-        self.body.addLayout(row)
+        self.body.addStretch(1)
+        self.actions.addLayout(row)
         self.ctx.printer.job_finished.connect(self._printed)
 
     def wipe_personal(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
 from kiosk.journey import Purpose, Step
 from ui.screens.base import Screen
@@ -30,7 +30,7 @@ class HomeScreen(Screen):
             tile.clicked.connect(lambda _=False, p=purpose: self.journey.start(p))
             grid.addWidget(tile, index // 2, index % 2)
         self.body.addLayout(grid)
-        switches = QHBoxLayout()
+        switches = QVBoxLayout()
         switches.setSpacing(self.ctx.theme.spacing_px * 2)
         self.large = button("", "toggle_large")
         self.large.clicked.connect(self._toggle_large)

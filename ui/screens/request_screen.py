@@ -50,7 +50,8 @@ class RequestScreen(Screen):
                 self._kind, self.content.toPlainText(), self.phone.text()
             )
         )
-        self.body.addWidget(send)
+        self.actions.addWidget(send)
+        self.body.addStretch(1)
 
     def _choose(self, kind: RequestKind) -> None:
         self._kind = kind

@@ -21,7 +21,8 @@ class TypeNameScreen(Screen):
         self.body.addWidget(Keyboard(self.field))
         confirm = button("确定", "confirm", "primary")
         confirm.clicked.connect(lambda: self.journey.type_name(self.field.text()))
-        self.body.addWidget(confirm)
+        self.actions.addWidget(confirm)
+        self.body.addStretch(1)
 
     def refresh(self) -> None:
         applicant = self.journey.session.applicant
