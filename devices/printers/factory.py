@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import json
 import logging
 import os
@@ -17,7 +18,7 @@ from devices.printers.protocol import Printer
 from devices.printers.simulator.control import ControlServer, send_command
 from devices.printers.simulator.server import PrinterSimulator
 from devices.printers.url import CupsUrl, EscPosUrl, PdfUrl, parse_printer_url
-from printouts.escpos.profile import TextEncoding
+from printouts.escpos.profile import PrinterProfile, TextEncoding
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,12 @@ def open_printer(
         case EscPosUrl(port="sim"):
             running = _running_simulator(run_dir)
             if running:
-                return EscPosPrinter(
-                    running, parsed.profile, status_timeout=status_timeout, url=url
+                # The running simulator is the printer: its paper and encoding are the facts.
+                port, sim_profile = running
+                profile = dataclasses.replace(
+                    parsed.profile, width_mm=sim_profile.width_mm, encoding=sim_profile.encoding
                 )
+                return EscPosPrinter(port, profile, status_timeout=status_timeout, url=url)
             port, stops = _start_simulator(parsed, run_dir)
             return EscPosPrinter(
                 port, parsed.profile, status_timeout=status_timeout, url=url, on_close=stops
@@ -71,23 +75,35 @@ def open_printer(
 def write_sim_info(run_dir: Path, sim: PrinterSimulator, control: Path) -> Path:
     info = run_dir / SIM_INFO
     info.write_text(
-        json.dumps({"port": sim.port, "control": str(control), "pid": os.getpid()}),
+        json.dumps(
+            {
+                "port": sim.port,
+                "control": str(control),
+                "pid": os.getpid(),
+                "width_mm": sim.profile.width_mm,
+                "encoding": sim.profile.encoding.value,
+            }
+        ),
         encoding="utf-8",
     )
     return info
 
 
-def _running_simulator(run_dir: Path | None) -> str | None:
+def _running_simulator(run_dir: Path | None) -> tuple[str, PrinterProfile] | None:
+    """The pty and profile of a simulator ``kiosk sim printer serve`` runs, if it answers."""
     if run_dir is None:
         return None
     info = run_dir / SIM_INFO
     try:
         data = json.loads(info.read_text(encoding="utf-8"))
         send_command(Path(data["control"]), "status", timeout=1.0)
+        profile = PrinterProfile(
+            width_mm=int(data["width_mm"]), encoding=TextEncoding(data["encoding"])
+        )
     except (OSError, ValueError, KeyError):
         return None
     port = str(data["port"])
-    return port if Path(port).exists() else None
+    return (port, profile) if Path(port).exists() else None
 
 
 def _start_simulator(

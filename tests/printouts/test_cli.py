@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from app.cli import build_parser, main
@@ -202,6 +203,9 @@ def test_sim_printer_serve_and_dock_commands_from_other_processes(kiosk_home: Pa
             timeout=60,
         )
         assert "job 1:" in jobs.stdout and "complete" in jobs.stdout
+        png = Path(jobs.stdout.split(", ")[-1].strip())
+        with Image.open(png) as image:
+            assert image.width == 384 + 32  # the 58 mm simulator's paper, not the URL's 80
     finally:
         server.terminate()
         server.wait(timeout=30)
