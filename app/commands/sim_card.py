@@ -25,6 +25,7 @@ _VERBS: dict[str, str] = {
     "remove": "take the card off the reader",
     "bad-checksum": "corrupt the checksum of the next answer(s)",
     "garbage": "send noise before (or with --instead, in place of) the next answer(s)",
+    "fail-read": "fail the next card read(s) with status 41, like a damaged card",
     "silent": "stop answering (until talk or replug)",
     "talk": "answer again after silent",
     "unplug": "close the pty and remove its link, like pulling the USB cable",
@@ -70,7 +71,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     for name, help_text in _VERBS.items():
         verb = add(name, help_text)
-        if name in ("bad-checksum", "garbage"):
+        if name in ("bad-checksum", "garbage", "fail-read"):
             verb.add_argument("--count", type=int, default=1, help="how many answers (default 1)")
         if name == "garbage":
             verb.add_argument("--instead", action="store_true", help="replace the answer")

@@ -123,9 +123,12 @@ class SamCardReader(ThreadedReader):
         try:
             found = self._command(Command.FIND_CARD, self.timings.command_timeout)
             if found.sw3 == SamStatus.CARD_FOUND:
-                if not self._card_present and self._failed_reads < self.timings.read_attempts:
+                if self._card_present:
+                    self._ok()
+                elif self._failed_reads < self.timings.read_attempts:
                     self._read_card()
-                self._ok()
+                    self._ok()
+                # else: an unreadable card lies on the reader; stay in ERROR until it is lifted
             elif found.sw3 == SamStatus.NO_CARD:
                 self._failed_reads = 0
                 if self._card_present:

@@ -114,7 +114,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         *(
             ["sim", "card", verb, "--help"]
             for verb in (
-                "serve", "insert", "remove", "bad-checksum", "garbage", "silent", "talk",
+                "serve", "insert", "remove", "bad-checksum", "garbage", "fail-read", "silent", "talk",
                 "unplug", "replug", "status", "profiles",
             )
         ),
@@ -139,6 +139,7 @@ def test_sim_card_verbs_drive_a_running_simulator(
     assert not controlled.state().silent
     assert main(["sim", "card", "bad-checksum", "--count", "2", *run_dir]) == 0
     assert main(["sim", "card", "garbage", "--instead", *run_dir]) == 0
+    assert main(["sim", "card", "fail-read", "--count", "2", *run_dir]) == 0
     assert main(["sim", "card", "unplug", *run_dir]) == 0
     assert not controlled.state().plugged
     assert main(["sim", "card", "replug", *run_dir]) == 0

@@ -163,3 +163,17 @@ def test_stop_returns_promptly_while_disconnected(
     events.wait_status(ReaderStatus.DISCONNECTED)
     reader.stop(timeout=2)
     assert reader._thread is None
+
+
+def test_unreadable_card_is_tried_three_times_then_left_alone(
+    reader: SamCardReader, sim: SamSimulator, events: EventLog
+) -> None:
+    events.wait_status(ReaderStatus.NO_CARD)
+    sim.fail_reads(1000)
+    sim.insert("hmt")
+    wait_until(lambda: sim.state().commands.get("READ_TEXT_PHOTO", 0) >= 3, what="three reads")
+    polls = sim.state().commands["FIND_CARD"]
+    wait_until(lambda: sim.state().commands["FIND_CARD"] >= polls + 5, what="more polls")
+    assert sim.state().commands["READ_TEXT_PHOTO"] == 3
+    assert reader.status is ReaderStatus.ERROR
+    assert not events.of_type(CardInserted)

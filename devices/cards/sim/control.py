@@ -27,6 +27,7 @@ ACTIONS = (
     "remove",
     "bad-checksum",
     "garbage",
+    "fail-read",
     "silent",
     "talk",
     "unplug",
@@ -55,6 +56,8 @@ def handle_request(sim: SamSimulator, request: dict[str, Any]) -> dict[str, Any]
         sim.bad_checksum(count)
     elif action == "garbage":
         sim.garbage(count, instead=bool(request.get("instead", False)))
+    elif action == "fail-read":
+        sim.fail_reads(count)
     elif action == "silent":
         sim.silent(True)
     elif action == "talk":

@@ -42,6 +42,7 @@ class _Faults:
     bad_checksum: int = 0
     garbage_before: int = 0
     garbage_instead: int = 0
+    failed_reads: int = 0
     silent: bool = False
 
 
@@ -137,6 +138,11 @@ class SamSimulator:
                 self._faults.garbage_instead += count
             else:
                 self._faults.garbage_before += count
+
+    def fail_reads(self, count: int = 1) -> None:
+        """Answer the next ``count`` card reads with ``41`` (read failed), like a damaged card."""
+        with self._lock:
+            self._faults.failed_reads += count
 
     def silent(self, on: bool = True) -> None:
         """Stop (or resume) answering; the port stays open."""
@@ -268,7 +274,11 @@ class SamSimulator:
         self._answer(answer)
 
     def _read(self, card: SamProfile | None, *, fingerprint: bool) -> bytes:
-        if card is None:
+        with self._lock:
+            damaged = self._faults.failed_reads > 0
+            if damaged:
+                self._faults.failed_reads -= 1
+        if card is None or damaged:
             return build_response(SamStatus.READ_FAILED)
         if self.read_delay:
             self.read_in_progress.set()
