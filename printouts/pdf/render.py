@@ -54,7 +54,7 @@ class _Geometry:
 
 
 _GEOMETRY = {
-    PageKind.A4: _Geometry(210 * mm, 20 * mm, 11, 32 * mm, 32 * mm),
+    PageKind.A4: _Geometry(210 * mm, 20 * mm, 12, 32 * mm, 34 * mm),  # 12 pt: elderly readers
     PageKind.THERMAL_58: _Geometry(58 * mm, 4 * mm, 8, 30 * mm, 0),
     PageKind.THERMAL_80: _Geometry(80 * mm, 4 * mm, 8.5, 34 * mm, 0),
 }
