@@ -184,6 +184,8 @@ class PlatformClient:
             headers={"User-Agent": "kiosk-sync/1"},
         )
         self.bytes_sent = 0
+        """Request body bytes handed to the network, including attempts that failed."""
+        self.bytes_sent_by_method: dict[str, int] = {}
 
     def close(self) -> None:
         self._http.close()
@@ -220,6 +222,8 @@ class PlatformClient:
             **(headers or {}),
         }
         sent_at = self._clock()
+        self.bytes_sent += len(body)
+        self.bytes_sent_by_method[method] = self.bytes_sent_by_method.get(method, 0) + len(body)
         try:
             response = self._http.request(
                 method, self.base_url + full_path, content=body or None, headers=signed
@@ -227,7 +231,6 @@ class PlatformClient:
         except httpx.HTTPError as exc:  # connect, read, write, protocol, incomplete body
             raise TransientError(f"network: {type(exc).__name__}") from exc
         received_at = self._clock()
-        self.bytes_sent += len(body)
         status = response.status_code
         content = response.content
         verified = signing.verify_response(
