@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 
 WARM_RUNS = 200
-COLD_RUNS = 5
+COLD_RUNS = 9
 
 _SETUP = """
 from printouts import samples
