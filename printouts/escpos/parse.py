@@ -87,8 +87,10 @@ Event = (
 
 _ALIGNS = {0: Align.LEFT, 1: Align.CENTER, 2: Align.RIGHT}
 
-# ESC commands taking one parameter byte that we accept and ignore.
-_ESC_ONE = frozenset(b"-2JM{GVtcRUr3 ")
+# ESC commands taking one parameter byte that we accept and ignore (ESC - J M { G V t R U r 3 SP).
+_ESC_ONE = frozenset(b"-JM{GVtRUr3 ")
+# ESC commands taking two parameter bytes (ESC $ nL nH, ESC \\ nL nH, ESC c 3/4/5 n).
+_ESC_TWO = frozenset(b"$\\c")
 _ESC_ONE_USED = frozenset(b"aE!d")
 _GS_ONE = frozenset(b"BbHfhwa")
 
@@ -214,6 +216,12 @@ class EscPosParser:
         if op in _ESC_ONE:
             self._need(3)
             return 3
+        if op in _ESC_TWO:
+            self._need(4)
+            return 4
+        if op == ord("p"):  # ESC p m t1 t2: drawer kick pulse
+            self._need(5)
+            return 5
         return 2
 
     def _gs(self, events: list[Event]) -> int:  # noqa: PLR0911

@@ -134,6 +134,14 @@ def test_status_requests_are_parsed_between_print_data() -> None:
     assert events[1] == StatusRequest(4)
 
 
+def test_other_commands_are_skipped_by_their_documented_length() -> None:
+    # ESC 2 (no parameter), ESC $ nL nH, ESC p m t1 t2, GS B n, ESC c 5 n
+    data = b"\x1b2A\n\x1b$\x01\x00B\n\x1bp\x00\x19\xfaC\n\x1dB\x00D\n\x1bc5\x00E\n"
+    assert [e.text for e in EscPosParser().feed(data) if isinstance(e, PrintedLine)] == list(
+        "ABCDE"
+    )
+
+
 def test_profile_rejects_unknown_paper() -> None:
     with pytest.raises(ValueError, match="58 or 80"):
         dataclasses.replace(PrinterProfile(), width_mm=76)
