@@ -241,3 +241,21 @@ def queue_care_filter(name: str):
     from kiosk.usecases.queue_care import QueueFilter
 
     return QueueFilter(name)
+
+
+def test_import_paper_forms_from_the_queue_screen(qtbot, core, auth, pdf_printer, tmp_path):
+    code = "MZ-TK-001"  # 特困人员救助供养申请: no phone question (see the report on YB-CB-001)
+    answers = answers_for(core.store.item(code))
+    header = ["service_code", "name", "id_number", "address", *answers]
+    good = [code, RESIDENT.name, RESIDENT.id_number, RESIDENT.address, *answers.values()]
+    bad = [code, "赵六", "110101195001011230", RESIDENT.address, *answers.values()]  # check digit
+    csv_file = tmp_path / "上门收件.csv"
+    csv_file.write_text(
+        "\n".join(",".join(row) for row in (header, good, bad)) + "\n", encoding="utf-8-sig"
+    )
+    console = _console(qtbot, core, auth, pdf_printer)
+    console.queue.import_csv(csv_file)
+    assert "已导入 1 件" in console.queue.message.text()
+    assert "第 3 行" in console.queue.error.text()
+    [entry] = console.queue.entries
+    assert entry.channel is Channel.PAPER and entry.staff_id == "1001"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QTableWidget,
@@ -17,6 +20,7 @@ from kiosk.core import KioskCore
 from kiosk.errors import KioskError
 from kiosk.staff import StaffSession
 from kiosk.usecases import queue_care
+from kiosk.usecases.import_csv import import_paper_forms
 from kiosk.usecases.queue_care import CareAction, QueueEntry, QueueFilter
 from ui.staff.common import Page
 from ui.staff.printing import StaffPrinter
@@ -69,6 +73,9 @@ class QueueScreen(Page):
         for action, widget in self.action_buttons.items():
             widget.clicked.connect(lambda _=False, a=action: self.act(a))
             actions.addWidget(widget)
+        self.import_button = button("导入纸质申请", "import_csv")
+        self.import_button.clicked.connect(self._choose_csv)
+        actions.addWidget(self.import_button)
         self.summary_button = button("打印今日汇总", "print_summary")
         self.summary_button.clicked.connect(self.print_summary)
         self.sign_out_button = button("退出登录", "sign_out")
@@ -181,6 +188,31 @@ class QueueScreen(Page):
                 self.message.setText(f"正在补打 {entry.number} 的回执…")
         except KioskError as exc:
             self.error.show_message(str(exc))
+        self.refresh()
+
+    def _choose_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择上门收件表格（CSV）", "/media", "CSV 表格 (*.csv)"
+        )
+        if path:
+            self.import_csv(Path(path))
+
+    def import_csv(self, path: Path) -> None:
+        """Queue the paper forms of a door-to-door round (kiosk import, in the UI)."""
+        if self.session is None:
+            return
+        try:
+            report = import_paper_forms(self.core, path, default_staff_id=self.session.staff.number)
+        except (KioskError, OSError) as exc:
+            self.error.show_message(f"导入失败：{exc}")
+            return
+        self.message.setText(f"✓ 已导入 {len(report.queued)} 件，将自动发送。")
+        if report.errors:
+            lines = "；".join(f"第 {e.line} 行：{e.reason}" for e in report.errors[:5])
+            more = f"（共 {len(report.errors)} 行有误）" if len(report.errors) > 5 else ""
+            self.error.show_message(f"以下行未导入：{lines}{more}")
+        else:
+            self.error.show_message("")
         self.refresh()
 
     def print_summary(self) -> None:
