@@ -49,7 +49,7 @@ from ui.technician.console import TechnicianConsole
 from ui.technician.wizard import ProvisioningWizard
 from ui.theme import Theme, apply_theme
 
-SIZE = (1280, 800)
+SIZE = (1920, 1080)  # the kiosk's screen
 AUTH = AuthConfig(scrypt=ScryptParams(n=2**10))
 NOW = dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC)
 PERSON = Applicant("王秀兰", "110101195001011239", "13800138000", "石马村 12 号")

@@ -73,16 +73,18 @@ class QueueScreen(Page):
         for action, widget in self.action_buttons.items():
             widget.clicked.connect(lambda _=False, a=action: self.act(a))
             actions.addWidget(widget)
+        self.outer.addLayout(actions)
+        general = QHBoxLayout()
         self.import_button = button("导入纸质申请", "import_csv")
         self.import_button.clicked.connect(self._choose_csv)
-        actions.addWidget(self.import_button)
+        general.addWidget(self.import_button)
         self.summary_button = button("打印今日汇总", "print_summary")
         self.summary_button.clicked.connect(self.print_summary)
         self.sign_out_button = button("退出登录", "sign_out")
         self.sign_out_button.clicked.connect(self._sign_out)
-        actions.addWidget(self.summary_button)
-        actions.addWidget(self.sign_out_button)
-        self.outer.addLayout(actions)
+        general.addWidget(self.summary_button)
+        general.addWidget(self.sign_out_button)
+        self.outer.addLayout(general)
         printer.finished.connect(self._printed)
 
     def _build_table(self) -> QTableWidget:
