@@ -49,6 +49,7 @@ from sync.client import (
     PlatformClient,
     TransientError,
 )
+from sync.credentials import SyncLock
 from sync.protocol import (
     DELIVERED,
     PROTOCOL_VERSION,
@@ -190,6 +191,7 @@ class SyncEngine:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._take_lock = True
         client.on_exchange = self._learn_skew
         client.skew = self._current_skew
         saved = store.get_meta("sync:skew_s")
@@ -203,10 +205,18 @@ class SyncEngine:
         with self._lock:
             return self._status
 
-    def start(self) -> None:
-        """Run rounds in a background thread: on the timer, and whenever :meth:`trigger_now` is called."""
+    def start(self, *, take_lock: bool = True) -> None:
+        """Run rounds in a background thread: on the timer, and whenever :meth:`trigger_now` is called.
+
+        With ``take_lock`` the thread takes the terminal's sync lock (``run/sync.lock``) and,
+        holding it, releases the leases a killed engine left; if another process holds the
+        lock (say ``kiosk sync`` in a terminal) this engine still runs, and the leases keep
+        the two from sending the same item at once. Pass False when the caller already holds
+        the lock and released the leases.
+        """
         if self._thread is not None:
             return
+        self._take_lock = take_lock
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="sync-engine", daemon=True)
         self._thread.start()
@@ -286,7 +296,20 @@ class SyncEngine:
     # --- the loop ----------------------------------------------------------------------------
 
     def _loop(self) -> None:
-        self.release_stale_leases()
+        lock = SyncLock(self.store.data) if self._take_lock else None
+        if lock is not None:
+            if lock.acquire():
+                self.release_stale_leases()
+            else:
+                log.warning("another sync process holds the lock; its leases are respected")
+                lock = None
+        try:
+            self._rounds()
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _rounds(self) -> None:
         while not self._stop.is_set():
             try:
                 report = self.run_until_idle()

@@ -85,7 +85,7 @@ def _run(core: KioskCore, credentials: Credentials, args: argparse.Namespace) ->
                 print(f"kiosk sync: {report.error}", file=sys.stderr)
                 return 1
             return 0
-        engine.start()
+        engine.start(take_lock=False)  # this process holds the lock already
         shown = ""
         tick = threading.Event()
         while True:

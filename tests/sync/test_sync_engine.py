@@ -166,3 +166,26 @@ def test_backoff_grows_with_jitter_and_is_capped():
     assert 2.0 <= delays[0] <= 4.0
     assert all(d <= 600.0 for d in delays)
     assert delays[-1] >= 300.0
+
+
+def test_lease_of_a_killed_engine_is_released_by_the_next(platform, kiosk_store, make_engine):
+    import time
+
+    from kiosk.store.outbox import ItemKind
+    from sync.credentials import SyncLock
+
+    apps = fill_store(kiosk_store, apps=1, ratings=0, requests=0)
+    # a round that died after claiming: the item is leased for ten minutes
+    assert Outbox(kiosk_store).claim(ItemKind.APPLICATION, 10, time.time(), 600)
+    engine = make_engine(wait=lambda event, timeout: event.wait(5))
+    assert engine.run_round().delivered == 0  # the lease is respected within a process
+    other = SyncLock(kiosk_store.data)
+    assert other.acquire()  # while someone else holds the lock, leases are not touched
+    assert not SyncLock(kiosk_store.data).acquire()
+    other.release()
+    engine.start()  # takes the lock, so any lease found belongs to a dead engine
+    wait_until(lambda: _state(kiosk_store, apps[0].id) is ApplicationState.DONE, what="delivery")
+    engine.stop()
+    after = SyncLock(kiosk_store.data)
+    assert after.acquire()  # released on stop
+    after.release()
