@@ -293,3 +293,83 @@ def versions_fact(core: KioskCore) -> VersionFact:
         len(core.store.catalogue()),
         Outbox(core.store).get_cursor("catalogue"),
     )
+
+
+# -- inside the running kiosk ---------------------------------------------------------------------
+
+
+def live_device_fact(url: str, status: str | None, *, printer: bool) -> DeviceFact:
+    """A device the running app already holds, from its bridge's last reported status."""
+    if not url:
+        return DeviceFact(configured=False)
+    if status is None:
+        return DeviceFact(True, url, tested=False)
+    if printer:
+        from devices.printers.status import CAN_PRINT, PrinterStatus, status_message
+
+        value = PrinterStatus(status)
+        return DeviceFact(
+            True,
+            url,
+            status,
+            value in CAN_PRINT,
+            value is PrinterStatus.PAPER_NEAR_END,
+            status_message(value),
+        )
+    usable = status in ("no_card", "card_present", "reading")
+    return DeviceFact(
+        True, url, status, usable, False, "读卡器正常。" if usable else "读卡器异常。"
+    )
+
+
+def in_app_report(
+    core: KioskCore,
+    *,
+    reader_status: Callable[[], str | None],
+    printer_status: Callable[[], str | None],
+    sync_status: Callable[[], Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    """The 诊断 screen's report: the app's open core, live device statuses, the engine's status.
+
+    ``sync_status`` returns a ``sync.engine.SyncStatus`` (duck-typed: ``last_success_at``
+    as epoch seconds, ``paused_for_auth``, ``last_error``, ``skew_s``).
+    """
+    settings = core.settings
+    base = build_probes(core, None, settings, core.data, False)
+
+    def sync() -> SyncFact:
+        if sync_status is None:
+            return sync_fact(core, settings)
+        status = sync_status()
+        last = (
+            dt.datetime.fromtimestamp(status.last_success_at, dt.UTC)
+            if status.last_success_at
+            else None
+        )
+        provisioned = bool(settings.platform.url and settings.platform.terminal_id)
+        return SyncFact(provisioned, last, bool(status.paused_for_auth), str(status.last_error))
+
+    def clock() -> ClockFact:
+        fact = clock_fact(core)
+        if sync_status is not None and sync_status().skew_s is not None:
+            return ClockFact(float(sync_status().skew_s), fact.jump_s)
+        return fact
+
+    probes = Probes(
+        card_reader=lambda: live_device_fact(
+            settings.devices.card_reader, reader_status(), printer=False
+        ),
+        receipt_printer=lambda: live_device_fact(
+            settings.devices.receipt_printer, printer_status(), printer=True
+        ),
+        a4_printer=base.a4_printer,
+        network=base.network,
+        sync=sync,
+        queue=base.queue,
+        disk=base.disk,
+        database=base.database,
+        clock=clock,
+        versions=base.versions,
+    )
+    return diagnose(probes, now or core.clock())

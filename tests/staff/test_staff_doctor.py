@@ -225,3 +225,33 @@ def test_doctor_json_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
     args = parser.parse_args(["doctor", "--skip-devices"])
     args.handler(args)
     assert "结论：故障" in capsys.readouterr().out
+
+
+def test_in_app_report_uses_live_device_statuses_and_the_engine_status(core: KioskCore):
+    from types import SimpleNamespace
+
+    engine = SimpleNamespace(
+        last_success_at=(NOW - dt.timedelta(days=4)).timestamp(),
+        paused_for_auth=False,
+        last_error="",
+        skew_s=-900.0,
+    )
+    report = doctor_cmd.in_app_report(
+        core,
+        reader_status=lambda: "no_card",
+        printer_status=lambda: "no_paper",
+        sync_status=lambda: engine,
+        now=NOW,
+    )
+    statuses = {c.key: c.status for c in report.checks}
+    assert statuses[CheckKey.CARD_READER] is CheckStatus.OK
+    assert statuses[CheckKey.RECEIPT_PRINTER] is CheckStatus.FAILED
+    assert "缺纸" in report.check(CheckKey.RECEIPT_PRINTER).detail
+    assert statuses[CheckKey.CLOCK] is CheckStatus.FAILED
+    assert report.check(CheckKey.CLOCK).data["skew_s"] == -900.0
+    assert statuses[CheckKey.DATABASE] is CheckStatus.OK
+    unknown = doctor_cmd.in_app_report(
+        core, reader_status=lambda: None, printer_status=lambda: "paper_near_end", now=NOW
+    )
+    assert unknown.check(CheckKey.CARD_READER).status is CheckStatus.WARNING
+    assert unknown.check(CheckKey.RECEIPT_PRINTER).status is CheckStatus.WARNING
