@@ -44,6 +44,7 @@ from kiosk.usecases import staff_auth
 from kiosk.usecases.staff_auth import AuthConfig
 from kiosk.usecases.submit import submit_application
 from ui.devices import PrinterBridge
+from ui.staff.consent_screen import ConsentScreen
 from ui.staff.console import StaffConsole
 from ui.technician.console import TechnicianConsole
 from ui.technician.wizard import ProvisioningWizard
@@ -152,6 +153,10 @@ def main(argv: list[str]) -> int:
         staff.queue.select(supplement.number)
         staff.queue.act(supplement.actions[0])
         _grab(staff, out, "supplement")
+        consent = ConsentScreen()
+        assert staff.session is not None
+        consent.ask(staff.session, "城乡居民基本医疗保险参保登记")
+        _grab(consent, out, "consent")
 
         tech = TechnicianConsole(
             core,

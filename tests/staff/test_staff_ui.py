@@ -259,3 +259,19 @@ def test_import_paper_forms_from_the_queue_screen(qtbot, core, auth, pdf_printer
     assert "第 3 行" in console.queue.error.text()
     [entry] = console.queue.entries
     assert entry.channel is Channel.PAPER and entry.staff_id == "1001"
+
+
+def test_the_resident_confirms_assisted_filing(qtbot, core, auth):
+    from ui.staff.consent_screen import ConsentScreen
+
+    staff_auth.add_staff(core, "1001", "李卫东", Role.STAFF, "246810", config=auth)
+    session = staff_auth.sign_in_with_pin(core, "1001", "246810", config=auth)
+    screen = ConsentScreen()
+    qtbot.addWidget(screen)
+    screen.ask(session, "城乡居民基本医疗保险参保登记")
+    assert "李卫东" in screen.text.text() and "1001" in screen.text.text()
+    with qtbot.waitSignal(screen.confirmed):
+        qtbot.mouseClick(screen.confirm_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(screen.declined):
+        qtbot.mouseClick(screen.decline_button, Qt.MouseButton.LeftButton)
+    assert "代您办理" in screen.read_aloud_text()
