@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from synchelpers import MovableClock, Platform
 
 from central.db import CentralDB
 from central.server import RunningPlatform
 from sync.client import Credentials, PlatformClient
+from tests.sync.synchelpers import MovableClock, Platform
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def client_for(platform: Platform) -> Iterator[Callable[..., PlatformClient]]:
 
 @pytest.fixture
 def kiosk_store(tmp_path: Path):
-    from synchelpers import open_store
+    from tests.sync.synchelpers import open_store
 
     store = open_store(tmp_path / "kiosk")
     yield store

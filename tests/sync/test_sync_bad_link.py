@@ -6,13 +6,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from synchelpers import assert_platform_holds_exactly, fill_store, wait_until
 
 from kiosk.settings import SyncSettings
 from kiosk.states import ApplicationState
 from kiosk.store.outbox import Outbox
 from sync.engine import ConnectionState, EngineOptions
 from sync.testing.faultproxy import INJECTABLE, Fault, FaultProxy
+from tests.sync.synchelpers import assert_platform_holds_exactly, fill_store, wait_until
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from synchelpers import fill_store, open_store, wait_until
+
+from tests.sync.synchelpers import fill_store, open_store, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from synchelpers import make_application, make_rating, make_request
 
 from sync.client import TransientError
 from sync.protocol import BatchRequest, Outcome
 from sync.testing.faultproxy import INJECTABLE, Fault, FaultProxy
+from tests.sync.synchelpers import make_application, make_rating, make_request
 
 
 @pytest.fixture

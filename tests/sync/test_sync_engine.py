@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from synchelpers import assert_platform_holds_exactly, fill_store, wait_until
-
 from kiosk.settings import SyncSettings
 from kiosk.states import ApplicationState, DeliveryState
 from kiosk.store.outbox import Outbox
 from sync.engine import ConnectionState, backoff_delay
 from sync.protocol import PlatformStatus
+from tests.sync.synchelpers import assert_platform_holds_exactly, fill_store, wait_until
 
 
 def _state(store, app_id):

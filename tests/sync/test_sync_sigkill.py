@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-from synchelpers import assert_platform_holds_exactly, fill_store, open_store
 
 from kiosk.paths import DataDir
 from kiosk.settings import Settings, save_settings
@@ -22,6 +21,7 @@ from kiosk.states import ApplicationState
 from kiosk.store.outbox import Outbox
 from sync.credentials import save_secret
 from sync.testing.faultproxy import FaultProxy
+from tests.sync.synchelpers import assert_platform_holds_exactly, fill_store, open_store
 
 REPO = Path(__file__).resolve().parents[2]
 KILLS = 50

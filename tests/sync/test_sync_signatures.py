@@ -6,11 +6,11 @@ import gzip
 
 import httpx
 import pytest
-from synchelpers import make_application
 
 from sync import signing
 from sync.client import AuthError, Credentials, TransientError
 from sync.protocol import BatchRequest, ErrorBody, ErrorCode
+from tests.sync.synchelpers import make_application
 
 
 def _signed_post(
