@@ -100,3 +100,8 @@ def test_attachment_resumes_from_platform_offset(platform, client_for, proxy):
     client.upload_chunk(sha, 100_000, data[100_000:])
     assert client.attachment_state(sha).complete
     assert platform.db.attachment_bytes(sha) == data
+
+
+def test_proxy_only_forwards_to_loopback():
+    with pytest.raises(ValueError):
+        FaultProxy(80, upstream_host="10.0.0.1")

@@ -188,3 +188,19 @@ def test_lease_of_a_killed_engine_is_released_by_the_next(platform, kiosk_store,
     after = SyncLock(kiosk_store.data)
     assert after.acquire()  # released on stop
     after.release()
+
+
+def test_heartbeat_reports_queue_disk_and_versions(platform, kiosk_store, make_engine):
+    import json
+
+    fill_store(kiosk_store, apps=1, ratings=0, requests=0)
+    engine = make_engine(
+        device_health=lambda: {"printer": "ready", "card_reader": "no_card"},
+        versions={"kiosk": "0.1.0"},
+    )
+    engine.run_round()
+    row = platform.db.db.conn.execute("SELECT last_heartbeat FROM terminals").fetchone()
+    beat = json.loads(row[0])
+    assert beat["queue_depth"] == 0 and beat["free_disk_bytes"] > 0
+    assert beat["device_health"]["printer"] == "ready"
+    assert beat["versions"] == {"protocol": "1", "kiosk": "0.1.0"}

@@ -6,6 +6,8 @@ import gzip
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync import signing
 from sync.client import AuthError, Credentials, TransientError
@@ -152,3 +154,62 @@ def test_enrolment_code_is_one_time(platform):
     enrol(platform.url, EnrolRequest(code=code, region_code="330102", station_name="站"))
     with pytest.raises(AuthError):
         enrol(platform.url, EnrolRequest(code=code, region_code="330102", station_name="站"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.binary(max_size=200),
+    field=st.sampled_from(["method", "path", "timestamp", "nonce", "body"]),
+    flip=st.integers(min_value=0, max_value=10_000),
+)
+def test_any_single_change_breaks_the_signature(body, field, flip):
+    secret = b"k" * 32
+    parts = {
+        "method": "POST",
+        "path": "/v1/batch?cursor=3",
+        "timestamp": "1763900000.000",
+        "nonce": "ab" * 16,
+        "body": body,
+    }
+    sig = signing.sign_request(
+        secret,
+        parts["method"],
+        parts["path"],
+        timestamp=parts["timestamp"],
+        nonce=parts["nonce"],
+        body=parts["body"],
+    )
+    changed = dict(parts)
+    value = changed[field]
+    if isinstance(value, bytes):
+        changed[field] = (
+            value + b"\x00"
+            if not value
+            else value[: flip % len(value)]
+            + bytes([value[flip % len(value)] ^ 1])
+            + value[flip % len(value) + 1 :]
+        )
+    else:
+        i = flip % len(value)
+        changed[field] = value[:i] + chr(ord(value[i]) ^ 1) + value[i + 1 :]
+    assert (
+        not signing.verify_request(
+            secret,
+            changed["method"],
+            changed["path"],
+            timestamp=changed["timestamp"],
+            nonce=changed["nonce"],
+            body=changed["body"],
+            signature=sig,
+        )
+        or changed == parts
+    )
+
+
+def test_response_signature_is_bound_to_the_request_nonce():
+    secret = b"s" * 32
+    sig = signing.sign_response(secret, "n1", 200, b'{"results":[]}')
+    assert signing.verify_response(secret, "n1", 200, b'{"results":[]}', sig)
+    assert not signing.verify_response(secret, "n2", 200, b'{"results":[]}', sig)
+    assert not signing.verify_response(secret, "n1", 200, b'{"results":[ ]}', sig)
+    assert not signing.verify_response(secret, "n1", 201, b'{"results":[]}', sig)
