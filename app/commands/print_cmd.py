@@ -10,7 +10,6 @@ application number identifies the slip.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -20,29 +19,20 @@ from devices.printers.factory import SIM_SOCKET, open_printer
 from devices.printers.protocol import Printer, PrintOutcome
 from devices.printers.simulator.control import send_command
 from kiosk.application import Application
-from kiosk.application import Channel as CoreChannel
-from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.chinatime import CHINA_TZ, china_date
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
-from kiosk.identity import mask_id_number, mask_name, mask_phone
 from kiosk.paths import data_dir
 from kiosk.settings import Settings, load_settings
 from kiosk.store.staff_queries import get_staff
 from kiosk.usecases.my_applications import application_by_number
 from printouts.content import (
-    Channel,
     DailySummaryContent,
-    FormContent,
-    FormField,
-    Material,
-    NoticeContent,
-    ReceiptContent,
-    ResultNoticeContent,
     SummaryRow,
 )
 from printouts.document import Document
 from printouts.escpos.profile import TextEncoding
+from printouts.from_domain import form_content, notice_content, receipt_content, result_content
 from printouts.layouts import (
     layout_daily_summary,
     layout_form,
@@ -113,9 +103,13 @@ def _with_core(args: argparse.Namespace, core: KioskCore) -> int:
     now = core.clock()
     if args.print_what == "receipt":
         application = application_by_number(core, args.number)
-        content = receipt_content(application, settings, _staff_name(core, application))
-        if args.reprint:
-            content = _replace_reprint(content)
+        content = receipt_content(
+            application,
+            settings,
+            _staff_name(core, application),
+            core.store.item(application.service_code, application.service_version),
+            reprint=True if args.reprint else None,
+        )
         doc = layout_receipt(content)
         try:
             code = _print(args, settings, doc)
@@ -194,111 +188,8 @@ def _report(args: argparse.Namespace, url: str, outcome: PrintOutcome, png: str 
 # -- core objects → printout contents ---------------------------------------------------------
 
 
-def _local(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(CHINA_TZ).replace(tzinfo=None)
-
-
 def _staff_name(core: KioskCore, application: Application) -> str:
     if not application.staff_id:
         return ""
     member = get_staff(core.store.conn, application.staff_id)
     return member.name if member else application.staff_id
-
-
-def receipt_content(
-    application: Application, settings: Settings, staff_name: str
-) -> ReceiptContent:
-    """An application's receipt, masked for paper (a slip may be lost or left behind)."""
-    assisted = application.channel is not CoreChannel.SELF_SERVICE
-    return ReceiptContent(
-        station_name=settings.terminal.station_name,
-        terminal_code=settings.terminal.code,
-        application_number=application.number,
-        service_item=application.service_name,
-        applicant_name_masked=mask_name(application.applicant.name) or "—",
-        applicant_id_masked=mask_id_number(application.applicant.id_number) or "—",
-        channel=Channel.ASSISTED if assisted else Channel.SELF,
-        staff_name=staff_name if assisted else "",
-        filed_at=_local(application.created_at),
-        promised_by=application.promised_date,
-        qr_payload=settings.platform.status_url + application.number,
-        helpline=settings.terminal.helpline,
-        reprint=application.receipt_printed,
-    )
-
-
-def _replace_reprint(content: ReceiptContent) -> ReceiptContent:
-    return dataclasses.replace(content, reprint=True)
-
-
-def notice_content(item: ServiceItem, settings: Settings, now: dt.datetime) -> NoticeContent:
-    return NoticeContent(
-        item_name=item.name,
-        item_code=item.code,
-        department=item.department,
-        conditions=item.conditions,
-        materials=tuple(Material(m.name, m.copies, m.original, m.note) for m in item.materials),
-        time_limit_days=item.time_limit_days,
-        fee=item.fee,
-        where_to_go=item.where or settings.terminal.station_name,
-        station_name=settings.terminal.station_name,
-        helpline=settings.terminal.helpline,
-        printed_at=_local(now),
-    )
-
-
-def form_content(
-    application: Application, item: ServiceItem | None, settings: Settings
-) -> FormContent:
-    """The form's answers for signature; ID numbers and phones masked, attachments by name."""
-    applicant = application.applicant
-    fields = [
-        FormField("申请人", mask_name(applicant.name)),
-        FormField("公民身份号码", mask_id_number(applicant.id_number)),
-    ]
-    if applicant.phone:
-        fields.append(FormField("联系电话", mask_phone(applicant.phone)))
-    for key, raw in application.form.items():
-        label, kind = key, None
-        if item is not None:
-            try:
-                spec = item.field(key)
-            except KeyError:
-                spec = None
-            if spec is not None:
-                label, kind = spec.label, spec.type
-        if kind is FieldType.ATTACHMENT:
-            continue
-        value = raw
-        if kind is FieldType.ID_NUMBER:
-            value = mask_id_number(raw)
-        elif kind is FieldType.PHONE:
-            value = mask_phone(raw)
-        fields.append(FormField(label, value))
-    return FormContent(
-        title=f"{application.service_name}申请表",
-        application_number=application.number,
-        station_name=settings.terminal.station_name,
-        fields=tuple(fields),
-        filed_at=_local(application.created_at),
-    )
-
-
-def result_content(
-    application: Application, item: ServiceItem | None, settings: Settings, now: dt.datetime
-) -> ResultNoticeContent:
-    """The platform's decision on an application, masked for paper."""
-    decided = application.status_as_of or now
-    return ResultNoticeContent(
-        application_number=application.number,
-        service_item=application.service_name,
-        applicant_name_masked=mask_name(application.applicant.name) or "—",
-        applicant_id_masked=mask_id_number(application.applicant.id_number) or "—",
-        result=application.state.label,
-        decided_at=_local(decided),
-        department=item.department if item else "",
-        details=tuple(p for p in application.result_notice.splitlines() if p.strip()),
-        qr_payload=settings.platform.status_url + application.number,
-        helpline=settings.terminal.helpline,
-        station_name=settings.terminal.station_name,
-    )

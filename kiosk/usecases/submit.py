@@ -49,8 +49,11 @@ def prefilled_answers(
         "address": applicant.address,
     }
     for form_field in item.form:
-        if form_field.prefill in _APPLICANT_PREFILL and not merged.get(form_field.key, "").strip():
-            value = values[form_field.prefill]
+        # A field named like an applicant detail (e.g. ``phone``) is that detail even when the
+        # catalogue forgot to say ``prefill``: staff must never type a phone number twice.
+        source = form_field.prefill or (form_field.key if form_field.key in _APPLICANT_PREFILL else None)
+        if source in _APPLICANT_PREFILL and not merged.get(form_field.key, "").strip():
+            value = values[source]
             if value:
                 merged[form_field.key] = value
     return merged
