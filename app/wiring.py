@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from devices.cards.reader import CardReader
 from devices.printers.protocol import Printer
 from kiosk.core import KioskCore
-from kiosk.journey import Journey
+from kiosk.journey import Journey, Step
 from kiosk.paths import KIOSK_HOME_ENV, DataDir, data_dir
 from kiosk.states import ApplicationState
 from kiosk.usecases.resident import CoreServices
@@ -60,6 +58,19 @@ class Kiosk:
     printer: PrinterBridge
     voice: Voice
     closers: list[Callable[[], None]] = field(default_factory=list)
+    engine: Any = None  # sync.engine.SyncEngine when one runs
+
+    def nudge_sync_after_filing(self) -> None:
+        """Send new applications, ratings and requests at once instead of at the next timer round."""
+        engine = self.engine
+        if engine is None:
+            return
+
+        def on_step(step: Step) -> None:
+            if step in (Step.SUBMITTED, Step.REQUEST_DONE, Step.END):
+                engine.trigger_now()  # sets an event; never blocks
+
+        self.journey.subscribe(on_step)
 
     def close(self) -> None:
         for closer in reversed(self.closers):
@@ -118,24 +129,35 @@ def build_ui(
     kiosk = Kiosk(core, services, journey, window, reader_bridge, printer_bridge, voice)
     reader_bridge.start()
     printer_bridge.start()
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, voice.start)  # after the home screen is up
     kiosk.closers += [reader_bridge.stop, printer_bridge.close, window.shutdown]
     return kiosk
 
 
-class SwitchableTransport(httpx.BaseTransport):
-    """An HTTP transport the dev dock can cut: while cut, every request fails like a dead link."""
+def switchable_transport() -> tuple[Any, threading.Event]:
+    """An HTTP transport the dev dock can cut (set the event): requests then fail like a dead link.
 
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self.inner = inner
-        self.cut = threading.Event()
+    Built on demand so a kiosk that never syncs does not import httpx at start-up.
+    """
+    import httpx
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self.cut.is_set():
-            raise httpx.ConnectError("network cut in the dev dock", request=request)
-        return self.inner.handle_request(request)
+    cut = threading.Event()
 
-    def close(self) -> None:
-        self.inner.close()
+    class SwitchableTransport(httpx.BaseTransport):
+        def __init__(self, inner: httpx.BaseTransport) -> None:
+            self.inner = inner
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if cut.is_set():
+                raise httpx.ConnectError("network cut in the dev dock", request=request)
+            return self.inner.handle_request(request)
+
+        def close(self) -> None:
+            self.inner.close()
+
+    return SwitchableTransport(httpx.HTTPTransport(retries=0)), cut
 
 
 def demo_data_dir(environ: dict[str, str] | None = None) -> DataDir:
@@ -148,9 +170,7 @@ def demo_data_dir(environ: dict[str, str] | None = None) -> DataDir:
     return DataDir(Path(tempfile.mkdtemp(prefix="kiosk-demo-")))
 
 
-def _start_demo_platform(
-    core: KioskCore, transport: SwitchableTransport
-) -> tuple[Any, Callable[[], None], Any]:
+def _start_demo_platform(core: KioskCore, transport: Any) -> tuple[Any, Callable[[], None], Any]:
     """Reference platform on loopback, this terminal enrolled, the sync engine running."""
     from central.db import CentralDB
     from central.server import start_in_thread
@@ -220,13 +240,20 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
     closers: list[Callable[[], None]] = []
     status_source: Callable[[], ConnectionSnapshot] | None = None
     controls: DevControls | None = None
+    engine: Any = None
     if demo:
         controls = DevControls()
-        status_source = _demo_parts(core, reader, controls, closers)
+        status_source, engine = _demo_parts(core, reader, controls, closers)
     else:
-        engine = _start_configured_sync(core)
-        if engine is not None:
-            closers.append(lambda: engine.stop(timeout=5))
+        started = _start_configured_sync(core)
+        if started is not None:
+            engine, lock = started
+
+            def stop_sync() -> None:
+                engine.stop(timeout=5)
+                lock.release()
+
+            closers.append(stop_sync)
             status_source = _engine_snapshot(core, engine)
     kiosk = build_ui(
         core,
@@ -237,6 +264,8 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
         dev_controls=controls,
     )
     kiosk.closers[:0] = closers
+    kiosk.engine = engine
+    kiosk.nudge_sync_after_filing()
     return kiosk
 
 
@@ -245,10 +274,11 @@ def _demo_parts(
     reader: CardReader | None,
     controls: DevControls,
     closers: list[Callable[[], None]],
-) -> Callable[[], ConnectionSnapshot] | None:
+) -> tuple[Callable[[], ConnectionSnapshot] | None, Any]:
     """Loopback platform, sync engine, and the dev dock's card, paper and network controls."""
     status_source: Callable[[], ConnectionSnapshot] | None = None
-    transport = SwitchableTransport(httpx.HTTPTransport(retries=0))
+    engine: Any = None
+    transport, cut = switchable_transport()
     try:
         engine, stop, central = _start_demo_platform(core, transport)
     except Exception:
@@ -256,10 +286,10 @@ def _demo_parts(
     else:
         closers.append(stop)
         status_source = _engine_snapshot(core, engine)
-        controls.network_down = transport.cut.set
+        controls.network_down = cut.set
 
         def network_up() -> None:
-            transport.cut.clear()
+            cut.clear()
             engine.trigger_now()
 
         def accept_latest() -> None:
@@ -286,7 +316,7 @@ def _demo_parts(
             controls.cards[name] = inserter(name)
         controls.remove_card = sim.remove
     _add_printer_controls(controls, core)
-    return status_source
+    return status_source, engine
 
 
 def _add_printer_controls(controls: DevControls, core: KioskCore) -> None:
@@ -309,22 +339,29 @@ def _add_printer_controls(controls: DevControls, core: KioskCore) -> None:
     controls.paper_in = command("paper-in")
 
 
-def _start_configured_sync(core: KioskCore) -> Any:
-    """The sync engine for a provisioned terminal, or None (not provisioned: offline queue only)."""
+def _start_configured_sync(core: KioskCore) -> tuple[Any, Any] | None:
+    """The sync engine for a provisioned terminal, or None.
+
+    None when not provisioned (the queue simply waits) or when another process
+    (``kiosk sync``) already holds the terminal's sync lock.
+    """
     if not core.settings.platform.url:
         return None
-    try:
-        from sync.client import PlatformClient
-        from sync.credentials import load_credentials
-        from sync.engine import SyncEngine
-    except ImportError:
-        return None
+    from sync.client import PlatformClient
+    from sync.credentials import SyncLock, load_credentials
+    from sync.engine import SyncEngine
+
     credentials = load_credentials(core.data, core.settings)
     if credentials is None:
+        return None
+    lock = SyncLock(core.data)
+    if not lock.acquire():
+        log.info("another process syncs this terminal; the UI only shows the local queue")
         return None
     client = PlatformClient(
         core.settings.platform.url, credentials, ca_bundle=core.settings.platform.ca_bundle
     )
     engine = SyncEngine(core.store, client, core.settings.sync)
+    engine.release_stale_leases()
     engine.start()
-    return engine
+    return engine, lock

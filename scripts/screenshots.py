@@ -61,7 +61,7 @@ def main() -> int:
     kiosk = build_ui(
         core,
         reader=None,
-        printer=PaperPrinter(),  # type: ignore[arg-type]
+        printer=PaperPrinter(),
         options=UiOptions(voice_engine="mock", printer_watch_s=0),
     )
     window = kiosk.window

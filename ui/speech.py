@@ -25,7 +25,17 @@ class Voice(QObject):
         super().__init__(parent)
         self.enabled = enabled
         self.last_text = ""
+        self.engine = ""
+        self._wanted = engine
         self._tts: object | None = None
+        self._started = False
+
+    def start(self) -> None:
+        """Load the engine (about 0.2 s and 20 MB): called once the home screen is up."""
+        if self._started:
+            return
+        self._started = True
+        engine = self._wanted
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError:  # PySide6-Addons missing: no voice, no fuss
@@ -58,7 +68,10 @@ class Voice(QObject):
     def say(self, text: str) -> None:
         """Replace whatever is being said with ``text`` (never queues a backlog)."""
         self.last_text = text
-        if not self.enabled or self._tts is None:
+        if not self.enabled:
+            return
+        self.start()
+        if self._tts is None:
             return
         from PySide6.QtTextToSpeech import QTextToSpeech
 

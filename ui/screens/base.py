@@ -62,9 +62,9 @@ class Screen(QWidget):
         self.error = ErrorLabel()
         outer.addWidget(self.error)
         # The step's main actions stay in view below the scrolling content.
-        self.actions = QHBoxLayout()
-        self.actions.setSpacing(ctx.theme.spacing_px * 2)
-        outer.addLayout(self.actions)
+        self.action_bar = QHBoxLayout()
+        self.action_bar.setSpacing(ctx.theme.spacing_px * 2)
+        outer.addLayout(self.action_bar)
         nav = QHBoxLayout()
         nav.setSpacing(ctx.theme.spacing_px * 2)
         self.back_button = button("‹ 返回上一步", "nav_back")

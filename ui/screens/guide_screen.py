@@ -34,7 +34,7 @@ class GuideScreen(Screen):
         self.counter = label("", "", "counter_only")
         self.body.addWidget(self.counter)
         self.body.addStretch(1)
-        self.actions.addLayout(row)
+        self.action_bar.addLayout(row)
         self.ctx.printer.job_finished.connect(self._printed)
 
     def wipe_personal(self) -> None:

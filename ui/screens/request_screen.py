@@ -50,7 +50,7 @@ class RequestScreen(Screen):
                 self._kind, self.content.toPlainText(), self.phone.text()
             )
         )
-        self.actions.addWidget(send)
+        self.action_bar.addWidget(send)
         self.body.addStretch(1)
 
     def _choose(self, kind: RequestKind) -> None:

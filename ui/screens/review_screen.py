@@ -22,7 +22,7 @@ class ReviewScreen(Screen):
         self.body.addLayout(self.lines)
         self.submit_button = button("确认无误，提交申请", "submit", "primary")
         self.submit_button.clicked.connect(self.journey.submit)
-        self.actions.addWidget(self.submit_button)
+        self.action_bar.addWidget(self.submit_button)
         self.body.addStretch(1)
 
     def refresh(self) -> None:

@@ -22,7 +22,7 @@ class SubmittedScreen(Screen):
         self.body.addWidget(self.receipt)
         rate = button("评价本次服务（好差评）›", "to_rating", "primary")
         rate.clicked.connect(self.journey.to_rating)
-        self.actions.addWidget(rate)
+        self.action_bar.addWidget(rate)
         self.body.addStretch(1)
         self.ctx.printer.job_finished.connect(self._printed)
 

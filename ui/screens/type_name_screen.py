@@ -21,7 +21,7 @@ class TypeNameScreen(Screen):
         self.body.addWidget(Keyboard(self.field))
         confirm = button("确定", "confirm", "primary")
         confirm.clicked.connect(lambda: self.journey.type_name(self.field.text()))
-        self.actions.addWidget(confirm)
+        self.action_bar.addWidget(confirm)
         self.body.addStretch(1)
 
     def refresh(self) -> None:

@@ -1,0 +1,276 @@
+"""Touch UI figures: start-up, idle memory, and event-loop stalls while a sync runs.
+
+    .venv/bin/python -m bench.bench_ui [--runs 5] [--applications 200]
+
+1. Start to interactive home screen, in a fresh interpreter each run (median):
+   the kiosk (core opened on a warm data directory, card and printer simulators,
+   every screen built, home shown, first event-loop turn done) against a bare
+   PySide6 window (QApplication + one QWidget shown + first event-loop turn).
+2. Idle RSS of both, after two seconds of idle event loop.
+3. The longest GUI event-loop stall while the sync engine delivers N applications
+   to the reference platform on loopback in the background: a 5 ms QTimer
+   records the gap between its ticks (a stall is gap minus the 5 ms interval).
+   Floor: the same timer with nothing running in the background.
+
+Qt runs on the offscreen platform; figures are for this machine only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_CHILD_BARE = r"""
+import time, os, json
+t0 = time.perf_counter()
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+w = QWidget(); w.resize(1920, 1080); w.show()
+out = {}
+def ready():
+    out["start_s"] = time.perf_counter() - t0
+    QTimer.singleShot(2000, idle)
+def idle():
+    out["rss_mb"] = rss()
+    app.quit()
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+QTimer.singleShot(0, ready)
+app.exec()
+print(json.dumps(out))
+"""
+
+_CHILD_KIOSK = r"""
+import time, os, json, sys
+t0 = time.perf_counter()
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, ROOT)
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from app.wiring import UiOptions, build_kiosk
+from kiosk.core import KioskCore
+core = KioskCore.open()
+kiosk = build_kiosk(core, demo=False, options=UiOptions(voice_engine="mock"))
+kiosk.window.resize(1920, 1080); kiosk.window.show()
+out = {}
+def ready():
+    out["start_s"] = time.perf_counter() - t0
+    QTimer.singleShot(2000, idle)
+def idle():
+    out["rss_mb"] = rss()
+    app.quit()
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+QTimer.singleShot(0, ready)
+app.exec()
+kiosk.close(); core.close()
+print(json.dumps(out))
+"""
+
+
+def _child(code: str, home: str) -> dict[str, float]:
+    env = {**os.environ, "KIOSK_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code.replace("ROOT", repr(str(ROOT)))],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def startup(runs: int) -> dict[str, dict[str, float]]:
+    home = tempfile.mkdtemp(prefix="kiosk-bench-ui-")
+    _child(_CHILD_KIOSK, home)  # first start creates the database and seeds the catalogue
+    bare = [_child(_CHILD_BARE, home) for _ in range(runs)]
+    kiosk = [_child(_CHILD_KIOSK, home) for _ in range(runs)]
+
+    def median(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    return {
+        "bare": {"start_s": median(bare, "start_s"), "rss_mb": median(bare, "rss_mb")},
+        "kiosk": {"start_s": median(kiosk, "start_s"), "rss_mb": median(kiosk, "rss_mb")},
+    }
+
+
+def stall_during_sync(applications: int) -> dict[str, float]:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ["KIOSK_HOME"] = tempfile.mkdtemp(prefix="kiosk-bench-sync-")
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from app.wiring import UiOptions, build_ui
+    from central.db import CentralDB
+    from central.server import start_in_thread
+    from kiosk.application import Applicant
+    from kiosk.core import KioskCore
+    from kiosk.usecases.submit import submit_application
+    from sync.client import Credentials, PlatformClient, enrol
+    from sync.engine import SyncEngine
+    from sync.protocol import EnrolRequest
+    from sync.signing import decode_secret
+    from ui.tour import SAMPLE_HOLDER, SAMPLE_ITEM
+
+    core = KioskCore.open()
+    kiosk = build_ui(core, reader=None, printer=None, options=UiOptions(voice_engine="mock"))
+    kiosk.window.resize(1920, 1080)
+    kiosk.window.show()
+    applicant = Applicant(
+        SAMPLE_HOLDER.name, SAMPLE_HOLDER.id_number, "13812345678", SAMPLE_HOLDER.address or ""
+    )
+    answers = {"phone": "13812345678"}
+    item = core.store.item(SAMPLE_ITEM)
+    assert item is not None
+    for form_field in item.form:
+        if form_field.options:
+            answers[form_field.key] = form_field.options[0]
+    submit_times = []
+    for _ in range(applications):
+        t = time.perf_counter()
+        submit_application(core, SAMPLE_ITEM, applicant, answers)
+        submit_times.append(time.perf_counter() - t)
+
+    db_path = Path(os.environ["KIOSK_HOME"]) / "platform.sqlite3"
+    url, stop_platform = start_in_thread(db_path)
+    central = CentralDB(db_path)
+    answer = enrol(
+        url,
+        EnrolRequest(
+            code=central.new_enrol_code("330102001000"),
+            region_code="330102001000",
+            station_name="基准站",
+        ),
+    )
+    client = PlatformClient(url, Credentials(answer.terminal_id, decode_secret(answer.secret)))
+    engine = SyncEngine(core.store, client, core.settings.sync)
+
+    def measure(background: bool, seconds_cap: float) -> tuple[list[float], float]:
+        gaps: list[float] = []
+        clock = QElapsedTimer()
+        clock.start()
+        last = [clock.nsecsElapsed()]
+        timer = QTimer()
+        timer.setInterval(5)
+
+        def tick() -> None:
+            now = clock.nsecsElapsed()
+            if now > 300_000_000:  # the first 0.3 s settle (first paints, timers starting)
+                gaps.append((now - last[0]) / 1e6)
+            last[0] = now
+
+        timer.timeout.connect(tick)
+        started = time.perf_counter()
+        done = [False]
+
+        def check() -> None:
+            elapsed = time.perf_counter() - started
+            if background:
+                counts = core.store.count_by_state()
+                waiting = sum(
+                    n for s, n in counts.items() if not s.is_delivered and s.value != "quarantined"
+                )
+                if waiting == 0 or elapsed > seconds_cap:
+                    done[0] = True
+            elif elapsed > seconds_cap:
+                done[0] = True
+            if done[0]:
+                app.quit()
+
+        poll = QTimer()
+        poll.setInterval(50)
+        poll.timeout.connect(check)
+        timer.start()
+        poll.start()
+        if background:
+            engine.start()
+            engine.trigger_now()
+        app.exec()
+        timer.stop()
+        poll.stop()
+        return gaps, time.perf_counter() - started
+
+    measure(False, 1.0)  # warm-up: first paints and deferred start-up work
+    idle_gaps, _ = measure(False, 3.0)
+    sync_gaps, duration = measure(True, 120.0)
+    engine.stop(timeout=10)
+    counts = core.store.count_by_state()
+    delivered = sum(n for s, n in counts.items() if s.is_delivered)
+    stop_platform()
+    kiosk.close()
+    core.close()
+
+    def stall(gaps: list[float]) -> tuple[float, float]:
+        stalls = sorted(max(0.0, g - 5.0) for g in gaps)
+        return stalls[-1], stalls[int(len(stalls) * 0.99) - 1]
+
+    idle_max, idle_p99 = stall(idle_gaps)
+    sync_max, sync_p99 = stall(sync_gaps)
+    return {
+        "applications": applications,
+        "delivered": delivered,
+        "sync_s": duration,
+        "idle_max_ms": idle_max,
+        "idle_p99_ms": idle_p99,
+        "sync_max_ms": sync_max,
+        "sync_p99_ms": sync_p99,
+        "submit_p50_ms": statistics.median(submit_times) * 1000,
+        "submit_max_ms": max(submit_times) * 1000,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--applications", type=int, default=200)
+    args = parser.parse_args()
+    start = startup(args.runs)
+    bare, kiosk = start["bare"], start["kiosk"]
+    print("| measure | kiosk | bare PySide6 window | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    print(
+        f"| start to interactive (s), median of {args.runs} | {kiosk['start_s']:.2f} | "
+        f"{bare['start_s']:.2f} | {kiosk['start_s'] / bare['start_s']:.1f} |"
+    )
+    print(
+        f"| idle RSS (MB) | {kiosk['rss_mb']:.0f} | {bare['rss_mb']:.0f} | {kiosk['rss_mb'] / bare['rss_mb']:.1f} |"
+    )
+    s = stall_during_sync(args.applications)
+    print()
+    print("| event-loop stall (ms above the 5 ms tick) | while syncing | idle floor |")
+    print("| --- | ---: | ---: |")
+    print(f"| longest | {s['sync_max_ms']:.1f} | {s['idle_max_ms']:.1f} |")
+    print(f"| p99 | {s['sync_p99_ms']:.1f} | {s['idle_p99_ms']:.1f} |")
+    print()
+    print(
+        f"sync: {int(s['delivered'])}/{int(s['applications'])} applications delivered in {s['sync_s']:.1f} s; "
+        f"their submission on the GUI thread took p50 {s['submit_p50_ms']:.1f} ms, max {s['submit_max_ms']:.1f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

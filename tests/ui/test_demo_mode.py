@@ -1,0 +1,53 @@
+"""``kiosk run --demo`` wiring: simulators, loopback platform, sync engine and the dev dock."""
+
+from __future__ import annotations
+
+from kiosk.core import KioskCore
+from kiosk.journey import Step
+from kiosk.states import ApplicationState
+from tests.ui.taps import at, tap, wait_step
+from tests.ui.test_touch_journey import choose_pension
+
+
+def test_demo_dock_inserts_a_card_and_the_application_reaches_the_platform(qtbot):
+    from app.wiring import UiOptions, build_kiosk, demo_data_dir
+
+    core = KioskCore.open(demo_data_dir())
+    kiosk = build_kiosk(core, demo=True, options=UiOptions(voice_engine="mock"))
+    qtbot.addWidget(kiosk.window)
+    kiosk.window.resize(1920, 1080)
+    kiosk.window.show()
+
+    class Rig:
+        window = kiosk.window
+        journey = kiosk.journey
+
+    rig = Rig()
+    try:
+        tap(qtbot, rig, "dock_toggle")
+        tap(qtbot, rig, "dock_card_3")  # resident-longterm
+        wait_step(qtbot, rig, Step.FIND_ITEM)
+        choose_pension(qtbot, rig)
+        tap(qtbot, rig, "begin_form")
+        tap(qtbot, rig, "next")
+        tap(qtbot, rig, "next")
+        for digit in "13812345678":
+            tap(qtbot, rig, f"key_{digit}")
+        tap(qtbot, rig, "next")
+        tap(qtbot, rig, "next")
+        tap(qtbot, rig, "option_0")
+        tap(qtbot, rig, "option_0")
+        tap(qtbot, rig, "submit")
+        assert at(kiosk.journey) is Step.SUBMITTED
+        number = kiosk.journey.session.application.number
+        # The sync engine delivers it to the loopback platform in the background.
+        qtbot.waitUntil(
+            lambda: core.store.application(number).state is not ApplicationState.QUEUED,
+            timeout=15_000,
+        )
+        qtbot.waitUntil(
+            lambda: "已连接" in kiosk.window.status_bar.connection.text(), timeout=15_000
+        )
+    finally:
+        kiosk.close()
+        core.close()
