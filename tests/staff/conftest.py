@@ -1,24 +1,16 @@
-"""Fixtures of the staff and technician tests, and the suite-wide check that logs hold no personal data.
-
-``_logs_without_personal_data`` installs the kiosk's real logging (JSON lines,
-redaction) for the whole session into the session's temporary directory. When
-the session ends it scans every kiosk log written under pytest's base temporary
-directory (its own, and any test's ``$KIOSK_HOME/logs``) for ID numbers, phone
-numbers and the personal values of the test data; finding one fails the run.
-"""
+"""Fixtures of the staff and technician tests (the suite-wide log scan is in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from staffhelpers import STAFF_NAME, MovableClock, ReferencePlatform, scan_for_personal_data
+from staffhelpers import STAFF_NAME, MovableClock, ReferencePlatform
 
-from app.logs import LogSetup, setup_logging
+from app.logs import LogSetup
 from kiosk.core import KioskCore
 from kiosk.paths import DataDir
 from kiosk.staff import LockoutPolicy, ScryptParams, StaffSession
@@ -30,20 +22,10 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 FAST_AUTH = AuthConfig(lockout=LockoutPolicy(), scrypt=ScryptParams(n=2**10, r=8, p=1))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _logs_without_personal_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LogSetup]:
-    logs = tmp_path_factory.mktemp("session-logs")
-    installed = setup_logging(logs, level=logging.DEBUG, stderr_level=None)
-    yield installed
-    installed.close()
-    offending = scan_for_personal_data(tmp_path_factory.getbasetemp())
-    assert not offending, f"personal data in logs: {offending[:10]}"
-
-
 @pytest.fixture
-def session_logs(_logs_without_personal_data: LogSetup) -> LogSetup:
+def session_logs(logs_without_personal_data: LogSetup) -> LogSetup:
     """The suite's logging; tests register a session's personal values on ``.known``."""
-    return _logs_without_personal_data
+    return logs_without_personal_data
 
 
 @pytest.fixture
