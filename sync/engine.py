@@ -168,6 +168,7 @@ class SyncEngine:
         device_health: Callable[[], dict[str, str]] = dict,
         versions: dict[str, str] | None = None,
         on_event: Callable[[str], None] | None = None,
+        on_status: Callable[[SyncStatus], None] | None = None,
     ) -> None:
         self.store = store
         self.outbox = Outbox(store)
@@ -181,6 +182,7 @@ class SyncEngine:
         self._device_health = device_health
         self._versions = {"protocol": PROTOCOL_VERSION, **(versions or {})}
         self._on_event = on_event
+        self._on_status = on_status
         self._lock = threading.Lock()
         self._status = SyncStatus()
         self._failures = 0
@@ -597,6 +599,9 @@ class SyncEngine:
                 attachment_bytes=s.attachment_bytes + report.attachment_bytes,
                 statuses_applied=s.statuses_applied + report.statuses_applied,
             )
+            snapshot = self._status
+        if self._on_status is not None:
+            self._on_status(snapshot)
 
     def _update(self, **changes: Any) -> None:
         with self._lock:

@@ -42,6 +42,19 @@ def _line(status: SyncStatus) -> str:
     )
 
 
+class _Printer:
+    """Prints the status line after a round, only when it changed (a quiet terminal stays quiet)."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, status: SyncStatus) -> None:
+        line = _line(status)
+        if line != self.last:
+            print(line, flush=True)
+            self.last = line
+
+
 def _sync(args: argparse.Namespace) -> int:
     core = KioskCore.open()
     try:
@@ -72,6 +85,7 @@ def _run(core: KioskCore, credentials: Credentials, args: argparse.Namespace) ->
         options=EngineOptions(chunk_bytes=max(1, args.chunk_kb) * 1024),
         versions={"kiosk": kiosk_version()},
         on_event=lambda message: print(f"  {message}", flush=True),
+        on_status=None if args.once else _Printer(),
     )
     engine.release_stale_leases()
     try:
@@ -86,14 +100,8 @@ def _run(core: KioskCore, credentials: Credentials, args: argparse.Namespace) ->
                 return 1
             return 0
         engine.start(take_lock=False)  # this process holds the lock already
-        shown = ""
-        tick = threading.Event()
-        while True:
-            line = _line(engine.status())
-            if line != shown:
-                print(line, flush=True)
-                shown = line
-            tick.wait(1.0)
+        threading.Event().wait()  # until Ctrl-C; the engine prints after every round
+        return 0
     except KeyboardInterrupt:
         return 130
     finally:

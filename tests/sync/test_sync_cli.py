@@ -146,3 +146,54 @@ def test_provision_sync_status_and_revoke_through_cli(served, tmp_path):
 def test_sync_without_provisioning_says_so(tmp_path):
     result = _kiosk("sync", "--once", home=tmp_path / "fresh", check=False)
     assert result.returncode == 2 and "provision" in result.stderr
+
+
+def test_foreground_sync_shows_progress_and_stops_on_ctrl_c(platform, tmp_path):
+    import signal
+
+    from kiosk.paths import DataDir
+    from kiosk.settings import Settings, save_settings
+    from sync.credentials import save_secret
+
+    home = tmp_path / "fg"
+    data = DataDir(home).ensure()
+    creds = platform.enrol()
+    s = Settings()
+    save_settings(
+        data.settings_file,
+        s.model_copy(
+            update={
+                "platform": s.platform.model_copy(
+                    update={"url": platform.url, "terminal_id": creds.terminal_id}
+                )
+            }
+        ),
+    )
+    save_secret(data, creds.secret)
+    store = open_store(home)
+    apps = fill_store(store, apps=2, ratings=0, requests=0)
+    store.close()
+    env = dict(os.environ, KIOSK_HOME=str(home))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.commands.sync_cmd"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: len(platform.db.applications()) == 2, timeout=60, what="delivery")
+        store = open_store(home)
+        wait_until(
+            lambda: all(store.application(a.id).state.value == "done" for a in apps), what="done"
+        )
+        store.close()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130
+    assert "[online]" in out and "sending 2 items" in out
