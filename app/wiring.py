@@ -109,6 +109,7 @@ def build_ui(
         printer,
         core.settings,
         on_receipt_printed=lambda app_id: core.store.set_receipt_printed(app_id, True),
+        item_lookup=core.store.item,
         watch_interval_s=options.printer_watch_s,
     )
     journey = Journey(services, printer_bridge)
@@ -201,6 +202,8 @@ def _start_demo_platform(core: KioskCore, transport: Any) -> tuple[Any, Callable
 
     def stop() -> None:
         engine.stop(timeout=5)
+        client.close()
+        central.close()
         stop_platform()
 
     return engine, stop, central
@@ -245,13 +248,12 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
         controls = DevControls()
         status_source, engine = _demo_parts(core, reader, controls, closers)
     else:
-        started = _start_configured_sync(core)
-        if started is not None:
-            engine, lock = started
+        engine = _start_configured_sync(core)
+        if engine is not None:
 
             def stop_sync() -> None:
                 engine.stop(timeout=5)
-                lock.release()
+                engine.client.close()
 
             closers.append(stop_sync)
             status_source = _engine_snapshot(core, engine)
@@ -339,29 +341,24 @@ def _add_printer_controls(controls: DevControls, core: KioskCore) -> None:
     controls.paper_in = command("paper-in")
 
 
-def _start_configured_sync(core: KioskCore) -> tuple[Any, Any] | None:
-    """The sync engine for a provisioned terminal, or None.
+def _start_configured_sync(core: KioskCore) -> Any:
+    """The sync engine for a provisioned terminal, or None (not provisioned: the queue waits).
 
-    None when not provisioned (the queue simply waits) or when another process
-    (``kiosk sync``) already holds the terminal's sync lock.
+    The engine's thread takes the terminal's sync lock itself; with ``kiosk sync``
+    running too, the outbox leases keep the two from sending an item twice.
     """
     if not core.settings.platform.url:
         return None
     from sync.client import PlatformClient
-    from sync.credentials import SyncLock, load_credentials
+    from sync.credentials import load_credentials
     from sync.engine import SyncEngine
 
     credentials = load_credentials(core.data, core.settings)
     if credentials is None:
         return None
-    lock = SyncLock(core.data)
-    if not lock.acquire():
-        log.info("another process syncs this terminal; the UI only shows the local queue")
-        return None
     client = PlatformClient(
         core.settings.platform.url, credentials, ca_bundle=core.settings.platform.ca_bundle
     )
     engine = SyncEngine(core.store, client, core.settings.sync)
-    engine.release_stale_leases()
     engine.start()
-    return engine, lock
+    return engine

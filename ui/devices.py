@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -31,11 +32,9 @@ from devices.printers.worker import PrintWorker
 from kiosk.application import Application
 from kiosk.catalogue import ServiceItem
 from kiosk.chinatime import china_date
-from kiosk.identity import mask_id_number, mask_name
 from kiosk.settings import Settings
-from printouts.content import Channel as PrintChannel
-from printouts.content import Material, NoticeContent, ReceiptContent
 from printouts.document import Document
+from printouts.from_domain import notice_content, receipt_content
 from printouts.layouts.notice import layout_notice
 from printouts.layouts.receipt import layout_receipt
 
@@ -86,43 +85,6 @@ class CardReaderBridge(QObject):
             self.reader.stop()
 
 
-def receipt_content(
-    application: Application, settings: Settings, *, reprint: bool
-) -> ReceiptContent:
-    """The receipt of one application, masked for paper (a slip may be lost)."""
-    filed = application.created_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
-    return ReceiptContent(
-        station_name=settings.terminal.station_name,
-        terminal_code=settings.terminal.code,
-        application_number=application.number,
-        service_item=application.service_name,
-        applicant_name_masked=mask_name(application.applicant.name) or "—",
-        applicant_id_masked=mask_id_number(application.applicant.id_number) or "—",
-        channel=PrintChannel.SELF,
-        filed_at=filed.replace(tzinfo=None),
-        promised_by=application.promised_date,
-        qr_payload=settings.platform.status_url + application.number,
-        helpline=settings.terminal.helpline,
-        reprint=reprint,
-    )
-
-
-def notice_content(item: ServiceItem, settings: Settings, now: dt.datetime) -> NoticeContent:
-    return NoticeContent(
-        item_name=item.name,
-        item_code=item.code,
-        department=item.department,
-        conditions=item.conditions,
-        materials=tuple(Material(m.name, m.copies, m.original, m.note) for m in item.materials),
-        time_limit_days=item.time_limit_days,
-        fee=item.fee,
-        where_to_go=item.where,
-        station_name=settings.terminal.station_name,
-        helpline=settings.terminal.helpline,
-        printed_at=now.astimezone(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None),
-    )
-
-
 class PrinterBridge(QObject):
     """The journey's :class:`~kiosk.journey.PrintPort` on a receipt printer's worker thread.
 
@@ -139,6 +101,7 @@ class PrinterBridge(QObject):
         settings: Settings,
         *,
         on_receipt_printed: Any = None,
+        item_lookup: Callable[[str], ServiceItem | None] | None = None,
         watch_interval_s: float = 5.0,
         parent: QObject | None = None,
     ) -> None:
@@ -146,6 +109,7 @@ class PrinterBridge(QObject):
         self.settings = settings
         self.status: PrinterStatus = PrinterStatus.DISCONNECTED
         self._on_receipt_printed = on_receipt_printed
+        self._item_lookup = item_lookup
         self.worker = PrintWorker(printer) if printer is not None else None
         self._watch_interval_s = watch_interval_s
 
@@ -158,7 +122,10 @@ class PrinterBridge(QObject):
         self.status_changed.emit(status.value)
 
     def print_receipt(self, application: Application, *, reprint: bool) -> None:
-        doc = layout_receipt(receipt_content(application, self.settings, reprint=reprint))
+        item = self._item_lookup(application.service_code) if self._item_lookup else None
+        doc = layout_receipt(
+            receipt_content(application, self.settings, item=item, reprint=reprint)
+        )
         app_id = application.id
 
         def done(result: PrintOutcome | PrinterError) -> None:
