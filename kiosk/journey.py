@@ -103,6 +103,8 @@ class PrintPort(Protocol):
 
     def print_notice(self, item: ServiceItem) -> None: ...
 
+    def print_result(self, application: Application) -> None: ...
+
 
 COUNTER_ONLY = (
     "这个事项需要提交材料照片，本机暂不能上传。请打印告知单，带齐材料到窗口办理，"
@@ -544,6 +546,14 @@ class Journey:
         for application in self.session.applications:
             if application.number == number:
                 self.printer.print_receipt(application, reprint=True)
+                return
+
+    def print_result(self, number: str) -> None:
+        """Print the result notice the platform sent down for one of the listed applications."""
+        self._require(Step.MY_APPLICATIONS)
+        for application in self.session.applications:
+            if application.number == number and application.result_notice:
+                self.printer.print_result(application)
                 return
 
     # -- requests ----------------------------------------------------------------------------------

@@ -34,9 +34,10 @@ from kiosk.catalogue import ServiceItem
 from kiosk.chinatime import china_date
 from kiosk.settings import Settings
 from printouts.document import Document
-from printouts.from_domain import notice_content, receipt_content
+from printouts.from_domain import notice_content, receipt_content, result_content
 from printouts.layouts.notice import layout_notice
 from printouts.layouts.receipt import layout_receipt
+from printouts.layouts.result import layout_result_notice
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class CardReaderBridge(QObject):
 class PrinterBridge(QObject):
     """The journey's :class:`~kiosk.journey.PrintPort` on a receipt printer's worker thread.
 
-    ``job_finished(kind, ok, message)``: kind is ``receipt`` or ``notice``;
+    ``job_finished(kind, ok, message)``: kind is ``receipt``, ``notice`` or ``result``;
     ``status_changed(status)`` reports printer status changes.
     """
 
@@ -133,6 +134,12 @@ class PrinterBridge(QObject):
                 self._on_receipt_printed(app_id)
 
         self._submit("receipt", doc, done)
+
+    def print_result(self, application: Application) -> None:
+        item = self._item_lookup(application.service_code) if self._item_lookup else None
+        now = dt.datetime.now(dt.UTC)
+        content = result_content(application, item, self.settings, now)
+        self._submit("result", layout_result_notice(content), None)
 
     def print_notice(self, item: ServiceItem) -> None:
         now = dt.datetime.now(dt.UTC)

@@ -9,7 +9,7 @@ from tests.ui.taps import at, tap, wait_step
 from tests.ui.test_touch_journey import choose_pension
 
 
-def test_demo_dock_inserts_a_card_and_the_application_reaches_the_platform(qtbot):
+def test_demo_card_from_the_dock_to_the_platform_and_back_to_my_applications(qtbot):
     from app.wiring import UiOptions, build_kiosk, demo_data_dir
 
     core = KioskCore.open(demo_data_dir())
@@ -39,10 +39,17 @@ def test_demo_dock_inserts_a_card_and_the_application_reaches_the_platform(qtbot
         tap(qtbot, rig, "option_0")
         tap(qtbot, rig, "submit")
         assert at(kiosk.journey) is Step.SUBMITTED
-        number = kiosk.journey.session.application.number
+        filed = kiosk.journey.session.application
+        assert filed is not None
+        number = filed.number
+
+        def state() -> ApplicationState | None:
+            found = core.store.application(number)
+            return found.state if found else None
+
         # The sync engine delivers it to the loopback platform in the background.
         qtbot.waitUntil(
-            lambda: core.store.application(number).state is not ApplicationState.QUEUED,
+            lambda: state() is not ApplicationState.QUEUED,
             timeout=15_000,
         )
         qtbot.waitUntil(

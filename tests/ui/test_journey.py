@@ -37,12 +37,16 @@ class RecordingPrinter:
     def __init__(self) -> None:
         self.receipts: list[tuple[str, bool]] = []
         self.notices: list[str] = []
+        self.results: list[str] = []
 
     def print_receipt(self, application: Application, *, reprint: bool) -> None:
         self.receipts.append((application.number, reprint))
 
     def print_notice(self, item: ServiceItem) -> None:
         self.notices.append(item.code)
+
+    def print_result(self, application: Application) -> None:
+        self.results.append(application.number)
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from kiosk.journey import Step
 from kiosk.states import ApplicationState
+from kiosk.store.outbox import Outbox
 from tests.ui.taps import at, find, tap, tap_keys, text_of, wait_step
 
 CARD = "resident-longterm"  # 李秀英, 130608195804123029
@@ -144,27 +147,35 @@ def test_my_applications_after_a_status_change_from_the_platform(qtbot, rig):
     tap(qtbot, rig, "to_rating")
     tap(qtbot, rig, "skip_rating")
     tap(qtbot, rig, "go_home")
-    # The platform decides; the sync engine writes what it pulled through the store.
+    # The platform decides; the sync engine records what it pulled through the outbox
+    # (the loopback platform and the real engine do this in test_demo_mode.py).
     store = rig.core.store
     app_id = store.application(number).id
-    for state in (
-        ApplicationState.SENDING,
-        ApplicationState.ACKNOWLEDGED,
-        ApplicationState.ACCEPTED,
-    ):
+    for state in (ApplicationState.SENDING, ApplicationState.ACKNOWLEDGED):
         store.set_state(app_id, state)
+    assert Outbox(store).apply_platform_status(
+        app_id,
+        ApplicationState.COMPLETED,
+        "",
+        dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.UTC),
+        result_notice="经审核，您已参保，请按年缴费。",
+    )
     tap(qtbot, rig, "tile_my_applications")
     tap(qtbot, rig, "lookup_number")
     tap_keys(qtbot, rig, number)
     tap(qtbot, rig, "confirm")
     assert at(rig.journey) is Step.MY_APPLICATIONS
     assert text_of(rig, "app_number_0") == f"办件编号：{number}"
-    assert "已受理" in text_of(rig, "app_state_0")
-    assert text_of(rig, "app_as_of_0")
+    assert "已办结" in text_of(rig, "app_state_0")
+    assert text_of(rig, "app_as_of_0") == "截至 2026年11月25日 10:30 的状态"
+    assert "请按年缴费" in text_of(rig, "app_notice_0")
     jobs = len(rig.printer_sim.jobs)
     tap(qtbot, rig, "reprint_0")
     qtbot.waitUntil(lambda: len(rig.printer_sim.jobs) > jobs, timeout=10_000)
     assert "受理回执（补打）" in "".join(rig.printer_sim.jobs[-1].lines)
+    tap(qtbot, rig, "print_result_0")
+    qtbot.waitUntil(lambda: len(rig.printer_sim.jobs) > jobs + 1, timeout=10_000)
+    assert "请按年缴费" in "".join(rig.printer_sim.jobs[-1].lines)
 
 
 def test_paper_out_keeps_the_application_and_says_so(qtbot, rig):

@@ -19,6 +19,8 @@ class LookupScreen(Screen):
         left.addWidget(self.purpose)
         self.field = QLineEdit()
         self.field.setObjectName("number")
+        # A receipt's QR code read by a keyboard-emulating scanner ends with Enter.
+        self.field.returnPressed.connect(lambda: self.journey.lookup_number(self.field.text()))
         left.addWidget(self.field)
         self.field_error = ErrorLabel("field_error")
         left.addWidget(self.field_error)
@@ -34,7 +36,7 @@ class LookupScreen(Screen):
         self.purpose.setText(
             "评价哪一件办件？编号印在受理回执上方。"
             if session.purpose is Purpose.RATE
-            else "编号印在受理回执上方，例如 000017-261123-0007-5。"
+            else "编号印在受理回执上方，例如 000017-261123-0007-5；也可以扫描回执上的二维码。"
         )
         if session.error is None:
             self.field.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QFrame, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
 
 from kiosk.application import Application
 from kiosk.journey import Step
@@ -53,13 +53,19 @@ class MyApplicationsScreen(Screen):
                 state += f"（{application.state_reason}）"
             box.addWidget(label(f"状态：{state}", "", f"app_state_{index}"))
             box.addWidget(label(as_of_text(application), "muted", f"app_as_of_{index}"))
+            row = QHBoxLayout()
+            row.setSpacing(self.ctx.theme.spacing_px * 2)
+            reprint = button("补打回执", f"reprint_{index}")
+            reprint.clicked.connect(lambda _=False, n=application.number: self._reprint(n))
+            row.addWidget(reprint)
             if application.result_notice:
                 box.addWidget(
                     label(f"结果通知：{application.result_notice}", "", f"app_notice_{index}")
                 )
-            reprint = button("补打回执", f"reprint_{index}")
-            reprint.clicked.connect(lambda _=False, n=application.number: self._reprint(n))
-            box.addWidget(reprint)
+                result = button("打印结果通知", f"print_result_{index}")
+                result.clicked.connect(lambda _=False, n=application.number: self._print_result(n))
+                row.addWidget(result)
+            box.addLayout(row)
             self.list.addWidget(card)
 
     def wipe_personal(self) -> None:
@@ -67,11 +73,16 @@ class MyApplicationsScreen(Screen):
         self.summary.clear()
         self.print_status.clear()
 
+    def _print_result(self, number: str) -> None:
+        self.print_status.setText("正在打印结果通知……")
+        self.journey.print_result(number)
+
     def _reprint(self, number: str) -> None:
         self.print_status.setText("正在补打回执……")
         self.journey.reprint(number)
 
     def _printed(self, kind: str, ok: bool, message: str) -> None:
-        if kind != "receipt" or self.journey.step is not Step.MY_APPLICATIONS:
+        if kind not in ("receipt", "result") or self.journey.step is not Step.MY_APPLICATIONS:
             return
-        self.print_status.setText("✓ 回执已补打，请取走。" if ok else f"✕ 没有打印出来：{message}")
+        what = "回执已补打" if kind == "receipt" else "结果通知已打印"
+        self.print_status.setText(f"✓ {what}，请取走。" if ok else f"✕ 没有打印出来：{message}")
