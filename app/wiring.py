@@ -328,12 +328,14 @@ def _add_printer_controls(controls: DevControls, core: KioskCore) -> None:
     socket_path = core.data.run / SIM_SOCKET
 
     def command(name: str) -> Callable[[], None]:
-        def run() -> None:
-            # A unix-socket round trip of a few ms to the in-process simulator's control thread.
+        def send() -> None:
             try:
                 send_command(socket_path, name, timeout=1.0)
             except OSError:
                 log.warning("printer simulator control unavailable")
+
+        def run() -> None:  # a socket round trip: never on the GUI thread
+            threading.Thread(target=send, name="dock-printer", daemon=True).start()
 
         return run
 

@@ -68,6 +68,7 @@ class Router:
 
     def show(self, step: Step) -> None:
         if step in (Step.HOME, Step.END):
+            self.ctx.voice.forget()
             for each in self.screens.values():
                 each.wipe()
         screen = self.screens[step]

@@ -81,6 +81,11 @@ class Voice(QObject):
         tts.say(text)
         self.spoken.emit(text)
 
+    def forget(self) -> None:
+        """Stop speaking and drop the last text (it may have held a resident's answers)."""
+        self.last_text = ""
+        self.stop()
+
     def stop(self) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
 

@@ -7,6 +7,7 @@ store, so the journey itself stays a pure state machine with a fake in tests.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from kiosk.application import Applicant, Application
 from kiosk.catalogue import ServiceItem
@@ -23,17 +24,22 @@ from kiosk.usecases.submit import submit_application
 class CoreServices:
     """Everything the journey asks of the core, each call a few milliseconds of SQLite."""
 
-    def __init__(self, core: KioskCore) -> None:
+    def __init__(self, core: KioskCore, catalogue_ttl_s: float = 30.0) -> None:
         self.core = core
         self._catalogue: list[ServiceItem] | None = None
+        self._loaded_at = 0.0
+        self._ttl = catalogue_ttl_s
 
     def refresh_catalogue(self) -> None:
         """Forget the cached catalogue (after a sync brought a new one)."""
         self._catalogue = None
 
     def catalogue(self) -> list[ServiceItem]:
-        if self._catalogue is None:
+        """The catalogue, re-read at most every ``catalogue_ttl_s`` (a sync may replace it)."""
+        now = time.monotonic()
+        if self._catalogue is None or now - self._loaded_at > self._ttl:
             self._catalogue = self.core.store.catalogue()
+            self._loaded_at = now
         return self._catalogue
 
     def most_used(self, limit: int) -> list[str]:

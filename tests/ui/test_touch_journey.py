@@ -116,6 +116,7 @@ def test_idle_timeout_wipes_screen_and_memory(qtbot, rig):
         pass
     assert at(rig.journey) is Step.HOME
     assert rig.journey.session.applicant is None and not rig.journey.session.answers
+    assert "李秀英" not in rig.kiosk.voice.last_text
     # No screen, shown or not, still holds what the resident typed or the card said.
     for screen in rig.window.router.screens.values():
         for widget in screen.findChildren(QLineEdit) + screen.findChildren(QLabel):
