@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -308,3 +309,45 @@ def test_the_core_journey_imports_no_qt():
 
     source = Path(module.__file__).read_text(encoding="utf-8")
     assert "PySide6" not in source
+
+
+_CRASHING_VISIT = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+from kiosk.core import KioskCore
+from kiosk.journey import Journey
+from kiosk.usecases.resident import CoreServices
+from ui.tour import SAMPLE_HOLDER
+
+class NoPaper:
+    def print_receipt(self, application, *, reprint): pass
+    def print_notice(self, item): pass
+    def print_result(self, application): pass
+
+journey = Journey(CoreServices(KioskCore.open()), NoPaper())
+journey.card_inserted(SAMPLE_HOLDER)
+journey.choose_item("RS-YL-001")
+journey.begin_form()
+journey.answer(SAMPLE_HOLDER.name)
+journey.answer(SAMPLE_HOLDER.id_number)
+journey.answer("13812345678")
+os.kill(os.getpid(), signal.SIGKILL)  # power cut in the middle of the form
+"""
+
+
+def test_draft_survives_a_killed_process_and_is_offered_to_the_same_card(journey, kiosk_home):
+    import subprocess
+
+    root = str(Path(__file__).resolve().parents[2])
+    result = subprocess.run(
+        [sys.executable, "-c", _CRASHING_VISIT.format(root=root)],
+        env={**os.environ, "KIOSK_HOME": str(kiosk_home)},
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == -9
+    journey.card_inserted(HOLDER)
+    assert at(journey) is Step.DRAFT_OFFER
+    journey.resume_draft()
+    assert journey.session.answers["phone"] == "13812345678"
+    assert journey.current_field().key == "grade"  # first question not answered yet
