@@ -100,6 +100,7 @@ def build_ui(
     options: UiOptions | None = None,
     status_source: Callable[[], ConnectionSnapshot] | None = None,
     dev_controls: DevControls | None = None,
+    engine: Any = None,
 ) -> Kiosk:
     """The window on ``core`` with the given devices (started here, stopped by ``close``)."""
     options = options or UiOptions()
@@ -115,6 +116,7 @@ def build_ui(
     journey = Journey(services, printer_bridge)
     reader_bridge = CardReaderBridge(reader)
     theme = Theme(large=core.settings.ui.large_text, high_contrast=core.settings.ui.high_contrast)
+    staff_console, technician_console = _consoles(core, printer_bridge, reader_bridge, engine)
     window = KioskWindow(
         journey,
         voice=voice,
@@ -126,6 +128,8 @@ def build_ui(
         countdown_s=options.countdown_s,
         tick_ms=options.tick_ms,
         dev_controls=dev_controls,
+        staff_console=staff_console,
+        technician_console=technician_console,
     )
     kiosk = Kiosk(core, services, journey, window, reader_bridge, printer_bridge, voice)
     reader_bridge.start()
@@ -135,6 +139,29 @@ def build_ui(
     QTimer.singleShot(0, voice.start)  # after the home screen is up
     kiosk.closers += [reader_bridge.stop, printer_bridge.close, window.shutdown]
     return kiosk
+
+
+def _consoles(
+    core: KioskCore, printer: PrinterBridge, reader: CardReaderBridge, engine: Any
+) -> tuple[Any, Any]:
+    """The staff console (sign-in, queue, supplements) and the technician console (PIN, doctor)."""
+    from app.commands.doctor import in_app_report
+    from ui.staff.console import StaffConsole
+    from ui.technician.console import TechnicianConsole
+
+    def report() -> Any:
+        return in_app_report(
+            core,
+            reader_status=lambda: reader.status.value,
+            printer_status=lambda: printer.status.value,
+            sync_status=engine.status if engine is not None else None,
+        )
+
+    staff = StaffConsole(core, printer)
+    technician = TechnicianConsole(
+        core, report, sync_now=engine.trigger_now if engine is not None else None
+    )
+    return staff, technician
 
 
 def switchable_transport() -> tuple[Any, threading.Event]:
@@ -264,6 +291,7 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
         options=options,
         status_source=status_source,
         dev_controls=controls,
+        engine=engine,
     )
     kiosk.closers[:0] = closers
     kiosk.engine = engine

@@ -44,6 +44,7 @@ class Step(StrEnum):
     GUIDE = "guide"  # guide and one-time notice; print and leave, or continue
     FORM = "form"  # one question per screen
     REVIEW = "review"  # summary, read aloud, submit
+    CONSENT = "consent"  # assisted filing: the resident's own tap consents to 代办
     SUBMITTED = "submitted"  # the application number, large
     RATING = "rating"  # 好差评, skippable
     LOOKUP = "lookup"  # type an application number (my applications, rating from home)
@@ -74,8 +75,16 @@ class JourneyServices(Protocol):
     def today(self) -> dt.date: ...
 
     def submit(
-        self, item_code: str, applicant: Applicant, answers: dict[str, str]
-    ) -> Application: ...
+        self,
+        item_code: str,
+        applicant: Applicant,
+        answers: dict[str, str],
+        *,
+        staff_id: str | None = None,
+        consent: bool = False,
+    ) -> Application:
+        """Self-service without ``staff_id``; assisted (代办) with it, only after ``consent``."""
+        ...
 
     def save_draft(self, id_number: str, item_code: str, answers: dict[str, str]) -> None: ...
 
@@ -148,6 +157,8 @@ class Session:
     rating_number: str = ""
     request_id: str = ""
     return_to_review: bool = False
+    consent: bool = False  # the resident confirmed assisted filing in this visit
+    self_filed: bool = False  # the resident declined assistance: file as self-service
 
     def wipe(self) -> None:
         """Forget everything; dicts and lists are cleared, not just dropped."""
@@ -189,6 +200,7 @@ class Journey:
         self.printer = printer
         self.session = Session()
         self.step = Step.HOME
+        self.staff_number: str | None = None  # a signed-in staff member assists (代办)
         self._most_used = most_used
         self._listeners: list[Listener] = []
 
@@ -445,6 +457,28 @@ class Journey:
             lines.append((form_field.label, s.answers.get(form_field.key, "") or "（未填写）"))
         return lines
 
+    # -- assisted filing -----------------------------------------------------------------------
+
+    def set_assisting(self, staff_number: str | None) -> None:
+        """Staff signed in (their number) or out (None); spans visits, unlike the session."""
+        self.staff_number = staff_number
+
+    @property
+    def assisted(self) -> bool:
+        return self.staff_number is not None and not self.session.self_filed
+
+    def consent(self, agreed: bool) -> None:
+        """The resident's answer on the consent screen; declining files it as their own."""
+        self._require(Step.CONSENT)
+        if agreed:
+            self.session.consent = True
+            self.step = Step.REVIEW
+            self.submit()
+            return
+        self.session.self_filed = True
+        self.session.error = None
+        self._go(Step.REVIEW)
+
     # -- submit, rate, finish ---------------------------------------------------------------------------
 
     def submit(self) -> None:
@@ -452,8 +486,14 @@ class Journey:
         s = self.session
         assert s.item is not None and s.applicant is not None
         answers = {f.key: s.answers[f.key] for f in self.questions() if s.answers.get(f.key)}
+        if self.assisted and not s.consent:
+            self._go(Step.CONSENT)
+            return
+        staff = self.staff_number if self.assisted else None
         try:
-            application = self.services.submit(s.item.code, s.applicant, answers)
+            application = self.services.submit(
+                s.item.code, s.applicant, answers, staff_id=staff, consent=s.consent
+            )
         except ValidationError as exc:
             keys = [f.key for f in self.questions()]
             s.error = FieldError(exc.field or "", exc.message)
@@ -587,6 +627,8 @@ class Journey:
                 self._go(Step.FORM)
             else:
                 self._go(Step.GUIDE)
+        elif step is Step.CONSENT:
+            self._go(Step.REVIEW)
         elif step is Step.REVIEW:
             s.field_index = max(0, len(self.questions()) - 1)
             self._go(Step.FORM if self.questions() else Step.GUIDE)

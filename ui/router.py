@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.journey import Step
 from ui.screens.base import Screen, ScreenContext
+from ui.screens.consent_screen import ConsentScreen
 from ui.screens.draft_offer_screen import DraftOfferScreen
 from ui.screens.end_screen import EndScreen
 from ui.screens.find_item_screen import FindItemScreen
@@ -35,6 +36,7 @@ SCREENS: dict[Step, type[Screen]] = {
         GuideScreen,
         FormScreen,
         ReviewScreen,
+        ConsentScreen,
         SubmittedScreen,
         RatingScreen,
         LookupScreen,

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from devices.cards.events import ReaderStatus
 from devices.printers.status import PrinterStatus, status_message
 from ui.devices import READER_LABELS, CardReaderBridge, PrinterBridge
-from ui.widgets import label
+from ui.widgets import button, label
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,7 @@ class StatusBar(QWidget):
         self.source = source
         row = QHBoxLayout(self)
         row.setContentsMargins(24, 4, 24, 4)
+        row.setSpacing(16)
         self.connection = label("", "", "status_connection")
         self.queue = label("", "", "status_queue")
         self.printer_label = label("", "", "status_printer")
@@ -50,6 +51,7 @@ class StatusBar(QWidget):
             widget.setWordWrap(False)
             row.addWidget(widget)
         row.addStretch(1)
+        self._row = row
         printer.status_changed.connect(self._printer)
         reader.status_changed.connect(self._reader)
         self._printer(printer.status.value)
@@ -59,6 +61,13 @@ class StatusBar(QWidget):
         self.timer.timeout.connect(self.update_snapshot)
         self.timer.start()
         self.update_snapshot()
+
+    def add_action(self, text: str, name: str, action: Callable[[], None]) -> None:
+        """A small staff entry (工作人员, 维护) at the right end of the bar."""
+        widget = button(text, name)
+        widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        widget.clicked.connect(action)
+        self._row.addWidget(widget)
 
     def update_snapshot(self) -> None:
         snapshot = self.source()

@@ -185,6 +185,13 @@ QWidget#IdleBanner {{ background: {p.banner}; }}
 QWidget#IdleBanner QLabel {{ color: {p.banner_text}; font-size: {self.title_px}px; font-weight: bold; }}
 QWidget#StatusBar {{ background: {p.status}; }}
 QWidget#StatusBar QLabel {{ color: {p.status_text}; font-size: {self.small_px}px; }}
+QWidget#StatusBar QPushButton {{
+    font-size: {self.small_px}px; min-height: 64px; min-width: 120px; padding: 2px 16px;
+}}
+QLabel#AssistedBar {{
+    color: {p.banner_text}; background: {p.banner}; font-size: {self.body_px}px;
+    font-weight: bold; padding: 8px 48px;
+}}
 QWidget#DevDock {{ background: {p.status}; }}
 QWidget#DevDock QLabel {{ color: {p.status_text}; font-size: {self.small_px}px; }}
 QWidget#DevDock QPushButton {{ font-size: {self.small_px}px; padding: 4px 8px; min-width: 60px; }}

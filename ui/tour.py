@@ -23,6 +23,7 @@ SAMPLE_HOLDER = CardHolder(
 )
 SAMPLE_ITEM = "RS-YL-001"  # 城乡居民养老保险参保登记: no scan needed
 SAMPLE_PHONE = "13812345678"
+SAMPLE_STAFF = "1001"  # staff number assisting in the consent step
 
 
 def _card(journey: Journey, holder: CardHolder) -> None:
@@ -42,7 +43,8 @@ def _fill(journey: Journey) -> None:
 
 
 def reach(journey: Journey, step: Step, holder: CardHolder = SAMPLE_HOLDER) -> None:  # noqa: PLR0911, PLR0912
-    """Wipe the session, then tap through to ``step``."""
+    """Wipe the session, then tap through to ``step`` (assisted only for the consent step)."""
+    journey.set_assisting(SAMPLE_STAFF if step is Step.CONSENT else None)
     journey.home()
     if step is Step.HOME:
         return
@@ -83,6 +85,8 @@ def reach(journey: Journey, step: Step, holder: CardHolder = SAMPLE_HOLDER) -> N
     if step is Step.REVIEW:
         return
     journey.submit()
+    if step is Step.CONSENT:
+        return
     if step is Step.SUBMITTED:
         return
     journey.to_rating()

@@ -6,16 +6,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.cardholder import CardHolder
 from kiosk.journey import Journey
+from kiosk.staff import StaffSession
 from ui.dev_dock import DevControls, DevDock
 from ui.devices import CardReaderBridge, PrinterBridge
 from ui.idle import IdleBanner, IdleGuard
 from ui.router import Router
 from ui.screens.base import ScreenContext
 from ui.speech import Voice
+from ui.staff.console import StaffConsole
 from ui.status_bar import SnapshotSource, StatusBar
+from ui.technician.console import TechnicianConsole
 from ui.theme import Theme, apply_theme
-from ui.widgets import button
+from ui.widgets import button, label
 
 
 class KioskWindow(QWidget):
@@ -34,6 +38,8 @@ class KioskWindow(QWidget):
         countdown_s: int,
         tick_ms: int = 1000,
         dev_controls: DevControls | None = None,
+        staff_console: StaffConsole | None = None,
+        technician_console: TechnicianConsole | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("KioskRoot")
@@ -43,14 +49,29 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         apply_theme(app, theme)
-        self.ctx = ScreenContext(journey, voice, printer, reader, theme, self.apply_theme)
+        self.staff_session: StaffSession | None = None
+        self.ctx = ScreenContext(
+            journey, voice, printer, reader, theme, self.apply_theme, lambda: self.staff_session
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.banner = IdleBanner()
         layout.addWidget(self.banner)
+        # Resident screens, the staff console and the technician console take turns here.
+        self.modes = QStackedWidget()
+        layout.addWidget(self.modes, 1)
+        self.resident = QWidget()
+        resident_layout = QVBoxLayout(self.resident)
+        resident_layout.setContentsMargins(0, 0, 0, 0)
+        resident_layout.setSpacing(0)
+        self.assisted_bar = label("", "banner", "assisted_bar")
+        self.assisted_bar.setObjectName("AssistedBar")
+        self.assisted_bar.hide()
+        resident_layout.addWidget(self.assisted_bar)
         self.stack = QStackedWidget()
-        layout.addWidget(self.stack, 1)
+        resident_layout.addWidget(self.stack, 1)
+        self.modes.addWidget(self.resident)
         self.router = Router(self.ctx, self.stack)
         self.idle = IdleGuard(
             journey,
@@ -62,19 +83,86 @@ class KioskWindow(QWidget):
         )
         self.status_bar = StatusBar(status_source, printer, reader)
         layout.addWidget(self.status_bar)
+        self._add_consoles(staff_console, technician_console)
         self.dock: DevDock | None = None
         if dev_controls is not None:
-            self.dock = DevDock(dev_controls)
-            layout.addWidget(self.dock)
-            toggle = button("演示", "dock_toggle")
-            toggle.setParent(self)
-            toggle.setFixedSize(120, 80)
-            toggle.clicked.connect(self.toggle_dock)
-            self.dock_toggle = toggle
+            self._add_dock(dev_controls)
         # Card events arrive on the reader's thread; these connections are queued.
-        reader.card_inserted.connect(journey.card_inserted)
+        reader.card_inserted.connect(self._card_inserted)
         reader.card_removed.connect(journey.card_removed)
         self.router.show(journey.step)
+
+    def _add_consoles(
+        self, staff_console: StaffConsole | None, technician_console: TechnicianConsole | None
+    ) -> None:
+        self.staff_console = staff_console
+        self.technician_console = technician_console
+        self.staff_page: QWidget | None = None
+        if staff_console is not None:
+            self.staff_page = QWidget()
+            page = QVBoxLayout(self.staff_page)
+            page.setContentsMargins(0, 0, 0, 0)
+            self.to_resident = button("去代办居民申请（保持登录）›", "staff_to_resident", "primary")
+            self.to_resident.clicked.connect(self.show_resident)
+            self.to_resident.hide()
+            page.addWidget(self.to_resident)
+            page.addWidget(staff_console, 1)
+            self.modes.addWidget(self.staff_page)
+            staff_console.session_changed.connect(self._staff_session_changed)
+            staff_console.closed.connect(self.show_resident)
+            self.status_bar.add_action("工作人员", "open_staff", self.show_staff)
+        if technician_console is not None:
+            self.modes.addWidget(technician_console)
+            technician_console.closed.connect(self.show_resident)
+            self.status_bar.add_action("维护", "open_technician", self.show_technician)
+
+    def _add_dock(self, dev_controls: DevControls) -> None:
+        self.dock = DevDock(dev_controls)
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(self.dock)
+        toggle = button("演示", "dock_toggle")
+        toggle.setParent(self)
+        toggle.setFixedSize(120, 80)
+        toggle.clicked.connect(self.toggle_dock)
+        self.dock_toggle = toggle
+
+    def _card_inserted(self, holder: CardHolder) -> None:
+        """A card goes to the staff sign-in while it is shown, otherwise to the journey."""
+        current = self.modes.currentWidget()
+        if self.staff_console is not None and current is self.staff_page:
+            self.staff_console.card_presented(holder)
+        elif current is self.resident:
+            self.journey.card_inserted(holder)
+
+    def show_resident(self) -> None:
+        self.modes.setCurrentWidget(self.resident)
+
+    def show_staff(self) -> None:
+        if self.staff_console is None or self.staff_page is None:
+            return
+        if self.staff_session is None:
+            self.staff_console.open()
+        self.modes.setCurrentWidget(self.staff_page)
+
+    def show_technician(self) -> None:
+        if self.technician_console is None:
+            return
+        self.technician_console.open()
+        self.modes.setCurrentWidget(self.technician_console)
+
+    def _staff_session_changed(self, session: StaffSession | None) -> None:
+        """Assisted filing (代办) is on while staff are signed in, and says so on every screen."""
+        self.staff_session = session
+        self.journey.set_assisting(session.staff.number if session else None)
+        if session is None:
+            self.assisted_bar.hide()
+            self.to_resident.hide()
+            return
+        staff = session.staff
+        self.assisted_bar.setText(f"● 工作人员代办中：{staff.name}（工号 {staff.number}）")
+        self.assisted_bar.show()
+        self.to_resident.show()
 
     def apply_theme(self, theme: Theme) -> None:
         """Switch larger-text / high-contrast mode: new style sheet, screens rebuilt."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from kiosk.application import Applicant, Application
+from kiosk.application import Applicant, Application, Channel
 from kiosk.catalogue import ServiceItem
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
@@ -48,8 +48,25 @@ class CoreServices:
     def today(self) -> dt.date:
         return china_date(self.core.clock())
 
-    def submit(self, item_code: str, applicant: Applicant, answers: dict[str, str]) -> Application:
-        return submit_application(self.core, item_code, applicant, answers)
+    def submit(
+        self,
+        item_code: str,
+        applicant: Applicant,
+        answers: dict[str, str],
+        *,
+        staff_id: str | None = None,
+        consent: bool = False,
+    ) -> Application:
+        channel = Channel.ASSISTED if staff_id else Channel.SELF_SERVICE
+        return submit_application(
+            self.core,
+            item_code,
+            applicant,
+            answers,
+            channel=channel,
+            staff_id=staff_id,
+            consent=consent,
+        )
 
     def save_draft(self, id_number: str, item_code: str, answers: dict[str, str]) -> None:
         self.core.store.save_draft(id_number, item_code, answers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from kiosk.journey import Step
@@ -21,8 +22,8 @@ def choose_pension(qtbot, rig) -> None:
     tap(qtbot, rig, "item_RS-YL-001")
 
 
-def file_pension_application(qtbot, rig) -> str:
-    """Card on the reader → 养老保险参保登记 → form → review → submit; returns the number."""
+def fill_pension_to_review(qtbot, rig) -> None:
+    """Card on the reader → 养老保险参保登记 → every question answered → the review."""
     rig.card_sim.insert(CARD)
     wait_step(qtbot, rig, Step.FIND_ITEM)
     choose_pension(qtbot, rig)
@@ -40,6 +41,11 @@ def file_pension_application(qtbot, rig) -> str:
     tap(qtbot, rig, "option_0")  # 缴费档次
     tap(qtbot, rig, "option_0")  # 特殊群体
     assert at(rig.journey) is Step.REVIEW
+
+
+def file_pension_application(qtbot, rig) -> str:
+    """Card on the reader → 养老保险参保登记 → form → review → submit; returns the number."""
+    fill_pension_to_review(qtbot, rig)
     tap(qtbot, rig, "submit")
     assert at(rig.journey) is Step.SUBMITTED
     return text_of(rig, "application_number")
@@ -197,3 +203,42 @@ def test_request_through_taps(qtbot, rig):
         tap(qtbot, rig, "candidate_0")
     tap(qtbot, rig, "send_request")
     assert at(rig.journey) is Step.REQUEST_DONE
+
+
+def test_assisted_filing_records_the_staff_member_and_the_residents_consent(qtbot, rig):
+    from kiosk.application import Channel
+    from kiosk.staff import Role
+    from kiosk.usecases import staff_auth
+
+    staff_auth.add_staff(rig.core, "1001", "李小梅", Role.STAFF, "246813")
+    tap(qtbot, rig, "open_staff")
+    qtbot.mouseClick(find(rig, QLineEdit, "staff_number"), Qt.MouseButton.LeftButton)
+    tap_keys(qtbot, rig, "1001")
+    qtbot.mouseClick(find(rig, QLineEdit, "staff_pin"), Qt.MouseButton.LeftButton)
+    tap_keys(qtbot, rig, "246813")
+    tap(qtbot, rig, "sign_in")
+    qtbot.waitUntil(lambda: rig.window.staff_session is not None, timeout=10_000)
+    tap(qtbot, rig, "staff_to_resident")
+    assert "李小梅" in find(rig, QLabel, "AssistedBar").text()  # the session says it is assisted
+    fill_pension_to_review(qtbot, rig)
+    tap(qtbot, rig, "submit")
+    assert at(rig.journey) is Step.CONSENT
+    tap(qtbot, rig, "confirm")  # the resident's own tap
+    assert at(rig.journey) is Step.SUBMITTED
+    filed = rig.core.store.application(text_of(rig, "application_number"))
+    assert filed.channel is Channel.ASSISTED
+    assert filed.staff_id == "1001" and filed.consent
+
+
+def test_declining_assistance_files_it_as_the_residents_own(qtbot, rig):
+    from kiosk.application import Channel
+
+    rig.journey.set_assisting("1001")
+    fill_pension_to_review(qtbot, rig)
+    tap(qtbot, rig, "submit")
+    tap(qtbot, rig, "decline")
+    assert at(rig.journey) is Step.REVIEW
+    tap(qtbot, rig, "submit")
+    assert at(rig.journey) is Step.SUBMITTED
+    filed = rig.core.store.application(text_of(rig, "application_number"))
+    assert filed.channel is Channel.SELF_SERVICE and filed.staff_id is None

@@ -11,6 +11,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.journey import Journey, Step
+from kiosk.staff import StaffSession
 from ui.devices import CardReaderBridge, PrinterBridge
 from ui.speech import Voice
 from ui.theme import Theme
@@ -27,6 +28,7 @@ class ScreenContext:
     reader: CardReaderBridge
     theme: Theme
     apply_theme: Callable[[Theme], None]
+    staff_session: Callable[[], StaffSession | None] = lambda: None
 
 
 class Screen(QWidget):
