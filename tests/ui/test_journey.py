@@ -351,3 +351,29 @@ def test_draft_survives_a_killed_process_and_is_offered_to_the_same_card(journey
     journey.resume_draft()
     assert journey.session.answers["phone"] == "13812345678"
     assert journey.current_field().key == "grade"  # first question not answered yet
+
+
+def test_assisted_filing_needs_the_residents_consent(journey, core):
+    from kiosk.application import Channel
+
+    journey.set_assisting("1001")
+    journey.card_inserted(HOLDER)
+    fill_pension(journey)
+    journey.submit()
+    assert at(journey) is Step.CONSENT  # nothing filed before the resident's own tap
+    assert core.store.applications() == []
+    journey.back()
+    assert at(journey) is Step.REVIEW
+    journey.submit()
+    journey.consent(True)
+    assert at(journey) is Step.SUBMITTED
+    filed = journey.session.application
+    assert filed.channel is Channel.ASSISTED and filed.staff_id == "1001" and filed.consent
+    journey.finish()
+    journey.card_inserted(HOLDER)  # the next visit asks again
+    fill_pension(journey)
+    journey.submit()
+    assert at(journey) is Step.CONSENT
+    journey.consent(False)
+    journey.submit()
+    assert journey.session.application.channel is Channel.SELF_SERVICE
