@@ -121,6 +121,7 @@ class FaultProxy:
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._transports: set[asyncio.WriteTransport] = set()
         self.port = 0
 
     @property
@@ -179,10 +180,16 @@ class FaultProxy:
         async def shutdown() -> None:
             if self._server is not None:
                 self._server.close()
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            me = asyncio.current_task()
+            while tasks := [t for t in asyncio.all_tasks() if t is not me]:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            for transport in list(self._transports):
+                transport.abort()
+            # let the transports' connection_lost callbacks run, which close the sockets
+            for _ in range(3):
+                await asyncio.sleep(0)
             loop.stop()
 
         asyncio.run_coroutine_threadsafe(shutdown(), loop)
@@ -228,6 +235,7 @@ class FaultProxy:
             _reset(writer)
             return
         self.stats.connections += 1
+        self._transports.add(writer.transport)
         link = _Link(reader, writer)
         try:
             while await self._exchange(link):
@@ -239,8 +247,10 @@ class FaultProxy:
         finally:
             if link.upstream is not None:
                 link.upstream[1].close()
+                self._transports.discard(link.upstream[1].transport)
             if not writer.is_closing():
                 writer.close()
+            self._transports.discard(writer.transport)
             self._slots.release()
 
     async def _exchange(self, link: _Link) -> bool:
@@ -261,12 +271,14 @@ class FaultProxy:
             return False
         if link.upstream is None:
             link.upstream = await asyncio.open_connection(*self.upstream)
+            self._transports.add(link.upstream[1].transport)
         up_reader, up_writer = link.upstream
         if fault is Fault.RESET_REQUEST:
             cut = int(len(body) * self.cut_fraction)
             await self._transmit(up_writer, head.raw + body[:cut])
             _reset(up_writer)
             _reset(writer)
+            self._transports.discard(up_writer.transport)
             link.upstream = None
             return False
         await self._transmit(up_writer, head.raw + body)
@@ -287,6 +299,7 @@ class FaultProxy:
             else:
                 writer.close()
             _reset(up_writer)
+            self._transports.discard(up_writer.transport)
             link.upstream = None
             return False
         await self._transmit(writer, answer)
