@@ -204,3 +204,29 @@ def test_heartbeat_reports_queue_disk_and_versions(platform, kiosk_store, make_e
     assert beat["queue_depth"] == 0 and beat["free_disk_bytes"] > 0
     assert beat["device_health"]["printer"] == "ready"
     assert beat["versions"] == {"protocol": "1", "kiosk": "0.1.0"}
+
+
+def test_status_for_an_application_whose_ack_was_lost_is_not_skipped(
+    platform, kiosk_store, make_engine
+):
+    import time
+
+    from kiosk.store import sync_queries
+    from kiosk.store.outbox import ItemKind
+    from sync.client import PlatformClient
+    from sync.protocol import ApplicationUpload, BatchRequest
+
+    apps = fill_store(kiosk_store, apps=1, files_per_app=0, ratings=0, requests=0)
+    engine = make_engine()
+    # The platform stored it but the kiosk never saw the acknowledgement: still leased and sending.
+    assert Outbox(kiosk_store).claim(ItemKind.APPLICATION, 1, time.time(), 600)
+    with PlatformClient(platform.url, make_engine.credentials[0]) as other:
+        other.upload_batch(
+            BatchRequest(applications=[ApplicationUpload.model_validate(apps[0].upload_content())])
+        )
+    platform.db.set_status(apps[0].number, PlatformStatus.ACCEPTED)
+    assert engine.run_round().statuses_applied == 0  # not applicable yet, and not dropped
+    sync_queries.release_all_leases(kiosk_store)
+    report = engine.run_round()
+    assert report.delivered == 1 and report.statuses_applied == 1
+    assert _state(kiosk_store, apps[0].id) is ApplicationState.ACCEPTED
