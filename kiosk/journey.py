@@ -259,8 +259,17 @@ class Journey:
         """Nothing is lost: the session stays until the resident finishes or the idle timer ends it."""
 
     def choose_typing(self) -> None:
+        """Type the ID number instead of reading the card (filing only).
+
+        "My applications" never opens on a typed ID number: anyone who knows a
+        neighbour's number could read which services they applied for. Without the
+        card, the receipt's application number is the key.
+        """
         self._require(Step.IDENTIFY, Step.LOOKUP)
         self.session.error = None
+        if self.session.purpose is Purpose.MY_APPLICATIONS:
+            self._go(Step.LOOKUP)
+            return
         self._go(Step.TYPE_ID)
 
     def type_id_number(self, raw: str) -> None:

@@ -377,3 +377,9 @@ def test_assisted_filing_needs_the_residents_consent(journey, core):
     journey.consent(False)
     journey.submit()
     assert journey.session.application.channel is Channel.SELF_SERVICE
+
+
+def test_my_applications_never_open_on_a_typed_id_number(journey):
+    journey.start(Purpose.MY_APPLICATIONS)
+    journey.choose_typing()
+    assert at(journey) is Step.LOOKUP  # the receipt's number, or the card

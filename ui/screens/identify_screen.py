@@ -15,7 +15,8 @@ class IdentifyScreen(Screen):
         self.body.addWidget(label("证件放平，不要移动，读取需要几秒钟。", "", "hint"))
         self.reader_message = label("", "muted", "reader_message")
         self.body.addWidget(self.reader_message)
-        self.body.addWidget(label("没有带身份证？可以手动输入身份证号码。", "muted", "alt_hint"))
+        self.alt_hint = label("", "muted", "alt_hint")
+        self.body.addWidget(self.alt_hint)
         self.type_button = button("手动输入身份证号码", "type_id")
         self.type_button.clicked.connect(self.journey.choose_typing)
         self.body.addWidget(self.type_button)
@@ -27,7 +28,14 @@ class IdentifyScreen(Screen):
 
     def refresh(self) -> None:
         self.reader_message.setText("")
-        self.number_button.setVisible(self.journey.session.purpose is Purpose.MY_APPLICATIONS)
+        lookup = self.journey.session.purpose is Purpose.MY_APPLICATIONS
+        self.number_button.setVisible(lookup)
+        self.type_button.setVisible(not lookup)  # no typed ID numbers for "my applications"
+        self.alt_hint.setText(
+            "没有带身份证？可以输入回执上的办件编号查询。"
+            if lookup
+            else "没有带身份证？可以手动输入身份证号码。"
+        )
         self.show_error()
 
     def _reader_error(self, message: str) -> None:
