@@ -37,10 +37,14 @@ _WAITING = (ApplicationState.QUEUED, ApplicationState.SENDING)
 
 @dataclass
 class UiOptions:
-    """Timings and engines; tests shorten the timers and pick the ``mock`` voice."""
+    """Timings and engines; tests shorten the timers and pick the ``mock`` voice.
 
-    idle_ms: int = 90_000
-    countdown_s: int = 30
+    ``idle_ms`` and ``countdown_s`` default (None) to the terminal's settings
+    (``ui.idle_timeout_s``, ``ui.countdown_s``).
+    """
+
+    idle_ms: int | None = None
+    countdown_s: int | None = None
     tick_ms: int = 1000
     voice_engine: str = ""
     printer_watch_s: float = 5.0
@@ -124,8 +128,14 @@ def build_ui(
         reader=reader_bridge,
         status_source=status_source or queue_snapshot_from_store(core),
         theme=theme,
-        idle_ms=options.idle_ms,
-        countdown_s=options.countdown_s,
+        idle_ms=(
+            options.idle_ms
+            if options.idle_ms is not None
+            else core.settings.ui.idle_timeout_s * 1000
+        ),
+        countdown_s=(
+            options.countdown_s if options.countdown_s is not None else core.settings.ui.countdown_s
+        ),
         tick_ms=options.tick_ms,
         dev_controls=dev_controls,
         staff_console=staff_console,

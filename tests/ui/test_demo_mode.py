@@ -58,3 +58,17 @@ def test_demo_card_from_the_dock_to_the_platform_and_back_to_my_applications(qtb
     finally:
         kiosk.close()
         core.close()
+
+
+def test_idle_timings_come_from_the_terminal_settings(qtbot):
+    from app.wiring import build_ui
+
+    core = KioskCore.open()
+    kiosk = build_ui(core, reader=None, printer=None)
+    qtbot.addWidget(kiosk.window)
+    try:
+        assert kiosk.window.idle.idle.interval() == core.settings.ui.idle_timeout_s * 1000
+        assert kiosk.window.idle.countdown_s == core.settings.ui.countdown_s
+    finally:
+        kiosk.close()
+        core.close()
