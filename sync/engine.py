@@ -395,8 +395,12 @@ class SyncEngine:
         except BaseException:
             self.outbox.release(list(by_key.values()))
             raise
-        for result in ack.results:
-            self._record(by_key[result.kind.value, result.id], result, report)
+        # One transaction for the whole acknowledgement: one fsync instead of one per item
+        # (the store nests each item's write as a savepoint). Dying halfway rolls back to
+        # "not acknowledged", and resending is harmless: the platform answers duplicate.
+        with self.store.conn.write():
+            for result in ack.results:
+                self._record(by_key[result.kind.value, result.id], result, report)
 
     def _record(self, entry: OutboxEntry, result: ItemResult, report: RoundReport) -> None:
         if result.outcome in DELIVERED:
