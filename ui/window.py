@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.cardholder import CardHolder
-from kiosk.journey import Journey
+from kiosk.journey import Journey, Step
 from kiosk.staff import StaffSession
 from ui.dev_dock import DevControls, DevDock
 from ui.devices import CardReaderBridge, PrinterBridge
@@ -89,6 +89,11 @@ class KioskWindow(QWidget):
             self._add_dock(dev_controls)
         # Card events arrive on the reader's thread; these connections are queued.
         reader.card_inserted.connect(self._card_inserted)
+        # One visitor's 长辈模式, contrast or voice choice does not carry over to the next.
+        self.default_theme = theme
+        self.default_voice = voice.enabled
+        self._last_step = journey.step
+        journey.subscribe(self._visit_may_have_ended)
         reader.card_removed.connect(journey.card_removed)
         self.router.show(journey.step)
 
@@ -134,6 +139,17 @@ class KioskWindow(QWidget):
             self.staff_console.card_presented(holder)
         elif current is self.resident:
             self.journey.card_inserted(holder)
+
+    def _visit_may_have_ended(self, step: Step) -> None:
+        ended = step is Step.END or (step is Step.HOME and self._last_step not in (Step.HOME,))
+        self._last_step = step
+        if not ended:
+            return
+        self.ctx.voice.enabled = self.default_voice
+        if self.ctx.theme != self.default_theme:
+            # After the router has shown the step: rebuilding screens inside its listener
+            # would pull widgets from under it.
+            QTimer.singleShot(0, lambda: self.apply_theme(self.default_theme))
 
     def show_resident(self) -> None:
         self.modes.setCurrentWidget(self.resident)

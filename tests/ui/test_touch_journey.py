@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from kiosk.journey import Step
 from kiosk.states import ApplicationState
@@ -242,3 +242,17 @@ def test_declining_assistance_files_it_as_the_residents_own(qtbot, rig):
     assert at(rig.journey) is Step.SUBMITTED
     filed = rig.core.store.application(text_of(rig, "application_number"))
     assert filed.channel is Channel.SELF_SERVICE and filed.staff_id is None
+
+
+def test_larger_text_lasts_one_visit(qtbot, rig):
+    from ui.theme import Theme
+
+    tap(qtbot, rig, "toggle_large")
+    assert rig.window.ctx.theme.large
+    assert "已开启" in find(rig, QPushButton, "toggle_large").text()  # words, not only colour
+    tap(qtbot, rig, "tile_apply")
+    assert find(rig, QLabel, "title").font().pixelSize() == Theme(large=True).title_px
+    tap(qtbot, rig, "nav_home")  # 结束办理
+    qtbot.waitUntil(lambda: not rig.window.ctx.theme.large, timeout=5_000)
+    tap(qtbot, rig, "go_home")
+    assert "已关闭" in find(rig, QPushButton, "toggle_large").text()
