@@ -256,3 +256,16 @@ def test_larger_text_lasts_one_visit(qtbot, rig):
     qtbot.waitUntil(lambda: not rig.window.ctx.theme.large, timeout=5_000)
     tap(qtbot, rig, "go_home")
     assert "已关闭" in find(rig, QPushButton, "toggle_large").text()
+
+
+def test_card_and_printer_events_reach_the_journey_on_the_gui_thread(qtbot, rig):
+    import threading
+
+    threads: set[str] = set()
+    rig.journey.subscribe(lambda step: threads.add(threading.current_thread().name))
+    rig.kiosk.printer.job_finished.connect(
+        lambda *args: threads.add(threading.current_thread().name)
+    )
+    file_pension_application(qtbot, rig)  # card read on the reader's thread
+    qtbot.waitUntil(lambda: "已打印" in text_of(rig, "receipt_status"), timeout=10_000)
+    assert threads == {threading.main_thread().name}
