@@ -408,7 +408,9 @@ def create_app(db: CentralDB, clock: Clock = time.time) -> Starlette:
     return app
 
 
-def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
+def _config(
+    app: Starlette, host: str, port: int, tls: tuple[Path, Path] | None = None
+) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
@@ -417,6 +419,8 @@ def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
         access_log=False,
         lifespan="off",
         timeout_keep_alive=60,  # rural links: keep the connection between sync rounds
+        ssl_certfile=str(tls[0]) if tls else None,
+        ssl_keyfile=str(tls[1]) if tls else None,
     )
 
 
@@ -433,7 +437,14 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8700) -> None:
 class RunningPlatform:
     """A platform started in a background thread; ``stop()`` shuts it down and closes the DB."""
 
-    def __init__(self, db: CentralDB, clock: Clock = time.time, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        db: CentralDB,
+        clock: Clock = time.time,
+        host: str = "127.0.0.1",
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
+        """``tls``: (certificate, key) PEM files to serve HTTPS, as a real platform must."""
         self.db = db
         # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets
         # whose listening socket says so, and without it every answer (headers and body are
@@ -442,9 +453,9 @@ class RunningPlatform:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, 0))
         self.port: int = sock.getsockname()[1]
-        self.url = f"http://{host}:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://{host}:{self.port}"
         self.app = create_app(db, clock)
-        self._server = uvicorn.Server(_config(self.app, host, self.port))
+        self._server = uvicorn.Server(_config(self.app, host, self.port, tls))
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="central", daemon=True
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import logging
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,9 +117,14 @@ def _retry_after(response: httpx.Response, now: float) -> float | None:
         return None
 
 
-def _transport(verify: str | bool) -> httpx.HTTPTransport:
+def _tls_context(ca_bundle: str) -> ssl.SSLContext:
+    """Verify the platform's certificate against ``ca_bundle`` or, if empty, the system CAs."""
+    return ssl.create_default_context(cafile=ca_bundle or None)
+
+
+def _transport(ca_bundle: str) -> httpx.HTTPTransport:
     return httpx.HTTPTransport(
-        verify=verify,
+        verify=_tls_context(ca_bundle),
         retries=0,  # retries are the engine's business, with backoff and a persisted queue
         socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
     )
@@ -132,8 +138,7 @@ def enrol(
     timeout: float = 30.0,
 ) -> EnrolResponse:
     """Exchange a one-time code for a terminal id and secret (``kiosk provision``)."""
-    verify: str | bool = ca_bundle or True
-    with httpx.Client(transport=_transport(verify), timeout=timeout) as http:
+    with httpx.Client(transport=_transport(ca_bundle), timeout=timeout) as http:
         try:
             response = http.post(
                 base_url.rstrip("/") + f"{API_PREFIX}/enrol",
@@ -176,9 +181,8 @@ class PlatformClient:
         """Seconds to add to our clock when stamping requests (the engine learns it)."""
         self.on_exchange = on_exchange
         """Called with both clocks of every verified answer."""
-        verify: str | bool = ca_bundle or True
         self._http = httpx.Client(
-            transport=transport or _transport(verify),
+            transport=transport or _transport(ca_bundle),
             timeout=timeout or httpx.Timeout(60.0, connect=15.0),
             follow_redirects=False,  # a redirect is a captive portal or a misconfiguration
             headers={"User-Agent": "kiosk-sync/1"},
