@@ -13,7 +13,6 @@ platform is idempotent on (id, content hash) — sync contract rules 1 and 4.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
@@ -309,7 +308,3 @@ class Outbox:
 
 def _table(kind: ItemKind) -> str:
     return {ItemKind.RATING: "ratings", ItemKind.REQUEST: "requests"}[kind]
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -154,7 +153,9 @@ class Store:
             local_seq = next_counter(c, "local_seq")
             daily = next_counter(c, f"daily:{local_day:%Y%m%d}")
             if daily > MAX_DAILY_APPLICATIONS:
-                raise StoreError("本终端今天的办件编号已用完（每天最多9999件），请明天再提交或联系技术人员。")
+                raise StoreError(
+                    "本终端今天的办件编号已用完（每天最多9999件），请明天再提交或联系技术人员。"
+                )
             application = Application(
                 id=id_factory(),
                 number=number_factory(daily),
@@ -566,8 +567,3 @@ def _move(
         (target.value, reason, stamp, int(target.is_delivered), stamp, application_id),
     )
     return current
-
-
-def monotonic_now() -> float:
-    """Lease and retry times use wall-clock seconds; see sync contract rule 9 on clock jumps."""
-    return time.time()
