@@ -200,22 +200,28 @@ class Outbox:
                 "last_error = ? WHERE item_id = ?",
                 (next_attempt_at, error[:500], entry.item_id),
             )
-            if entry.kind is ItemKind.APPLICATION:
-                state = c.execute(
-                    "SELECT state FROM applications WHERE id = ?", (entry.item_id,)
-                ).fetchone()[0]
-                if state == ApplicationState.SENDING.value:
-                    _move(c, entry.item_id, ApplicationState.QUEUED, "", None)
-            elif entry.kind in (ItemKind.RATING, ItemKind.REQUEST):
-                c.execute(
-                    f"UPDATE {_table(entry.kind)} SET state = ? WHERE id = ?",  # noqa: S608
-                    (DeliveryState.QUEUED.value, entry.item_id),
-                )
+            _back_to_queued(c, entry.item_id, entry.kind)
 
     def release(self, entries: list[OutboxEntry]) -> None:
-        """Give back leases without counting an attempt (e.g. the queue was paused)."""
-        for entry in entries:
-            self.retry_later(entry, 0, entry.last_error)
+        """Give back leases without counting an attempt (the round was interrupted, not refused)."""
+        with self.conn.write() as c:
+            for entry in entries:
+                c.execute("UPDATE outbox SET lease_until = 0 WHERE item_id = ?", (entry.item_id,))
+                _back_to_queued(c, entry.item_id, entry.kind)
+
+    def release_all(self) -> int:
+        """Give back every lease, e.g. those of a sync process that was killed mid-round.
+
+        Only safe for the single sync process of a terminal, at start, holding its lock:
+        any lease found then belongs to a dead process. Items return to ``queued``, so
+        ``kiosk queue`` does not show them as "sending" while nothing sends them.
+        """
+        with self.conn.write() as c:
+            leased = c.execute("SELECT item_id, kind FROM outbox WHERE lease_until > 0").fetchall()
+            c.execute("UPDATE outbox SET lease_until = 0 WHERE lease_until > 0")
+            for item_id, kind in leased:
+                _back_to_queued(c, item_id, ItemKind(kind))
+        return len(leased)
 
     def quarantine(self, entry: OutboxEntry, reason: str) -> None:
         """A business error on this item only: take it out of the flow with a reason staff can read."""
@@ -277,8 +283,14 @@ class Outbox:
             oldest = self._created_at(first["item_id"], ItemKind(first["kind"]))
         quarantined = int(
             self.conn.query(
-                "SELECT COUNT(*) AS n FROM applications WHERE state = ?",
-                (ApplicationState.QUARANTINED.value,),
+                "SELECT (SELECT COUNT(*) FROM applications WHERE state = ?)"
+                " + (SELECT COUNT(*) FROM ratings WHERE state = ?)"
+                " + (SELECT COUNT(*) FROM requests WHERE state = ?) AS n",
+                (
+                    ApplicationState.QUARANTINED.value,
+                    DeliveryState.QUARANTINED.value,
+                    DeliveryState.QUARANTINED.value,
+                ),
             )[0]["n"]
         )
         return QueueStats(depth=depth, oldest_seq_created_at=oldest, quarantined=quarantined)
@@ -304,6 +316,19 @@ class Outbox:
 
     def set_cursor(self, name: str, value: str) -> None:
         self.store.set_meta(f"cursor:{name}", value)
+
+
+def _back_to_queued(c: sqlite3.Connection, item_id: str, kind: ItemKind) -> None:
+    """An item no longer being sent shows as waiting again (never moves a delivered one back)."""
+    if kind is ItemKind.APPLICATION:
+        row = c.execute("SELECT state FROM applications WHERE id = ?", (item_id,)).fetchone()
+        if row and row[0] == ApplicationState.SENDING.value:
+            _move(c, item_id, ApplicationState.QUEUED, "", None)
+    elif kind in (ItemKind.RATING, ItemKind.REQUEST):
+        c.execute(
+            f"UPDATE {_table(kind)} SET state = ? WHERE id = ? AND state = ?",  # noqa: S608 - fixed names
+            (DeliveryState.QUEUED.value, item_id, DeliveryState.SENDING.value),
+        )
 
 
 def _table(kind: ItemKind) -> str:

@@ -485,10 +485,12 @@ class Store:
     # -- retention ------------------------------------------------------------------
 
     def purge_personal_data(self, older_than: dt.datetime) -> int:
-        """Delete personal data of applications the platform confirmed before ``older_than``.
+        """Delete personal data the platform confirmed before ``older_than``.
 
-        Keeps number, item, status and dates (and the keyed hash of the ID number),
-        which is all "how is my application?" needs.
+        Applications keep number, item, status and dates (and the keyed hash of
+        the ID number), which is all "how is my application?" needs; delivered
+        requests lose their contacts and content, delivered ratings their reason.
+        Returns the number of applications purged.
         """
         rows = self.conn.query(
             "SELECT id FROM applications WHERE purged_at IS NULL AND delivered_at IS NOT NULL "
@@ -512,6 +514,17 @@ class Store:
                 c.execute(
                     "UPDATE attachments SET filename = X'' WHERE application_id = ?", (app_id,)
                 )
+        with self.conn.write() as c:
+            # Requests (contacts, content) and rating reasons: free text that may name people.
+            c.execute(
+                "UPDATE requests SET personal = NULL WHERE personal IS NOT NULL AND state = ? "
+                "AND created_at < ?",
+                (DeliveryState.ACKNOWLEDGED.value, older_than.isoformat()),
+            )
+            c.execute(
+                "UPDATE ratings SET reason = '' WHERE reason != '' AND state = ? AND created_at < ?",
+                (DeliveryState.ACKNOWLEDGED.value, older_than.isoformat()),
+            )
         still_used = {
             r["sha256"]
             for r in self.conn.query(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.store.outbox import Outbox
 from kiosk.store.store import Store
 
 
@@ -12,9 +13,7 @@ def release_all_leases(store: Store) -> int:
     per terminal (``sync.lock``), any lease found at start belongs to a dead one,
     and waiting for it to expire would only delay delivery.
     """
-    with store.conn.write() as c:
-        cur = c.execute("UPDATE outbox SET lease_until = 0 WHERE lease_until > 0")
-        return int(cur.rowcount)
+    return Outbox(store).release_all()
 
 
 def application_state(store: Store, application_id: str) -> str | None:

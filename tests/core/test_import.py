@@ -112,19 +112,28 @@ def test_cli_catalogue_json_lists_fields(
     assert len(items) >= 26  # the sample catalogue (25+) plus the test item
 
 
-def test_applicant_columns_fill_form_fields_of_the_same_name(core: KioskCore, tmp_path: Path) -> None:
-    from kiosk.catalogue import FieldType, FormField
-
+def test_applicant_columns_fill_form_fields_of_the_same_name(
+    core: KioskCore, tmp_path: Path
+) -> None:
     import dataclasses
 
+    from kiosk.catalogue import FieldType, FormField
+
     item = dataclasses.replace(
-        PENSION, code="T-PHONE", form=(*PENSION.form, FormField("address", "住址", FieldType.ADDRESS, personal=True))
+        PENSION,
+        code="T-PHONE",
+        form=(*PENSION.form, FormField("address", "住址", FieldType.ADDRESS, personal=True)),
     )
     item = dataclasses.replace(
-        item, form=tuple(dataclasses.replace(f, required=True) if f.key == "phone" else f for f in item.form)
+        item,
+        form=tuple(
+            dataclasses.replace(f, required=True) if f.key == "phone" else f for f in item.form
+        ),
     )
     core.store.save_catalogue([item])
-    path = _write(tmp_path / "f.csv", HEADER.replace("T-YL-001", "") + GOOD_1.replace("T-YL-001", "T-PHONE"))
+    path = _write(
+        tmp_path / "f.csv", HEADER.replace("T-YL-001", "") + GOOD_1.replace("T-YL-001", "T-PHONE")
+    )
     report = import_paper_forms(core, path)
     assert report.ok, report.errors
     stored = core.store.application(report.queued[0])

@@ -186,3 +186,40 @@ def test_tampered_ciphertext_is_detected(core: KioskCore) -> None:
     raw.close()
     with pytest.raises(StoreError, match="校验失败"):
         core.store.application(application.id)
+
+
+def test_purge_also_clears_delivered_requests_and_rating_reasons(core: KioskCore) -> None:
+    from kiosk.feedback import RatingLevel, RequestKind
+    from kiosk.usecases.feedback import file_request, rate_application
+
+    outbox = Outbox(core.store)
+    application = _submit(core)
+    rating = rate_application(core, application.number, RatingLevel.DISSATISFIED, "等了很久")
+    request = file_request(
+        core, RequestKind.HELP, "村口路灯坏了三天了", name="张桂英", phone="13800138000"
+    )
+    for kind in (ItemKind.RATING, ItemKind.REQUEST):
+        for entry in outbox.claim(kind, 10, now=0.0, lease_s=60):
+            outbox.acknowledged(entry)
+    core.store.purge_personal_data(older_than=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    purged = core.store.request(request.id)
+    assert purged is not None and purged.name == "" and purged.content == ""
+    kept = core.store.rating_for(application.number)
+    assert (
+        kept is not None
+        and kept.id == rating.id
+        and kept.reason == ""
+        and kept.level is RatingLevel.DISSATISFIED
+    )
+
+
+def test_release_returns_items_to_the_queue_without_counting_an_attempt(core: KioskCore) -> None:
+    outbox = Outbox(core.store)
+    application = _submit(core)
+    claimed = outbox.claim(ItemKind.APPLICATION, 10, now=0.0, lease_s=600)
+    outbox.release(claimed)
+    (again,) = outbox.claim(ItemKind.APPLICATION, 10, now=1.0, lease_s=600)
+    assert again.attempts == 0
+    assert outbox.release_all() == 1  # a killed process's lease
+    assert core.store.application(application.id).state is ApplicationState.QUEUED  # type: ignore[union-attr]
+    assert len(outbox.claim(ItemKind.APPLICATION, 10, now=2.0, lease_s=600)) == 1
