@@ -7,13 +7,12 @@ contract rule 6). The form schema is data, so a new item needs no code.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from typing import Any
-
-from pypinyin import Style, lazy_pinyin
 
 from kiosk.errors import KioskError
 
@@ -97,8 +96,22 @@ class ServiceItem:
     @property
     def initials(self) -> str:
         """Pinyin initials of the name (养老保险 → ylbx), for search by residents who type pinyin."""
-        letters = lazy_pinyin(self.name, style=Style.FIRST_LETTER, errors="ignore")
-        return "".join(ch for ch in "".join(letters).lower() if ch.isascii() and ch.isalpha())
+        return pinyin_initials(self.name)
+
+
+@functools.lru_cache(maxsize=1024)
+def pinyin_initials(text: str) -> str:
+    """First letters of the pinyin of each character, ASCII letters only.
+
+    pypinyin is imported here, not at module level: loading its phrase
+    dictionary costs about 0.3 s and 50 MB, which commands that never search
+    (``kiosk sync``, ``kiosk queue``) should not pay. Phrases are kept because
+    they pick the right reading of polyphones (重度 → zd, 银行 → yh).
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(ch for ch in "".join(letters).lower() if ch.isascii() and ch.isalpha())
 
 
 class CatalogueError(KioskError):

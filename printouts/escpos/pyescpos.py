@@ -1,15 +1,26 @@
 """The commands taken from python-escpos: QR codes, raster images and the cut.
 
 Its ``Dummy`` printer collects the exact bytes a call would send, so we use it
-as a byte builder and keep the sending to our own adapter.
+as a byte builder and keep the sending to our own adapter. python-escpos is
+imported on first use: it parses its capability database on import (about
+0.3 s), which the kiosk's start-up should not wait for.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import qrcode
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
 from PIL import Image
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy
+
+
+def _dummy() -> Dummy:
+    from escpos.printer import Dummy
+
+    return Dummy()
 
 
 def qr_native(payload: str, module: int) -> bytes:
@@ -18,7 +29,9 @@ def qr_native(payload: str, module: int) -> bytes:
 
     Spec: https://download4.epson.biz/sec_pubs/pos/reference_en/escpos/gs_lparen_lk_fn180.html
     """
-    d = Dummy()
+    from escpos.constants import QR_ECLEVEL_M
+
+    d = _dummy()
     d.qr(payload, ec=QR_ECLEVEL_M, size=module, native=True)
     return bytes(d.output)
 
@@ -41,7 +54,7 @@ def raster(image: Image.Image) -> bytes:
 
     Spec: https://download4.epson.biz/sec_pubs/pos/reference_en/escpos/gs_lv_0.html
     """
-    d = Dummy()
+    d = _dummy()
     # Tell python-escpos the width so it checks it instead of printing a notice on stdout.
     d.profile.profile_data = dict(d.profile.profile_data, media={"width": {"pixels": image.width}})
     d.image(image, impl="bitImageRaster", center=False)
@@ -54,6 +67,6 @@ def cut() -> bytes:
     Spec: https://download4.epson.biz/sec_pubs/pos/reference_en/escpos/gs_cv.html
     (models with a partial cutter only treat it as a partial cut).
     """
-    d = Dummy()
+    d = _dummy()
     d.cut()
     return bytes(d.output)
