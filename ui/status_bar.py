@@ -48,7 +48,9 @@ class StatusBar(QWidget):
         self.printer_label = label("", "", "status_printer")
         self.reader_label = label("", "", "status_reader")
         for widget in (self.connection, self.queue, self.printer_label, self.reader_label):
-            widget.setWordWrap(False)
+            # Wrapping (CJK text breaks between characters) keeps the bar narrower than a
+            # 1080 px portrait screen; one line on landscape screens.
+            widget.setWordWrap(True)
             row.addWidget(widget)
         row.addStretch(1)
         self._row = row

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QGridLayout
 
 from kiosk.journey import Purpose, Step
 from ui.screens.base import Screen
@@ -30,7 +31,10 @@ class HomeScreen(Screen):
             tile.clicked.connect(lambda _=False, p=purpose: self.journey.start(p))
             grid.addWidget(tile, index // 2, index % 2)
         self.body.addLayout(grid)
-        switches = QVBoxLayout()
+        # One row of switches in landscape keeps the whole home screen on one page (no
+        # scrolling for the elderly); portrait has the height for a column.
+        switches = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._switches = switches
         switches.setSpacing(self.ctx.theme.spacing_px * 2)
         self.large = button("", "toggle_large")
         self.large.clicked.connect(self._toggle_large)
@@ -42,6 +46,13 @@ class HomeScreen(Screen):
             switches.addWidget(widget)
         self.body.addLayout(switches)
         self.body.addStretch(1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        landscape = event.size().width() > event.size().height()
+        self._switches.setDirection(
+            QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
+        )
+        super().resizeEvent(event)
 
     def refresh(self) -> None:
         theme = self.ctx.theme
