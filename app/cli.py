@@ -25,6 +25,7 @@ from app.commands import (
     staff,
     sync_cmd,
 )
+from app.logs import console_handler
 from kiosk.errors import KioskError
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
@@ -42,6 +43,9 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
 )
 
 
+_console: logging.Handler | None = None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -57,10 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    # Redacted like the file log: a technician's terminal and the journal see no personal data.
+    global _console  # noqa: PLW0603 - one console handler per process, however often main() runs
+    level = logging.DEBUG if args.verbose else logging.WARNING
+    root = logging.getLogger()
+    if _console is None:
+        _console = console_handler(level)
+        root.addHandler(_console)
+    _console.setLevel(level)
+    if root.level == logging.NOTSET or root.level > level:
+        root.setLevel(level)
     try:
         code: int = args.handler(args)
     except KioskError as exc:

@@ -20,6 +20,7 @@ import json
 import logging
 import logging.handlers
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -184,6 +185,33 @@ class LogSetup:
             handler.close()
 
 
+SESSION_VALUES = KnownValues()
+"""The running process's personal values: shared by the console and the file log."""
+
+
+class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is now (tests and tools swap it), like logging's last resort."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def console_handler(level: int, known: KnownValues = SESSION_VALUES) -> logging.Handler:
+    """A stderr handler that redacts like the file log (stderr ends up in the journal)."""
+    console = _CurrentStderrHandler()
+    console.setLevel(level)
+    console.addFilter(RedactingFilter(known))
+    console.setFormatter(
+        _RedactingTextFormatter(known, "%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    return console
+
+
 def setup_logging(
     logs_dir: Path,
     *,
@@ -209,13 +237,7 @@ def setup_logging(
     file_handler.setFormatter(JsonFormatter(known))
     handlers: list[logging.Handler] = [file_handler]
     if stderr_level is not None:
-        console = logging.StreamHandler()
-        console.setLevel(stderr_level)
-        console.addFilter(RedactingFilter(known))
-        console.setFormatter(
-            _RedactingTextFormatter(known, "%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
-        handlers.append(console)
+        handlers.append(console_handler(stderr_level, known))
     root = logging.getLogger()
     for handler in handlers:
         root.addHandler(handler)
