@@ -126,7 +126,9 @@ def main() -> None:
         root = Path(tmp)
         floor = bare_commit(root, args.samples)
         core = kiosk_core(root / "submit")
-        submits = _time(lambda: submit_application(core, PENSION.code, ZHANG, ANSWERS), args.samples)
+        submits = _time(
+            lambda: submit_application(core, PENSION.code, ZHANG, ANSWERS), args.samples
+        )
         core.close()
         plain = plain_outbox(root, args.samples)
         empty = kiosk_core(root / "empty")
@@ -142,13 +144,21 @@ def main() -> None:
     f50, f99 = _percentiles(floor)
     s50, s99 = _percentiles(submits)
     print(f"{'measure':<52} {'value':>10} {'floor':>10} {'ratio':>7}")
-    print(f"{'submit latency p50 (ms) vs bare fsync commit':<52} {s50:>10.2f} {f50:>10.2f} {s50 / f50:>7.2f}")
-    print(f"{'submit latency p99 (ms) vs bare fsync commit':<52} {s99:>10.2f} {f99:>10.2f} {s99 / f99:>7.2f}")
-    print(f"{'outbox ms/item, 0 past applications vs plain outbox':<52} {cost_empty:>10.2f} {plain:>10.2f} {cost_empty / plain:>7.2f}")
+    print(
+        f"{'submit latency p50 (ms) vs bare fsync commit':<52} {s50:>10.2f} {f50:>10.2f} {s50 / f50:>7.2f}"
+    )
+    print(
+        f"{'submit latency p99 (ms) vs bare fsync commit':<52} {s99:>10.2f} {f99:>10.2f} {s99 / f99:>7.2f}"
+    )
+    print(
+        f"{'outbox ms/item, 0 past applications vs plain outbox':<52} {cost_empty:>10.2f} {plain:>10.2f} {cost_empty / plain:>7.2f}"
+    )
     label = f"outbox ms/item, {args.history:,} past vs plain outbox"
     print(f"{label:<52} {cost_full:>10.2f} {plain:>10.2f} {cost_full / plain:>7.2f}")
     print(f"{'history growth: ms/item at N past / at 0 past':<52} {cost_full / cost_empty:>10.2f}")
-    print(f"(building {args.history:,} past applications took {history_s:.0f} s; {args.samples} samples each)")
+    print(
+        f"(building {args.history:,} past applications took {history_s:.0f} s; {args.samples} samples each)"
+    )
 
 
 if __name__ == "__main__":

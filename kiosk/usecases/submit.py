@@ -51,7 +51,9 @@ def prefilled_answers(
     for form_field in item.form:
         # A field named like an applicant detail (e.g. ``phone``) is that detail even when the
         # catalogue forgot to say ``prefill``: staff must never type a phone number twice.
-        source = form_field.prefill or (form_field.key if form_field.key in _APPLICANT_PREFILL else None)
+        source = form_field.prefill or (
+            form_field.key if form_field.key in _APPLICANT_PREFILL else None
+        )
         if source in _APPLICANT_PREFILL and not merged.get(form_field.key, "").strip():
             value = values[source]
             if value:
