@@ -63,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Redacted like the file log: a technician's terminal and the journal see no personal data.
     global _console  # noqa: PLW0603 - one console handler per process, however often main() runs
-    level = logging.DEBUG if args.verbose else logging.WARNING
+    # Commands print their own one-line reasons (a contract for `kiosk card read`);
+    # log records reach stderr only when they are errors, or with -v.
+    level = logging.DEBUG if args.verbose else logging.ERROR
     root = logging.getLogger()
     if _console is None:
         _console = console_handler(level)
