@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devices.camera.protocol import DocumentCamera
 from devices.cards.reader import CardReader
 from devices.printers.protocol import Printer
 from kiosk.core import KioskCore
@@ -24,7 +25,7 @@ from kiosk.paths import KIOSK_HOME_ENV, DataDir, data_dir
 from kiosk.states import ApplicationState
 from kiosk.usecases.resident import CoreServices
 from ui.dev_dock import DevControls
-from ui.devices import CardReaderBridge, PrinterBridge
+from ui.devices import CameraBridge, CardReaderBridge, PrinterBridge
 from ui.speech import Voice
 from ui.status_bar import ConnectionSnapshot
 from ui.theme import Theme
@@ -63,6 +64,7 @@ class Kiosk:
     voice: Voice
     closers: list[Callable[[], None]] = field(default_factory=list)
     engine: Any = None  # sync.engine.SyncEngine when one runs
+    camera: CameraBridge | None = None  # the document camera's bridge, when one is wired in
 
     def nudge_sync_after_filing(self) -> None:
         """Send new applications, ratings and requests at once instead of at the next timer round."""
@@ -105,8 +107,12 @@ def build_ui(
     status_source: Callable[[], ConnectionSnapshot] | None = None,
     dev_controls: DevControls | None = None,
     engine: Any = None,
+    camera: DocumentCamera | None = None,
 ) -> Kiosk:
-    """The window on ``core`` with the given devices (started here, stopped by ``close``)."""
+    """The window on ``core`` with the given devices (started here, stopped by ``close``).
+
+    With a ``camera`` (高拍仪), attachment fields become photo steps of the form.
+    """
     options = options or UiOptions()
     services = CoreServices(core)
     voice = Voice(options.voice_engine, enabled=core.settings.ui.voice)
@@ -117,7 +123,13 @@ def build_ui(
         item_lookup=core.store.item,
         watch_interval_s=options.printer_watch_s,
     )
-    journey = Journey(services, printer_bridge)
+    journey = Journey(services, printer_bridge, camera=camera is not None)
+    camera_bridge = CameraBridge(camera) if camera is not None else None
+    if camera_bridge is not None:
+        camera_bridge.captured.connect(
+            lambda key, content: journey.photo_taken(key, content, "image/jpeg")
+        )
+        camera_bridge.failed.connect(journey.photo_failed)
     reader_bridge = CardReaderBridge(reader)
     theme = Theme(large=core.settings.ui.large_text, high_contrast=core.settings.ui.high_contrast)
     staff_console, technician_console = _consoles(core, printer_bridge, reader_bridge, engine)
@@ -140,14 +152,18 @@ def build_ui(
         dev_controls=dev_controls,
         staff_console=staff_console,
         technician_console=technician_console,
+        camera=camera_bridge,
     )
     kiosk = Kiosk(core, services, journey, window, reader_bridge, printer_bridge, voice)
+    kiosk.camera = camera_bridge
     reader_bridge.start()
     printer_bridge.start()
     from PySide6.QtCore import QTimer
 
     QTimer.singleShot(0, voice.start)  # after the home screen is up
     kiosk.closers += [reader_bridge.stop, printer_bridge.close, window.shutdown]
+    if camera_bridge is not None:
+        kiosk.closers.append(camera_bridge.close)
     return kiosk
 
 
@@ -277,6 +293,7 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
     except Exception:
         log.exception("receipt printer unavailable")
         printer = None
+    camera = _open_camera("sim:" if demo else devices.document_camera)
     closers: list[Callable[[], None]] = []
     status_source: Callable[[], ConnectionSnapshot] | None = None
     controls: DevControls | None = None
@@ -302,11 +319,23 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
         status_source=status_source,
         dev_controls=controls,
         engine=engine,
+        camera=camera,
     )
     kiosk.closers[:0] = closers
     kiosk.engine = engine
     kiosk.nudge_sync_after_filing()
     return kiosk
+
+
+def _open_camera(url: str) -> DocumentCamera | None:
+    """The document camera of ``url``, or None (no camera: items needing papers go to the counter)."""
+    from devices.camera.factory import open_camera
+
+    try:
+        return open_camera(url)
+    except Exception:
+        log.exception("document camera unavailable; items that need papers go to the counter")
+        return None
 
 
 def _demo_parts(

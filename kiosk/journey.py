@@ -28,6 +28,7 @@ from kiosk.errors import InvalidTransition, ValidationError
 from kiosk.feedback import RatingLevel, RequestKind
 from kiosk.forms import validate_field
 from kiosk.identity import normalize_id_number
+from kiosk.store import NewAttachment
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class JourneyServices(Protocol):
         *,
         staff_id: str | None = None,
         consent: bool = False,
+        attachments: Sequence[NewAttachment] = (),
     ) -> Application:
         """Self-service without ``staff_id``; assisted (代办) with it, only after ``consent``."""
         ...
@@ -121,9 +123,14 @@ COUNTER_ONLY = (
 )
 
 
-def can_file_here(item: ServiceItem) -> bool:
-    """Self-service has no scanner: items that require an attachment go to the counter."""
-    return not any(f.type is FieldType.ATTACHMENT and f.required for f in item.form)
+def can_file_here(item: ServiceItem, *, camera: bool = False) -> bool:
+    """Without a document camera, items that require an attachment go to the counter."""
+    return camera or not any(f.type is FieldType.ATTACHMENT and f.required for f in item.form)
+
+
+def photo_prompt(form_field: FormField) -> str:
+    """What the capture step asks for one attachment field."""
+    return f"请把《{form_field.label}》放在高拍仪下，点“拍照”。"
 
 
 CARD_PREFILL = ("name", "id_number", "address", "gender", "birth_date", "nation")
@@ -159,17 +166,19 @@ class Session:
     return_to_review: bool = False
     consent: bool = False  # the resident confirmed assisted filing in this visit
     self_filed: bool = False  # the resident declined assistance: file as self-service
+    photos: dict[str, NewAttachment] = field(default_factory=dict)  # attachment field → photo
 
     def wipe(self) -> None:
         """Forget everything; dicts and lists are cleared, not just dropped."""
         self.answers.clear()
+        self.photos.clear()
         self.applications.clear()
         self.rated.clear()
         if self.draft is not None:
             self.draft[1].clear()
         fresh = Session()
         for name in self.__dataclass_fields__:
-            if name not in ("answers", "applications", "rated"):
+            if name not in ("answers", "applications", "rated", "photos"):
                 setattr(self, name, getattr(fresh, name))
 
     @property
@@ -195,9 +204,18 @@ Listener = Callable[[Step], None]
 class Journey:
     """The resident's visit. Methods are the taps; :attr:`step` is the screen to show."""
 
-    def __init__(self, services: JourneyServices, printer: PrintPort, most_used: int = 6) -> None:
+    def __init__(
+        self,
+        services: JourneyServices,
+        printer: PrintPort,
+        most_used: int = 6,
+        *,
+        camera: bool = False,
+    ) -> None:
         self.services = services
         self.printer = printer
+        # A document camera is wired in: attachment fields become photo steps of the form.
+        self.camera = camera
         self.session = Session()
         self.step = Step.HOME
         self.staff_number: str | None = None  # a signed-in staff member assists (代办)
@@ -400,7 +418,7 @@ class Journey:
         self._require(Step.GUIDE)
         s = self.session
         assert s.item is not None
-        if not can_file_here(s.item):
+        if not can_file_here(s.item, camera=self.camera):
             s.error = FieldError("service_code", COUNTER_ONLY)
             self._go(Step.GUIDE)
             return
@@ -414,11 +432,11 @@ class Journey:
         self._go(Step.FORM)
 
     def questions(self) -> list[FormField]:
-        """The fields asked at the kiosk (attachments are handed in at the counter)."""
+        """The fields asked at the kiosk; attachments only with a camera (else at the counter)."""
         item = self.session.item
         if item is None:
             return []
-        return [f for f in item.form if f.type is not FieldType.ATTACHMENT]
+        return [f for f in item.form if self.camera or f.type is not FieldType.ATTACHMENT]
 
     def current_field(self) -> FormField:
         return self.questions()[self.session.field_index]
@@ -429,6 +447,14 @@ class Journey:
         s = self.session
         assert s.item is not None
         current = self.current_field()
+        if current.type is FieldType.ATTACHMENT:
+            if current.required and current.key not in s.photos:
+                s.error = FieldError(current.key, f"请先拍照《{current.label}》。")
+                self._go(Step.FORM)
+                return
+            s.error = None
+            self._next_question()
+            return
         try:
             value = validate_field(current, raw, self.services.today())
         except ValidationError as exc:
@@ -440,11 +466,47 @@ class Journey:
         s.answers[current.key] = value
         if s.by_card:
             self.services.save_draft(s.id_number, s.item.code, dict(s.answers))
+        self._next_question()
+
+    def _next_question(self) -> None:
+        s = self.session
         if s.return_to_review or s.field_index + 1 >= len(self.questions()):
             s.return_to_review = False
             self._go(Step.REVIEW)
             return
         s.field_index += 1
+        self._go(Step.FORM)
+
+    # -- photos of papers (with a document camera) ------------------------------------------------
+
+    def photo_taken(self, field_key: str, content: bytes, mime_type: str = "image/jpeg") -> None:
+        """The camera's (already downscaled) photo for ``field_key``; shown, not yet confirmed.
+
+        A photo arriving after the resident moved on (or the session was wiped) is dropped.
+        """
+        s = self.session
+        if self.step is not Step.FORM or s.item is None:
+            return
+        current = self.current_field()
+        if current.key != field_key or current.type is not FieldType.ATTACHMENT:
+            return
+        suffix = {"image/jpeg": ".jpg", "image/png": ".png"}.get(mime_type, "")
+        s.photos[field_key] = NewAttachment(field_key, field_key + suffix, mime_type, content)
+        s.error = None
+        self._go(Step.FORM)
+
+    def photo_failed(self, field_key: str, message: str) -> None:
+        """The camera could not take the photo: ``message`` (Chinese) is shown under the question."""
+        if self.step is not Step.FORM or self.current_field().key != field_key:
+            return
+        self.session.error = FieldError(field_key, message)
+        self._go(Step.FORM)
+
+    def retake(self) -> None:
+        """重拍: forget the photo of the current field."""
+        self._require(Step.FORM)
+        self.session.photos.pop(self.current_field().key, None)
+        self.session.error = None
         self._go(Step.FORM)
 
     def edit(self, key: str) -> None:
@@ -463,6 +525,10 @@ class Journey:
         if s.applicant is not None:
             lines.append(("申请人", s.applicant.name))
         for form_field in self.questions():
+            if form_field.type is FieldType.ATTACHMENT:
+                taken = form_field.key in s.photos
+                lines.append((form_field.label, "已拍照" if taken else "（未拍照）"))
+                continue
             lines.append((form_field.label, s.answers.get(form_field.key, "") or "（未填写）"))
         return lines
 
@@ -499,9 +565,15 @@ class Journey:
             self._go(Step.CONSENT)
             return
         staff = self.staff_number if self.assisted else None
+        photos = [s.photos[f.key] for f in self.questions() if f.key in s.photos]
         try:
             application = self.services.submit(
-                s.item.code, s.applicant, answers, staff_id=staff, consent=s.consent
+                s.item.code,
+                s.applicant,
+                answers,
+                staff_id=staff,
+                consent=s.consent,
+                attachments=photos,
             )
         except ValidationError as exc:
             keys = [f.key for f in self.questions()]
@@ -688,7 +760,10 @@ class Journey:
 
     def _first_unanswered(self, item: ServiceItem) -> int:
         for index, form_field in enumerate(self.questions()):
-            if not self.session.answers.get(form_field.key):
+            if form_field.type is FieldType.ATTACHMENT:
+                if form_field.required and form_field.key not in self.session.photos:
+                    return index
+            elif not self.session.answers.get(form_field.key):
                 return index
         return 0
 

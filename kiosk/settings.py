@@ -64,6 +64,10 @@ class DeviceSettings(_Section):
         "gb18030",
         description="Text encoding the receipt printer understands: gb18030, gbk or gb2312.",
     )
+    document_camera: str = Field(
+        "",
+        description="Document camera (高拍仪) URL: folder:PATH (its save folder) or sim:; empty: none.",
+    )
 
 
 class UiSettings(_Section):

@@ -1,7 +1,8 @@
 """Device events to Qt signals, and paper for the journey, without blocking the GUI thread.
 
 Card readers call their listeners on the reader's worker thread; printers run
-on ``devices.printers.worker.PrintWorker``'s thread. Both bridges here are
+on ``devices.printers.worker.PrintWorker``'s thread; the document camera
+captures (and its photos are downscaled) on a one-thread pool. The bridges here are
 QObjects living on the GUI thread whose signals are emitted from those device
 threads, so Qt delivers them to GUI-thread slots through queued connections.
 The GUI thread itself never touches a port.
@@ -12,10 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from devices.camera.downscale import downscale_image
+from devices.camera.protocol import CameraStatus, DocumentCamera
+from devices.camera.protocol import status_message as camera_message
 from devices.cards.events import (
     CardEvent,
     CardInserted,
@@ -32,6 +37,7 @@ from devices.printers.worker import PrintWorker
 from kiosk.application import Application
 from kiosk.catalogue import ServiceItem
 from kiosk.chinatime import china_date
+from kiosk.errors import KioskError
 from kiosk.settings import Settings
 from printouts.document import Document
 from printouts.from_domain import notice_content, receipt_content, result_content
@@ -84,6 +90,60 @@ class CardReaderBridge(QObject):
         if self.reader is not None:
             self.reader.remove_listener(self._on_event)
             self.reader.stop()
+
+
+class CameraBridge(QObject):
+    """Takes photos with a :class:`DocumentCamera` off the GUI thread; results come back as signals.
+
+    ``captured(field_key, jpeg)`` carries the photo already downscaled (at most
+    ``devices.camera.downscale.MAX_IMAGE_SIDE`` px, EXIF dropped); ``failed(field_key,
+    message)`` a Chinese explanation. One capture at a time: taps while busy are ignored.
+    """
+
+    captured = Signal(str, object)  # field key, downscaled JPEG bytes
+    failed = Signal(str, str)  # field key, Chinese message
+
+    def __init__(self, camera: DocumentCamera | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.camera = camera
+        self.busy = False
+        self._pool: ThreadPoolExecutor | None = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="camera") if camera else None
+        )
+        # Connected first, so ``busy`` is clear before anyone else hears of the result.
+        self.captured.connect(self._done)
+        self.failed.connect(self._done)
+
+    @property
+    def available(self) -> bool:
+        return self.camera is not None
+
+    def capture(self, field_key: str) -> None:
+        """Start one capture for ``field_key``; returns at once."""
+        if self._pool is None or self.busy:
+            return
+        self.busy = True
+        self._pool.submit(self._run, field_key)
+
+    def _run(self, field_key: str) -> None:  # on the camera thread
+        assert self.camera is not None
+        try:
+            content = downscale_image(self.camera.capture())
+        except KioskError as exc:
+            self.failed.emit(field_key, str(exc))
+        except Exception:
+            log.exception("document camera capture failed")
+            self.failed.emit(field_key, camera_message(CameraStatus.ERROR))
+        else:
+            self.captured.emit(field_key, content)
+
+    def _done(self, *_: object) -> None:
+        self.busy = False
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 class PrinterBridge(QObject):

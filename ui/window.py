@@ -10,7 +10,7 @@ from kiosk.cardholder import CardHolder
 from kiosk.journey import Journey, Step
 from kiosk.staff import StaffSession
 from ui.dev_dock import DevControls, DevDock
-from ui.devices import CardReaderBridge, PrinterBridge
+from ui.devices import CameraBridge, CardReaderBridge, PrinterBridge
 from ui.idle import IdleBanner, IdleGuard
 from ui.router import Router
 from ui.screens.base import ScreenContext
@@ -40,6 +40,7 @@ class KioskWindow(QWidget):
         dev_controls: DevControls | None = None,
         staff_console: StaffConsole | None = None,
         technician_console: TechnicianConsole | None = None,
+        camera: CameraBridge | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("KioskRoot")
@@ -51,7 +52,14 @@ class KioskWindow(QWidget):
         apply_theme(app, theme)
         self.staff_session: StaffSession | None = None
         self.ctx = ScreenContext(
-            journey, voice, printer, reader, theme, self.apply_theme, lambda: self.staff_session
+            journey,
+            voice,
+            printer,
+            reader,
+            theme,
+            self.apply_theme,
+            lambda: self.staff_session,
+            camera,
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 
 from kiosk.application import Applicant, Application, Channel
 from kiosk.catalogue import ServiceItem
@@ -15,6 +16,7 @@ from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
 from kiosk.feedback import RatingLevel, RequestKind
+from kiosk.store import NewAttachment
 from kiosk.store.ui_queries import most_used_codes
 from kiosk.usecases.feedback import file_request, rate_application
 from kiosk.usecases.my_applications import application_by_number, applications_of_card_holder
@@ -56,6 +58,7 @@ class CoreServices:
         *,
         staff_id: str | None = None,
         consent: bool = False,
+        attachments: Sequence[NewAttachment] = (),
     ) -> Application:
         channel = Channel.ASSISTED if staff_id else Channel.SELF_SERVICE
         return submit_application(
@@ -63,6 +66,7 @@ class CoreServices:
             item_code,
             applicant,
             answers,
+            attachments,
             channel=channel,
             staff_id=staff_id,
             consent=consent,

@@ -39,6 +39,20 @@ class Rig:
 
 @pytest.fixture
 def rig(qtbot, tmp_path: Path) -> Iterator[Rig]:
+    yield from _rig(qtbot, tmp_path, camera=None)
+
+
+@pytest.fixture
+def camera_rig(qtbot, tmp_path: Path) -> Iterator[Rig]:
+    """The same kiosk with a simulated 高拍仪 (A4 at 300 dpi): attachment fields are photo steps."""
+    from devices.camera.simulator import SimulatedCamera
+
+    yield from _rig(
+        qtbot, tmp_path, camera=SimulatedCamera(title="一寸免冠照片", size=(2480, 3508))
+    )
+
+
+def _rig(qtbot, tmp_path: Path, camera: Any) -> Iterator[Rig]:
     from app.wiring import UiOptions, build_ui
     from devices.cards.factory import open_card_reader
     from devices.cards.sam_reader import SamTimings
@@ -57,7 +71,7 @@ def rig(qtbot, tmp_path: Path) -> Iterator[Rig]:
     options = UiOptions(
         idle_ms=60_000, countdown_s=3, tick_ms=20, voice_engine="mock", printer_watch_s=0
     )
-    kiosk = build_ui(core, reader=reader, printer=printer, options=options)
+    kiosk = build_ui(core, reader=reader, printer=printer, options=options, camera=camera)
     kiosk.window.resize(1920, 1080)
     qtbot.addWidget(kiosk.window)
     kiosk.window.show()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QScrollArea, QVBoxLayout,
 
 from kiosk.journey import Journey, Step
 from kiosk.staff import StaffSession
-from ui.devices import CardReaderBridge, PrinterBridge
+from ui.devices import CameraBridge, CardReaderBridge, PrinterBridge
 from ui.speech import Voice
 from ui.theme import Theme
 from ui.widgets import ErrorLabel, button, label
@@ -29,6 +29,7 @@ class ScreenContext:
     theme: Theme
     apply_theme: Callable[[Theme], None]
     staff_session: Callable[[], StaffSession | None] = lambda: None
+    camera: CameraBridge | None = None  # a document camera (高拍仪), when one is wired in
 
 
 class Screen(QWidget):

@@ -1,15 +1,23 @@
-"""填写申请: one question per screen, pre-filled from the card, the right keypad for the type."""
+"""填写申请: one question per screen, pre-filled from the card, the right keypad for the type.
+
+With a document camera (高拍仪), an attachment field is a photo step: 拍照 (the
+capture runs on the camera bridge's thread), the thumbnail, 重拍 / 下一步.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout
 
-from kiosk.catalogue import FieldType
-from kiosk.journey import Step
+from kiosk.catalogue import FieldType, FormField
+from kiosk.journey import Step, photo_prompt
 from ui.screens.base import Screen
 from ui.widgets import ErrorLabel, Keyboard, NumberPad, button, clear_layout, label
 
 _PAD_TYPES = {FieldType.NUMBER, FieldType.PHONE, FieldType.ID_NUMBER, FieldType.DATE}
+THUMBNAIL_PX = 360
+CAPTURE_BUTTON_PX = 120  # the 拍照 button: twice a normal touch target
 
 
 class FormScreen(Screen):
@@ -63,6 +71,10 @@ class FormScreen(Screen):
         self.field_error.show_message(error.message if error and error.field == current.key else "")
         self.error.show_message(error.message if error and error.field != current.key else "")
         clear_layout(self.input_area)
+        self._set_next_text("下一步 ›")
+        if current.type is FieldType.ATTACHMENT:
+            self._photo_step(current)
+            return
         if current.type is FieldType.CHOICE:
             self.field.hide()
             self.next_button.setVisible(not current.required)
@@ -89,6 +101,53 @@ class FormScreen(Screen):
             )
         else:
             self.input_area.addWidget(Keyboard(self.field))
+
+    def _photo_step(self, current: FormField) -> None:
+        """拍照 → thumbnail → 重拍 / 下一步; optional papers may be skipped."""
+        photo = self.journey.session.photos.get(current.key)
+        self.question.setText(photo_prompt(current) + ("" if current.required else "（可不拍）"))
+        self.field.hide()
+        self.next_button.show()
+        if photo is None and not current.required:
+            self._set_next_text("跳过 ›")
+        camera = self.ctx.camera
+        if photo is None:
+            busy = camera is not None and camera.busy
+            capture = button("正在拍照…" if busy else "拍照", "capture", "primary")
+            capture.setMinimumHeight(CAPTURE_BUTTON_PX)
+            capture.setEnabled(camera is not None and not busy)
+            capture.clicked.connect(lambda _=False, key=current.key: self._capture(key))
+            self.input_area.addWidget(capture)
+            return
+        thumbnail = label("", "", "thumbnail")
+        pixmap = QPixmap()
+        pixmap.loadFromData(photo.content)
+        thumbnail.setPixmap(
+            pixmap.scaled(
+                THUMBNAIL_PX,
+                THUMBNAIL_PX,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+        thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        thumbnail.setAccessibleName(f"《{current.label}》的照片")
+        self.input_area.addWidget(thumbnail)
+        self.input_area.addWidget(label("✓ 已拍好，请核对照片是否清楚。", "ok", "photo_taken"))
+        retake = button("重拍", "retake")
+        retake.clicked.connect(self.journey.retake)
+        self.input_area.addWidget(retake)
+
+    def _set_next_text(self, text: str) -> None:
+        self.next_button.setText(text)
+        self.next_button.setAccessibleName(text)
+
+    def _capture(self, field_key: str) -> None:
+        camera = self.ctx.camera
+        if camera is None:
+            return
+        camera.capture(field_key)
+        self.refresh()  # shows 正在拍照… until the photo (or the failure) arrives
 
     def speech_text(self) -> str:
         text = super().speech_text()

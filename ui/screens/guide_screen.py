@@ -45,10 +45,16 @@ class GuideScreen(Screen):
         if item is None:
             return
         self.print_status.setText("")
-        here = can_file_here(item)
+        here = can_file_here(item, camera=self.journey.camera)
         self.start.setVisible(here)
-        self.counter.setText("" if here else f"ⓘ {COUNTER_ONLY}")
-        self.counter.setVisible(not here)
+        needs_scan = not can_file_here(item)
+        if not here:
+            self.counter.setText(f"ⓘ {COUNTER_ONLY}")
+        elif needs_scan:
+            self.counter.setText("ⓘ 这个事项需要材料照片：填写时请把材料放在高拍仪下拍照。")
+        else:
+            self.counter.setText("")
+        self.counter.setVisible(bool(self.counter.text()))
         self.name.setText(item.name)
         self.guide.setText(item.guide)
         limit = f"{item.time_limit_days}个工作日" if item.time_limit_days else "当场办结"
