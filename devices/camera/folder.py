@@ -65,4 +65,7 @@ class FolderCamera:
             raise CameraError(CameraStatus.ERROR, f"{path.name} 是空文件")
         self._since_ns = mtime
         self._status = CameraStatus.READY
+        # The capture software leaves the scan unencrypted: once we hold it (it is
+        # encrypted when the application is stored), the plain copy must not stay behind.
+        path.unlink(missing_ok=True)
         return content

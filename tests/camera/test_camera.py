@@ -40,6 +40,7 @@ def test_folder_camera_returns_the_newest_image_newer_than_the_last_capture(tmp_
     _drop(tmp_path, "notes.txt", b"not an image", OPENED_NS + 3 * 10**9)
     assert camera.capture() == b"second"  # the newest image; other files ignored
     assert camera.status is CameraStatus.READY
+    assert not (tmp_path / "IMG_0002.JPG").exists()  # no unencrypted copy left behind
     with pytest.raises(CameraError):  # the same photo is never handed in twice
         camera.capture()
 
