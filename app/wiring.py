@@ -180,7 +180,8 @@ def _consoles(
             core,
             reader_status=lambda: reader.status.value,
             printer_status=lambda: printer.status.value,
-            sync_status=engine.status if engine is not None else None,
+            sync_health=engine.health if engine is not None else None,
+            skew_s=(lambda: engine.status().skew_s) if engine is not None else None,
         )
 
     staff = StaffConsole(core, printer)

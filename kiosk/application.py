@@ -71,6 +71,7 @@ class Application:
     status_as_of: dt.datetime | None = None
     result_notice: str = ""
     purged: bool = False  # personal data deleted after retention; number and status remain
+    unreadable: bool = False  # personal data failed decryption; listed for staff, never sent
     extra: dict[str, Any] = field(default_factory=dict)
 
     def content_hash(self) -> str:

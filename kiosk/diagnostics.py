@@ -151,6 +151,9 @@ class SyncFact:
     last_success_at: dt.datetime | None = None
     auth_paused: bool = False
     last_error: str = ""
+    auth_reason: str = ""  # Chinese: why the platform refuses this terminal
+    connection: str = "unknown"  # kiosk.sync_health.ConnectionState value of the latest round
+    record_problem: str = ""  # the engine's health record exists but cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,7 @@ class QueueFact:
     depth: int
     oldest_unsent_at: dt.datetime | None
     quarantined: int
+    unreadable: int = 0  # items whose stored data cannot be decrypted (quarantined or pending)
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,16 +370,42 @@ def format_age(seconds: float) -> str:
     return f"{int(seconds // (24 * 3600))} 天"
 
 
-def check_last_sync(fact: SyncFact, now: dt.datetime, limits: Thresholds) -> Check:
+def _sync_blocked(fact: SyncFact) -> Check | None:
+    """Sync cannot deliver whatever the network does: paused by the platform, or unreadable."""
     key = CheckKey.LAST_SYNC
     if fact.auth_paused:
+        why = f"（{fact.auth_reason}）" if fact.auth_reason else ""
         return Check(
             key,
             CheckStatus.FAILED,
-            "平台拒绝了本终端的认证，发送已暂停。",
+            f"平台拒绝了本终端的认证，发送已暂停{why}。",
             "联系平台管理员确认终端未被停用；必要时重新注册终端（队列中的申请不会丢失）。",
-            {"auth_paused": True},
+            {
+                "auth_paused": True,
+                "auth_reason": fact.auth_reason,
+                "connection": fact.connection,
+                "last_success_at": fact.last_success_at.isoformat(timespec="seconds")
+                if fact.last_success_at
+                else None,
+                "last_error": fact.last_error,
+            },
         )
+    if fact.record_problem:
+        return Check(
+            key,
+            CheckStatus.FAILED,
+            f"同步状态记录无法读取（{fact.record_problem}）。",
+            "运行 kiosk sync --once 查看同步是否正常；仍有问题请导出日志交技术支持。",
+            {"record_problem": fact.record_problem},
+        )
+    return None
+
+
+def check_last_sync(fact: SyncFact, now: dt.datetime, limits: Thresholds) -> Check:
+    key = CheckKey.LAST_SYNC
+    blocked = _sync_blocked(fact)
+    if blocked is not None:
+        return blocked
     if not fact.provisioned:
         return Check(
             key,
@@ -397,11 +427,20 @@ def check_last_sync(fact: SyncFact, now: dt.datetime, limits: Thresholds) -> Che
         "last_success_at": fact.last_success_at.isoformat(timespec="seconds"),
         "age_s": int(age),
         "last_error": fact.last_error,
+        "connection": fact.connection,
     }
     if age >= limits.last_sync_fail_s:
         status = CheckStatus.FAILED
     elif age >= limits.last_sync_warn_s:
         status = CheckStatus.WARNING
+    elif fact.last_error:
+        return Check(
+            key,
+            CheckStatus.WARNING,
+            f"{format_age(age)}前同步成功；最近一次同步未成功，正在自动重试。",
+            "检查网络；申请都保存在本机，联网后自动发送。",
+            data,
+        )
     else:
         return Check(key, CheckStatus.OK, f"{format_age(age)}前同步成功。", "", data)
     return Check(
@@ -423,7 +462,17 @@ def check_queue(fact: QueueFact, now: dt.datetime, limits: Thresholds) -> Check:
         if fact.oldest_unsent_at
         else None,
         "oldest_unsent_age_s": int(age) if age is not None else None,
+        "unreadable": fact.unreadable,
     }
+    if fact.unreadable:
+        return Check(
+            key,
+            CheckStatus.FAILED,
+            f"有 {fact.unreadable} 件的数据无法解密，已隔离，不会发送；其他申请照常发送。",
+            "不要删除数据目录。确认 data.key 是本机原来的密钥（如被替换，请从与数据库同时做的备份中恢复）；"
+            "仍无法解密的件请工作人员在“办件队列”中查看，联系申请人重新办理。",
+            data,
+        )
     if age is not None and age >= limits.oldest_unsent_fail_s:
         return Check(
             key,

@@ -30,18 +30,25 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
 
 from kiosk.catalogue import CatalogueError, item_from_dict
+from kiosk.errors import StoreError
 from kiosk.settings import SyncSettings
 from kiosk.states import ApplicationState
 from kiosk.store import sync_queries
+from kiosk.store.outbox import (
+    UNDECRYPTABLE_ATTACHMENT_REASON,
+    UNDECRYPTABLE_REASON,
+    Outbox,
+    OutboxEntry,
+    UnreadableRowError,
+)
 from kiosk.store.outbox import ItemKind as OutboxKind
-from kiosk.store.outbox import Outbox, OutboxEntry
 from kiosk.store.store import Store
+from kiosk.sync_health import HEALTH_META_KEY, ConnectionState, SyncHealth
 from sync.client import (
     AttachmentRejectedError,
     AuthError,
@@ -67,25 +74,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 Waiter = Callable[[threading.Event, float], bool]
-
-
-class ConnectionState(StrEnum):
-    UNKNOWN = "unknown"
-    ONLINE = "online"
-    OFFLINE = "offline"  # transient failures; retrying with backoff
-    AUTH_PAUSED = "auth_paused"  # the platform refuses this terminal; staff must act
-    NOT_PROVISIONED = "not_provisioned"
-
-    @property
-    def label(self) -> str:
-        """What the staff status bar shows."""
-        return {
-            "unknown": "未连接",
-            "online": "已连接平台",
-            "offline": "网络中断，稍后自动重试",
-            "auth_paused": "终端认证失败，已暂停发送，请联系技术人员",
-            "not_provisioned": "终端未注册平台",
-        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +188,7 @@ class SyncEngine:
         self._skew = float(saved) if saved else 0.0
         with self._lock:
             self._status = replace(self._status, skew_s=self._skew if saved else None)
+        self._restore_health()
 
     # --- public ------------------------------------------------------------------------------
 
@@ -263,6 +252,8 @@ class SyncEngine:
         report = RoundReport()
         started = self._clock()
         self._check_clock()
+        if self.outbox.forget_future_times(started, self.options.lease_s):
+            log.warning("outbox times ahead of the clock were reset (the clock was set back)")
         self._update(last_attempt_at=started)
         if self.status().paused_for_auth:
             self._emit("queue paused for authentication; probing the platform")
@@ -287,9 +278,17 @@ class SyncEngine:
                 last_error=report.error,
             )
             log.warning("sync paused: platform refused this terminal (%s)", exc.code.value)
+        except StoreError as exc:
+            # The terminal's own storage failed (disk full, database trouble): not the link's
+            # fault and not something a retry of this round fixes by itself; say so.
+            report.error = f"local store: {exc}"
+            self._failures += 1
+            self._update(last_error=report.error)
+            log.error("sync round stopped by a local store error: %s", type(exc).__name__)
         else:
             self._failures = 0
             self._update(last_success_at=self._clock(), last_error="")
+        self._persist_health()
         self._persist_clocks()
         self._purge_if_due()
         self._refresh_queue_stats(report)
@@ -373,7 +372,15 @@ class SyncEngine:
                 else:
                     requests.append(RequestUpload.model_validate(payload))
                     by_key["request", entry.item_id] = entry
-            except (ValidationError, KeyError) as exc:
+            except UnreadableRowError:
+                # One damaged row (a flipped bit, a foreign key file) must never hold up the
+                # others: take it out of the flow with a reason staff can read.
+                self.outbox.quarantine(entry, UNDECRYPTABLE_REASON)
+                report.quarantined += 1
+                log.error(
+                    "quarantined %s %s: data cannot be decrypted", entry.kind.value, entry.item_id
+                )
+            except (ValidationError, KeyError, ValueError, TypeError) as exc:
                 # Never put pydantic's message in the reason: it quotes the (personal) input.
                 self.outbox.quarantine(entry, f"本机数据不完整，无法发送（{_where(exc)}）")
                 report.quarantined += 1
@@ -434,7 +441,7 @@ class SyncEngine:
             for pending in self.outbox.pending_attachments(entry.item_id):
                 state = self.client.attachment_state(pending.sha256)
                 if not state.complete:
-                    content = self.store.attachment_content(pending.sha256)
+                    content = self.outbox.attachment_content(pending.sha256)
                     offset = state.offset
                     while offset < len(content):
                         chunk = content[offset : offset + self.options.chunk_bytes]
@@ -452,6 +459,10 @@ class SyncEngine:
         except TransientError as exc:
             self.outbox.retry_later(entry, self._clock(), str(exc))
             raise
+        except UnreadableRowError:
+            self.outbox.quarantine(entry, UNDECRYPTABLE_ATTACHMENT_REASON)
+            report.quarantined += 1
+            log.error("quarantined attachments of %s: file cannot be decrypted", entry.item_id)
         except AttachmentRejectedError as exc:
             if exc.code is ErrorCode.HASH_MISMATCH and entry.attempts < 3:
                 self.outbox.retry_later(entry, self._clock(), "attachment hash mismatch")
@@ -559,6 +570,49 @@ class SyncEngine:
         self._skew = exchange.skew
         self._last_exchange = exchange
         self._update(skew_s=exchange.skew)
+
+    def _restore_health(self) -> None:
+        """Start from what the last engine (maybe another process) recorded, not from "unknown".
+
+        A queue paused for authentication stays paused after a restart until a round gets through.
+        """
+        raw = self.store.get_meta(HEALTH_META_KEY)
+        if not raw:
+            return
+        try:
+            health = SyncHealth.from_json(raw)
+        except ValueError:
+            log.warning("sync health record unreadable; starting afresh")
+            return
+        self._update(
+            last_success_at=health.last_success_at,
+            paused_for_auth=health.auth_paused,
+            auth_reason=health.auth_reason,
+            last_error=health.last_error,
+            connection=ConnectionState.AUTH_PAUSED
+            if health.auth_paused
+            else ConnectionState.UNKNOWN,
+        )
+
+    def health(self) -> SyncHealth:
+        """The typed record of the latest round (what :meth:`_persist_health` writes)."""
+        status = self.status()
+        return SyncHealth(
+            connection=status.connection,
+            round_at=status.last_attempt_at or self._clock(),
+            last_success_at=status.last_success_at,
+            last_error=status.last_error,
+            auth_paused=status.paused_for_auth,
+            auth_reason=status.auth_reason,
+            consecutive_failures=self._failures,
+        )
+
+    def _persist_health(self) -> None:
+        """One record per round, replaced whole: ``kiosk doctor`` in another process reads it."""
+        try:
+            self.store.set_meta(HEALTH_META_KEY, self.health().to_json())
+        except StoreError as exc:  # a full disk must not turn into a crashed sync thread
+            log.error("could not record sync health: %s", type(exc).__name__)
 
     def _persist_clocks(self) -> None:
         exchange = self._last_exchange

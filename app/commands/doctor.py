@@ -38,6 +38,7 @@ from kiosk.paths import DataDir, data_dir
 from kiosk.settings import Settings, load_settings
 from kiosk.store import Store
 from kiosk.store.outbox import Outbox
+from kiosk.sync_health import HEALTH_META_KEY, SyncHealth
 from kiosk.workdays import shipped_calendar
 
 DEVICE_TIMEOUT_S = 3.0
@@ -135,8 +136,10 @@ def build_probes(
         return DatabaseFact(True)
 
     def queue() -> QueueFact:
-        stats = Outbox(need_core().store).stats()
-        return QueueFact(stats.depth, stats.oldest_seq_created_at, stats.quarantined)
+        outbox = Outbox(need_core().store)
+        stats = outbox.stats()
+        unreadable = stats.unreadable + len(outbox.unreadable_pending())
+        return QueueFact(stats.depth, stats.oldest_seq_created_at, stats.quarantined, unreadable)
 
     return Probes(
         card_reader=lambda: card_reader_fact(settings, home, test_devices),
@@ -242,31 +245,32 @@ def network_fact(settings: Settings, timeout: float = NETWORK_TIMEOUT_S) -> Netw
         return NetworkFact(True, False, type(exc).__name__)
 
 
-def _meta_time(core: KioskCore, key: str) -> dt.datetime | None:
-    raw = core.store.get_meta(key)
-    if not raw:
-        return None
-    try:
-        return dt.datetime.fromisoformat(raw)
-    except ValueError:
-        return dt.datetime.fromtimestamp(float(raw), dt.UTC)
-
-
 def sync_fact(core: KioskCore, settings: Settings) -> SyncFact:
-    """From what the sync engine persisted (it may run in another process)."""
+    """From the health record the sync engine writes every round (it may run in another process).
+
+    Only that record counts: a signed answer is not a success (a 403 "revoked" is signed too).
+    """
     provisioned = bool(settings.platform.url and settings.platform.terminal_id)
-    last = _meta_time(core, "sync:last_success_at")
-    if last is None:
-        exchange = core.store.get_meta("sync:last_exchange")
-        if exchange:
-            try:
-                last = dt.datetime.fromtimestamp(
-                    float(json.loads(exchange)["terminal_time"]), dt.UTC
-                )
-            except (ValueError, KeyError, TypeError):
-                last = None
-    paused = core.store.get_meta("sync:auth_paused") in ("1", "true")
-    return SyncFact(provisioned, last, paused, core.store.get_meta("sync:last_error") or "")
+    raw = core.store.get_meta(HEALTH_META_KEY)
+    if not raw:
+        return SyncFact(provisioned)
+    try:
+        health = SyncHealth.from_json(raw)
+    except ValueError as exc:
+        return SyncFact(provisioned, record_problem=str(exc))
+    return sync_fact_from_health(health, provisioned)
+
+
+def sync_fact_from_health(health: SyncHealth, provisioned: bool) -> SyncFact:
+    """One reading of the record, for ``kiosk doctor`` and the in-app 诊断 screen alike."""
+    return SyncFact(
+        provisioned,
+        health.last_success,
+        health.auth_paused,
+        health.last_error,
+        auth_reason=health.auth_reason,
+        connection=health.connection.value,
+    )
 
 
 def clock_fact(core: KioskCore) -> ClockFact:
@@ -327,34 +331,28 @@ def in_app_report(
     *,
     reader_status: Callable[[], str | None],
     printer_status: Callable[[], str | None],
-    sync_status: Callable[[], Any] | None = None,
+    sync_health: Callable[[], SyncHealth] | None = None,
+    skew_s: Callable[[], float | None] | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
     """The 诊断 screen's report: the app's open core, live device statuses, the engine's status.
 
-    ``sync_status`` returns a ``sync.engine.SyncStatus`` (duck-typed: ``last_success_at``
-    as epoch seconds, ``paused_for_auth``, ``last_error``, ``skew_s``).
+    ``sync_health`` returns the running engine's :class:`~kiosk.sync_health.SyncHealth`
+    (``SyncEngine.health``); without one, the record the engine persisted is read.
     """
     settings = core.settings
     base = build_probes(core, None, settings, core.data, False)
 
     def sync() -> SyncFact:
-        if sync_status is None:
+        if sync_health is None:
             return sync_fact(core, settings)
-        status = sync_status()
-        last = (
-            dt.datetime.fromtimestamp(status.last_success_at, dt.UTC)
-            if status.last_success_at
-            else None
-        )
         provisioned = bool(settings.platform.url and settings.platform.terminal_id)
-        return SyncFact(provisioned, last, bool(status.paused_for_auth), str(status.last_error))
+        return sync_fact_from_health(sync_health(), provisioned)
 
     def clock() -> ClockFact:
         fact = clock_fact(core)
-        if sync_status is not None and sync_status().skew_s is not None:
-            return ClockFact(float(sync_status().skew_s), fact.jump_s)
-        return fact
+        live = skew_s() if skew_s is not None else None
+        return fact if live is None else ClockFact(live, fact.jump_s)
 
     probes = Probes(
         card_reader=lambda: live_device_fact(

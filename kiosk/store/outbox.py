@@ -18,9 +18,23 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from kiosk.errors import InvalidTransition
+from kiosk.errors import InvalidTransition, KioskError, StoreError
 from kiosk.states import ApplicationState, DeliveryState, check_transition
 from kiosk.store.store import Store, _move
+
+UNDECRYPTABLE_REASON = "数据无法解密"
+"""The quarantine reason of an item whose stored personal data fails authentication.
+
+A contract: staff see it in ``kiosk queue`` and the console, and ``kiosk doctor``
+counts quarantined items by it.
+"""
+
+UNDECRYPTABLE_ATTACHMENT_REASON = "附件数据无法解密"
+"""The same for an application whose attachment file is missing or fails authentication."""
+
+
+class UnreadableRowError(KioskError):
+    """One stored item cannot be read back (decryption failed, file missing): quarantine it alone."""
 
 
 class ItemKind(StrEnum):
@@ -51,6 +65,7 @@ class QueueStats:
     depth: int
     oldest_seq_created_at: dt.datetime | None
     quarantined: int
+    unreadable: int = 0  # quarantined because their data cannot be decrypted
 
 
 class Outbox:
@@ -86,7 +101,24 @@ class Outbox:
             )
 
     def payload(self, entry: OutboxEntry) -> dict[str, Any]:
-        """The item as the platform receives it (decrypted in memory only)."""
+        """The item as the platform receives it (decrypted in memory only).
+
+        Raises :class:`UnreadableRowError` when the row's encrypted data cannot be read,
+        so the caller quarantines this item and the others keep flowing.
+        """
+        try:
+            return self._payload(entry)
+        except StoreError as exc:
+            raise UnreadableRowError(f"{entry.kind.value} {entry.item_id}") from exc
+
+    def attachment_content(self, sha256: str) -> bytes:
+        """An attachment's plaintext, or :class:`UnreadableRowError` (missing or damaged file)."""
+        try:
+            return self.store.attachment_content(sha256)
+        except (StoreError, FileNotFoundError) as exc:
+            raise UnreadableRowError(f"attachment {sha256[:12]}") from exc
+
+    def _payload(self, entry: OutboxEntry) -> dict[str, Any]:
         if entry.kind in (ItemKind.APPLICATION, ItemKind.ATTACHMENTS):
             application = self.store.application(entry.item_id)
             if application is None:
@@ -96,6 +128,8 @@ class Outbox:
             return content
         if entry.kind is ItemKind.RATING:
             rows = self.conn.query("SELECT * FROM ratings WHERE id = ?", (entry.item_id,))
+            if not rows:
+                raise KeyError(entry.item_id)
             r = rows[0]
             return {
                 "id": r["id"],
@@ -223,6 +257,32 @@ class Outbox:
                 _back_to_queued(c, item_id, ItemKind(kind))
         return len(leased)
 
+    def forget_future_times(self, now: float, lease_s: float) -> int:
+        """Undo schedule times the clock has since fallen behind (it was set back, or reset).
+
+        Attempts are only ever scheduled at "now" and leases last ``lease_s``, so a retry
+        time after ``now`` or a lease ending after ``now + lease_s`` was written under a clock
+        that ran ahead: left alone, a clock set back a day (or an RTC reset to 2000) would
+        hold those items back for as long. Reads first and writes only when something is
+        found, so a normal round costs no fsync here.
+        """
+        horizon = now + lease_s
+        found = self.conn.query(
+            "SELECT COUNT(*) AS n FROM outbox WHERE next_attempt_at > ? OR lease_until > ?",
+            (now, horizon),
+        )[0]["n"]
+        if not found:
+            return 0
+        with self.conn.write() as c:
+            c.execute("UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at > ?", (now,))
+            leased = c.execute(
+                "SELECT item_id, kind FROM outbox WHERE lease_until > ?", (horizon,)
+            ).fetchall()
+            c.execute("UPDATE outbox SET lease_until = 0 WHERE lease_until > ?", (horizon,))
+            for item_id, kind in leased:
+                _back_to_queued(c, item_id, ItemKind(kind))
+        return int(found)
+
     def quarantine(self, entry: OutboxEntry, reason: str) -> None:
         """A business error on this item only: take it out of the flow with a reason staff can read."""
         with self.conn.write() as c:
@@ -293,7 +353,44 @@ class Outbox:
                 ),
             )[0]["n"]
         )
-        return QueueStats(depth=depth, oldest_seq_created_at=oldest, quarantined=quarantined)
+        unreadable = int(
+            self.conn.query(
+                "SELECT (SELECT COUNT(*) FROM applications WHERE state = ? AND state_reason IN (?, ?))"
+                " + (SELECT COUNT(*) FROM requests WHERE state = ? AND state_reason = ?) AS n",
+                (
+                    ApplicationState.QUARANTINED.value,
+                    UNDECRYPTABLE_REASON,
+                    UNDECRYPTABLE_ATTACHMENT_REASON,
+                    DeliveryState.QUARANTINED.value,
+                    UNDECRYPTABLE_REASON,
+                ),
+            )[0]["n"]
+        )
+        return QueueStats(
+            depth=depth,
+            oldest_seq_created_at=oldest,
+            quarantined=quarantined,
+            unreadable=unreadable,
+        )
+
+    def unreadable_pending(self) -> list[OutboxEntry]:
+        """Items still waiting to be sent whose data cannot be read back (the doctor's scan).
+
+        Finds a damaged row before a sync round quarantines it. Decrypts each pending item
+        in memory, which costs well under a millisecond per item.
+        """
+        broken = []
+        for entry in self.entries():
+            try:
+                self.payload(entry)
+                if entry.kind is ItemKind.ATTACHMENTS:
+                    for pending in self.pending_attachments(entry.item_id):
+                        self.attachment_content(pending.sha256)
+            except UnreadableRowError:
+                broken.append(entry)
+            except (KeyError, ValueError, TypeError):
+                continue  # incomplete, not undecryptable: the sync round reports those
+        return broken
 
     def _created_at(self, item_id: str, kind: ItemKind) -> dt.datetime | None:
         table = (

@@ -255,7 +255,7 @@ class Store:
                 "ORDER BY local_seq DESC LIMIT ? OFFSET ?",
                 (*wanted, limit, offset),
             )
-        return [self._application_from_row(row) for row in rows]
+        return [self._application_from_row(row, lenient=True) for row in rows]
 
     def applications_of(self, id_number: str) -> list[Application]:
         """Every application of one person on this terminal ("my applications"), newest first."""
@@ -263,7 +263,7 @@ class Store:
             "SELECT * FROM applications WHERE applicant_key = ? ORDER BY local_seq DESC",
             (self.cipher.lookup_hash(id_number),),
         )
-        return [self._application_from_row(row) for row in rows]
+        return [self._application_from_row(row, lenient=True) for row in rows]
 
     def count_by_state(self) -> dict[ApplicationState, int]:
         rows = self.conn.query("SELECT state, COUNT(*) AS n FROM applications GROUP BY state")
@@ -293,17 +293,29 @@ class Store:
     def attachment_content(self, sha256: str) -> bytes:
         return self.files.get(sha256)
 
-    def _application_from_row(self, row: sqlite3.Row) -> Application:
+    def _application_from_row(self, row: sqlite3.Row, *, lenient: bool = False) -> Application:
+        """One application; a row whose personal data cannot be decrypted raises ``StoreError``.
+
+        ``lenient`` (lists for staff, "my applications") returns it instead with empty
+        personal data and ``unreadable`` set, so one damaged row cannot hide every other
+        row from the people who must act on it. Never used where the data leaves the
+        store (upload, printing): a blank applicant must not be sent or printed as if real.
+        """
         public = json.loads(row["form_public"])
+        unreadable = False
+        applicant = Applicant(name="", id_number="")
+        form = public
         if row["personal"] is not None:
-            personal = json.loads(
-                self.cipher.decrypt(row["personal"], f"application:{row['id']}").decode()
-            )
-            applicant = Applicant(**personal["applicant"])
-            form = {**public, **personal["form"]}
-        else:
-            applicant = Applicant(name="", id_number="")
-            form = public
+            try:
+                personal = json.loads(
+                    self.cipher.decrypt(row["personal"], f"application:{row['id']}").decode()
+                )
+                applicant = Applicant(**personal["applicant"])
+                form = {**public, **personal["form"]}
+            except (StoreError, ValueError, KeyError, TypeError) as exc:
+                if not lenient:
+                    raise StoreError(f"申请 {row['number']} 的数据无法解密：{exc}") from exc
+                unreadable = True
         attachment_rows = self.conn.query(
             "SELECT * FROM attachments WHERE application_id = ? ORDER BY rowid", (row["id"],)
         )
@@ -311,9 +323,7 @@ class Store:
             AttachmentRef(
                 sha256=a["sha256"],
                 field_key=a["field_key"],
-                filename=self.cipher.decrypt(a["filename"], f"attachment-name:{row['id']}").decode()
-                if a["filename"]
-                else "",
+                filename=self._attachment_name(a["filename"], row["id"], lenient),
                 mime_type=a["mime_type"],
                 size=int(a["size"]),
             )
@@ -343,7 +353,18 @@ class Store:
             else None,
             result_notice=row["result_notice"],
             purged=row["purged_at"] is not None,
+            unreadable=unreadable,
         )
+
+    def _attachment_name(self, blob: bytes | None, application_id: str, lenient: bool) -> str:
+        if not blob:
+            return ""
+        try:
+            return self.cipher.decrypt(blob, f"attachment-name:{application_id}").decode()
+        except (StoreError, UnicodeDecodeError):
+            if lenient:
+                return ""
+            raise
 
     def set_state(
         self,

@@ -19,12 +19,12 @@ from kiosk.application import Application, Channel
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError, ValidationError
-from kiosk.identity import mask_id_number, mask_name
 from kiosk.staff import StaffSession
 from kiosk.states import ApplicationState
 from kiosk.store import NewAttachment
 from kiosk.store import staff_queries as q
 from kiosk.store.outbox import Outbox, OutboxEntry
+from kiosk.usecases.queue_view import masked_applicant, masked_id_number
 from kiosk.usecases.submit import submit_application
 
 log = logging.getLogger(__name__)
@@ -116,6 +116,8 @@ def actions_for(app: Application, superseded_by: str | None) -> tuple[CareAction
     actions: list[CareAction] = []
     if app.state is ApplicationState.NEEDS_SUPPLEMENT and superseded_by is None and not app.purged:
         actions.append(CareAction.SUPPLEMENT)
+    if app.unreadable:
+        return ()  # nothing can be sent or printed from data that cannot be read
     if app.state is ApplicationState.QUARANTINED:
         actions.append(CareAction.RESUBMIT)
     if not app.purged:
@@ -142,8 +144,8 @@ def _entry(app: Application, pending: OutboxEntry | None, superseded_by: str | N
         number=app.number,
         service_code=app.service_code,
         service_name=app.service_name,
-        applicant=mask_name(app.applicant.name) if not app.purged else "（已清除）",
-        id_number=mask_id_number(app.applicant.id_number) if not app.purged else "",
+        applicant=masked_applicant(app),
+        id_number=masked_id_number(app),
         channel=app.channel,
         staff_id=app.staff_id,
         state=app.state,

@@ -59,8 +59,8 @@ def _row(app: Application, entry: Any) -> QueueRow:
         number=app.number,
         service_code=app.service_code,
         service_name=app.service_name,
-        applicant=mask_name(app.applicant.name) if not app.purged else "（已清除）",
-        id_number=mask_id_number(app.applicant.id_number) if not app.purged else "",
+        applicant=masked_applicant(app),
+        id_number=masked_id_number(app),
         channel=app.channel.value,
         state=app.state.value,
         state_label=app.state.label,
@@ -72,3 +72,17 @@ def _row(app: Application, entry: Any) -> QueueRow:
         status_as_of=app.status_as_of.isoformat(timespec="seconds") if app.status_as_of else None,
         receipt_printed=app.receipt_printed,
     )
+
+
+def masked_id_number(app: Application) -> str:
+    """What staff lists show of the ID number (nothing once purged or unreadable)."""
+    return "" if app.purged or app.unreadable else mask_id_number(app.applicant.id_number)
+
+
+def masked_applicant(app: Application) -> str:
+    """What staff lists show of the applicant: recognisable, not copyable; or why nothing."""
+    if app.unreadable:
+        return "（数据无法解密）"
+    if app.purged:
+        return "（已清除）"
+    return mask_name(app.applicant.name)

@@ -29,6 +29,7 @@ from kiosk.diagnostics import (
     diagnose,
 )
 from kiosk.paths import DataDir
+from kiosk.sync_health import ConnectionState, SyncHealth
 from kiosk.usecases.submit import submit_application
 
 NOW = START
@@ -228,19 +229,17 @@ def test_doctor_json_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
 
 
 def test_in_app_report_uses_live_device_statuses_and_the_engine_status(core: KioskCore):
-    from types import SimpleNamespace
-
-    engine = SimpleNamespace(
+    health = SyncHealth(
+        ConnectionState.ONLINE,
+        round_at=NOW.timestamp(),
         last_success_at=(NOW - dt.timedelta(days=4)).timestamp(),
-        paused_for_auth=False,
-        last_error="",
-        skew_s=-900.0,
     )
     report = doctor_cmd.in_app_report(
         core,
         reader_status=lambda: "no_card",
         printer_status=lambda: "no_paper",
-        sync_status=lambda: engine,
+        sync_health=lambda: health,
+        skew_s=lambda: -900.0,
         now=NOW,
     )
     statuses = {c.key: c.status for c in report.checks}
