@@ -177,6 +177,7 @@ class SyncEngine:
         self._last_heartbeat = -1e18
         self._last_purge = -1e18
         self._clock_base: float | None = None
+        self._previous_round_at: float | None = None  # from the persisted health record
         self._last_exchange: Exchange | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -584,6 +585,7 @@ class SyncEngine:
         except ValueError:
             log.warning("sync health record unreadable; starting afresh")
             return
+        self._previous_round_at = health.round_at
         self._update(
             last_success_at=health.last_success_at,
             paused_for_auth=health.auth_paused,
@@ -630,14 +632,28 @@ class SyncEngine:
         return self._skew
 
     def _check_clock(self) -> None:
-        """Flag the wall clock moving differently from the monotonic clock (someone set it)."""
-        base = self._clock() - self._monotonic()
+        """Flag the wall clock moving differently from the monotonic clock (someone set it).
+
+        Across processes and reboots (the monotonic clock restarts) a clock set back still
+        shows: this round would start before the last recorded round did.
+        """
+        now = self._clock()
+        base = now - self._monotonic()
+        jump: float | None = None
         if (
             self._clock_base is not None
             and abs(base - self._clock_base) > self.options.clock_jump_s
         ):
-            log.warning("wall clock jumped by %.0f s", base - self._clock_base)
-            self.store.set_meta("sync:clock_jump", f"{base - self._clock_base:.0f}")
+            jump = base - self._clock_base
+        elif (
+            self._clock_base is None
+            and self._previous_round_at is not None
+            and now < self._previous_round_at - self.options.clock_jump_s
+        ):
+            jump = now - self._previous_round_at
+        if jump is not None:
+            log.warning("wall clock jumped by %.0f s", jump)
+            self.store.set_meta("sync:clock_jump", f"{jump:.0f}")
             self._update(clock_jump=True)
         self._clock_base = base
 

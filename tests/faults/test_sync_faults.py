@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+from app.commands.doctor import run_doctor
+from kiosk.diagnostics import CheckKey, CheckStatus
 from sync.client import Credentials
 from sync.testing.faultproxy import Fault, FaultProxy
 from tests.faults.faulthelpers import (
@@ -146,3 +148,12 @@ def test_clock_set_back_a_day_mid_sync_delivers_everything_once(platform, make_e
     arrived = [a["id"] for a in platform.db.applications()]
     assert sorted(arrived) == sorted(ids)  # every one, exactly once
     assert all(kiosk_store.application(i).state.value == "done" for i in ids)
+
+    # A later engine (another process, after a reboot) notices the clock went back too.
+    clock.offset = -2 * 86400.0
+    later = make_engine(clock=clock)
+    later.run_round()
+    report = run_doctor(kiosk_store.data, test_devices=False)
+    clock_check = report.check(CheckKey.CLOCK)
+    assert clock_check.status is CheckStatus.FAILED  # two days behind the platform
+    assert "时钟跳变" in clock_check.detail and clock_check.data["jump_s"] == -86400
