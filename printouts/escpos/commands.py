@@ -36,6 +36,27 @@ CHINESE_ON = b"\x1c\x26"
 CHINESE_OFF = b"\x1c\x2e"
 
 
+#: Shown in place of a control character found in text: visible, one column, never a command.
+CONTROL_PLACEHOLDER = "?"
+
+_CONTROL_CHARS = {cp: CONTROL_PLACEHOLDER for cp in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with every C0/DEL/C1 control character replaced by :data:`CONTROL_PLACEHOLDER`.
+
+    In ESC/POS a byte below 0x20 in the text stream is a command (ESC @ resets,
+    GS V cuts, DLE EOT asks for status), so text from a form or a spreadsheet
+    must never carry one: the core rejects them at validation, and this is the
+    renderer's own guard for whatever slips through (old queued data, a new
+    channel). GB18030/GBK multi-byte characters never contain bytes below 0x40,
+    so replacing the characters is enough to keep every text byte at or above 0x20.
+    The placeholder is one column wide, never wider than what it replaces, so
+    a line already wrapped to the paper still fits.
+    """
+    return text.translate(_CONTROL_CHARS)
+
+
 def align(mode: int) -> bytes:
     """ESC a n — justification: 0 left, 1 centre, 2 right."""
     return bytes((ESC, 0x61, mode))

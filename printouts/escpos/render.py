@@ -66,7 +66,11 @@ class _Writer:
             self.size = size
 
     def line(self, text: str) -> None:
-        """One printed line in the current style, or its raster image if it cannot be encoded."""
+        """One printed line in the current style, or its raster image if it cannot be encoded.
+
+        Text never carries a control character to the printer (see ``cmd.printable``).
+        """
+        text = cmd.printable(text)
         try:
             encoded = text.encode(self.profile.encoding.value)
         except UnicodeEncodeError:
