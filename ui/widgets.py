@@ -1,9 +1,9 @@
-"""Building blocks shared by the screens: big buttons, error labels, number pad, pinyin keyboard."""
+"""Building blocks shared by the screens: big buttons, error labels, number pad, keyboard
+(pinyin with whole words, handwriting, letters)."""
 
 from __future__ import annotations
 
-import unicodedata
-from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from devices.input.pinyin import PinyinEngine
+    from ui.handwriting import HandwritingPanel
 
 
 def button(text: str, name: str, role: str = "secondary") -> QPushButton:
@@ -127,89 +131,53 @@ class NumberPad(QWidget):
 
 
 _QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-
-# Characters residents type most (names, places, this kiosk's words), offered first;
-# the rest follow in GB2312 level-1 then level-2 order.
-_COMMON = (
-    "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她"
-    "里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从"
-    "动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等"
-    "几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山"
-    "五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更"
-    "反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度"
-    "统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近"
-    "留红治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令"
-    "黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似斯"
-    "专石若兵弟谁校读志飞观争究包组造落视济喜离虽坏兴切图罗养险医证户籍补贴残疾困助救临登居村镇乡县省街"
-    "号楼室刘陈杨赵吴周徐孙胡朱高林何郭罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余"
-    "潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-    "芳娟敏静丽强磊军洋勇艳杰娜涛明超秀霞平刚桂英华兰梅珍凤玉云莲红燕萍"
-)
-
-
-def _toneless(syllable: str) -> str:
-    decomposed = unicodedata.normalize("NFD", syllable).replace("u\u0308", "v")
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@lru_cache(maxsize=1)
-def _pinyin_index() -> dict[str, list[str]]:
-    """Toneless syllable → common characters, most common first (built once, on first use)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    rank = {ch: i for i, ch in enumerate(dict.fromkeys(_COMMON))}
-    index: dict[str, list[tuple[int, str]]] = {}
-    for code, readings in pinyin_dict.items():
-        char = chr(code)
-        try:
-            encoded = char.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
-        if len(encoded) != 2 or encoded[0] < 0xB0:
-            continue
-        level = 0 if char in rank else (1 if encoded[0] <= 0xD7 else 2)
-        order = rank.get(char, 0) + level * 100_000 + code / 1_000_000
-        for reading in readings.split(","):
-            index.setdefault(_toneless(reading), []).append((int(order * 1000), char))
-    return {key: list(dict.fromkeys(c for _, c in sorted(chars))) for key, chars in index.items()}
+PINYIN_CANDIDATES = 8
+PINYIN_COLUMNS = 4  # two rows of four: room for four-character words on a half screen
 
 
 def pinyin_candidates(letters: str, limit: int = 8) -> list[str]:
     """Characters read ``letters`` (one syllable, or the start of one), most common first."""
-    if not letters:
-        return []
-    index = _pinyin_index()
-    exact = index.get(letters, [])
-    if len(exact) >= limit:
-        return exact[:limit]
-    more = [
-        c
-        for key, chars in sorted(index.items())
-        if key.startswith(letters) and key != letters
-        for c in chars[:3]
-    ]
-    return list(dict.fromkeys(exact + more))[:limit]
+    from devices.input.pinyin import syllable_candidates
+
+    return syllable_candidates(letters, limit)
 
 
 class Keyboard(QWidget):
-    """On-screen letters with a pinyin mode: type a syllable, tap the character.
+    """On-screen letters with a pinyin mode and a handwriting (手写) mode.
 
-    In letter mode (``pinyin=False``) letters go straight into the field, which is
-    how residents search by pinyin initials (``ylbx`` → 养老保险).
+    Pinyin mode: type letters, tap a word or character; the engine is librime
+    (whole words, place names, fuzzy zh/z ch/c sh/s) where installed. Picking part
+    of what was typed (张 of ``zhangsan``) keeps the rest (``san``) composing.
+    Handwriting mode replaces the letter keys with a writing pad
+    (:mod:`ui.handwriting`). In letter mode (``pinyin=False``) letters go straight
+    into the field, which is how residents search by pinyin initials
+    (``ylbx`` → 养老保险); that mode has no handwriting.
     """
 
     composing_changed = Signal(str)
 
     def __init__(self, target: Editable | None = None, *, pinyin: bool = True) -> None:
         super().__init__()
+        from ui.handwriting import handwriting_engine, pinyin_engine
+
         self.target = target
         self.pinyin = pinyin
         self.buffer = ""
+        self.engine: PinyinEngine = pinyin_engine()
+        self._shown: list[str] = []
+        self._recogniser = handwriting_engine() if pinyin else None
+        self.handwriting: HandwritingPanel | None = None
         outer = QVBoxLayout(self)
         outer.setSpacing(12)
         bar = QHBoxLayout()
         self.composing = label("", "muted", "composing")
         bar.addWidget(self.composing, 1)
+        self.hand = button("手写", "key_handwrite", "secondary")
+        self.hand.setCheckable(True)
+        self.hand.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.hand.clicked.connect(self._toggle_handwriting)
+        self.hand.setVisible(self._recogniser is not None)
+        bar.addWidget(self.hand)
         self.mode = button("拼音", "key_mode", "secondary")
         self.mode.setCheckable(True)
         self.mode.setChecked(pinyin)
@@ -217,9 +185,13 @@ class Keyboard(QWidget):
         self.mode.clicked.connect(self._toggle_mode)
         bar.addWidget(self.mode)
         outer.addLayout(bar)
-        self.candidates = QHBoxLayout()
+        self.candidates = QGridLayout()
         self.candidates.setSpacing(12)
         outer.addLayout(self.candidates)
+        self.keys = QWidget()
+        keys = QVBoxLayout(self.keys)
+        keys.setContentsMargins(0, 0, 0, 0)
+        keys.setSpacing(12)
         for row_keys in ("1234567890", *_QWERTY):
             row = QHBoxLayout()
             row.setSpacing(10)
@@ -227,7 +199,9 @@ class Keyboard(QWidget):
                 widget = button(key.upper() if key.isalpha() else key, f"key_{key}", "key")
                 widget.clicked.connect(lambda _=False, k=key: self._press(k))
                 row.addWidget(widget)
-            outer.addLayout(row)
+            keys.addLayout(row)
+        outer.addWidget(self.keys)
+        self._outer = outer
         last = QHBoxLayout()
         last.setSpacing(10)
         for text, name, handler in (
@@ -240,11 +214,54 @@ class Keyboard(QWidget):
         outer.addLayout(last)
         self._show_candidates()
 
+    # -- modes ----------------------------------------------------------------------------
+
     def _toggle_mode(self) -> None:
+        if self.hand.isChecked():  # back from handwriting to the keys, pinyin on
+            self._set_handwriting(False)
+            self.mode.setChecked(True)
         self.pinyin = self.mode.isChecked()
         self.mode.setText("拼音" if self.pinyin else "字母")
         self.buffer = ""
         self._show_candidates()
+
+    def _toggle_handwriting(self) -> None:
+        self._set_handwriting(self.hand.isChecked())
+
+    def _set_handwriting(self, on: bool) -> None:
+        """Show the writing pad instead of the letter keys (built on first use)."""
+        self.hand.setChecked(on)
+        self.buffer = ""
+        self._show_candidates()
+        if on and self.handwriting is None and self._recogniser is not None:
+            from ui.handwriting import PAD_LARGE_PX, PAD_PX, HandwritingPanel, screen_context
+
+            ctx = screen_context(self)
+            large = bool(ctx is not None and ctx.theme.large)
+            self.handwriting = HandwritingPanel(self._recogniser, PAD_LARGE_PX if large else PAD_PX)
+            self.handwriting.chosen.connect(self._written)
+            self._outer.insertWidget(self._outer.indexOf(self.keys), self.handwriting)
+        if self.handwriting is not None:
+            self.handwriting.adopt_colours(self.target)
+            self.handwriting.setVisible(on)
+            if not on:
+                self.handwriting.clear()
+        self.keys.setVisible(not on)
+        self.mode.setChecked(self.pinyin and not on)
+
+    def _written(self, char: str) -> None:
+        self._commit(char)
+        self._say(char)
+
+    def _say(self, text: str) -> None:
+        from ui.handwriting import screen_context
+
+        ctx: Any = screen_context(self)
+        voice = getattr(ctx, "voice", None)
+        if voice is not None:
+            voice.say(text)
+
+    # -- keys -----------------------------------------------------------------------------
 
     def _press(self, key: str) -> None:
         if self.pinyin and key.isalpha():
@@ -259,6 +276,17 @@ class Keyboard(QWidget):
         self.buffer = ""
         self._show_candidates()
 
+    def _pick(self, index: int) -> None:
+        """Insert candidate ``index``; letters it did not cover stay composing."""
+        if not self.buffer:
+            return
+        picked = self.engine.pick(self.buffer, index)
+        text = picked.text or (self._shown[index] if index < len(self._shown) else "")
+        if self.target is not None and text:
+            _insert(self.target, text)
+        self.buffer = picked.rest
+        self._show_candidates()
+
     def _backspace(self) -> None:
         if self.buffer:
             self.buffer = self.buffer[:-1]
@@ -270,7 +298,12 @@ class Keyboard(QWidget):
         clear_layout(self.candidates)
         self.composing.setText(f"拼音：{self.buffer}" if self.buffer else "")
         self.composing_changed.emit(self.buffer)
-        for index, char in enumerate(pinyin_candidates(self.buffer)):
-            widget = button(char, f"candidate_{index}", "key")
-            widget.clicked.connect(lambda _=False, c=char: self._commit(c))
-            self.candidates.addWidget(widget)
+        self._shown = (
+            self.engine.candidates(self.buffer, PINYIN_CANDIDATES)
+            if self.pinyin and self.buffer
+            else []
+        )
+        for index, text in enumerate(self._shown):
+            widget = button(text, f"candidate_{index}", "key")
+            widget.clicked.connect(lambda _=False, i=index: self._pick(i))
+            self.candidates.addWidget(widget, index // PINYIN_COLUMNS, index % PINYIN_COLUMNS)
