@@ -13,6 +13,7 @@ from enum import IntEnum, StrEnum
 
 from kiosk.errors import ValidationError
 from kiosk.states import DeliveryState
+from kiosk.text_rules import check_text
 
 
 class RatingLevel(IntEnum):
@@ -43,7 +44,7 @@ class Rating:
 
 def check_rating(level: RatingLevel, reason: str) -> str:
     """The cleaned reason, or a Chinese explanation why the rating cannot be saved."""
-    cleaned = reason.strip()
+    cleaned = check_text(reason.strip(), "评价原因", "reason", multiline=True)
     if level.needs_reason and not cleaned:
         raise ValidationError("请说一说不满意的原因，我们会转给相关部门改进。", field="reason")
     if len(cleaned) > 500:
@@ -82,7 +83,8 @@ class CitizenRequest:
 
 
 def check_request_content(content: str) -> str:
-    cleaned = content.strip()
+    """The cleaned content (several lines allowed), or a Chinese explanation."""
+    cleaned = check_text(content.strip(), "反映内容", "content", multiline=True)
     if len(cleaned) < 5:
         raise ValidationError("请把您要反映的事情说得具体一些（至少5个字）。", field="content")
     if len(cleaned) > 2000:

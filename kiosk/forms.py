@@ -14,12 +14,15 @@ from collections.abc import Mapping
 from kiosk.catalogue import FieldType, FormField, ServiceItem
 from kiosk.errors import ValidationError
 from kiosk.identity import normalize_id_number, normalize_mobile
+from kiosk.text_rules import check_text
 
 
 def validate_field(form_field: FormField, raw: str, today: dt.date | None = None) -> str:
     """The normalised answer to one question ('' for an unanswered optional one)."""
     value = raw.strip()
     label = form_field.label
+    # Before any other rule: a control character must never reach a receipt (ESC/POS commands).
+    check_text(value, f"“{label}”", form_field.key)
     if not value:
         if form_field.required and form_field.type is not FieldType.ATTACHMENT:
             raise ValidationError(f"请填写“{label}”。", field=form_field.key)

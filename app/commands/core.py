@@ -14,7 +14,8 @@ from typing import Any
 
 from kiosk.catalogue import ServiceItem
 from kiosk.core import KioskCore
-from kiosk.usecases.import_csv import import_paper_forms
+from kiosk.errors import KioskError
+from kiosk.usecases.import_csv import ImportFileError, ImportReport, import_rows, load_import_file
 from kiosk.usecases.queue_view import queue_rows
 
 
@@ -28,13 +29,21 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "import",
         help="queue paper applications from a CSV file (UTF-8, UTF-8 with BOM, or GB18030)",
         description=(
-            "Columns: service_code, name, id_number (required); phone, address, staff_id "
+            "Columns: service_code, name, id_number (required); staff_id (required in every "
+            "row unless --staff is given, which fills empty staff_id cells); phone, address "
             "(optional); any other column named after a form field key of that item. "
-            "Exit status 1 when any row was rejected."
+            "Rows already imported (from this or any file) are skipped, not queued twice. "
+            "Exit status 0 when every row is queued or was already imported; 1 when any row "
+            "or the whole file was rejected, or the import stopped (the report still lists "
+            "what was committed)."
         ),
     )
     importer.add_argument("file", type=Path, metavar="FILE.csv")
-    importer.add_argument("--staff", help="staff number to record when a row has no staff_id")
+    importer.add_argument(
+        "--staff",
+        metavar="STAFF_ID",
+        help="staff number for rows whose staff_id is empty (required if the file has none)",
+    )
     importer.add_argument("--json", action="store_true", help="print the report as JSON")
     importer.set_defaults(handler=_import)
 
@@ -90,29 +99,71 @@ def _catalogue(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    core = KioskCore.open()
+    """Read and check the whole file before opening the database; every failure is one line."""
     try:
-        report = import_paper_forms(core, args.file, default_staff_id=args.staff)
+        parsed = load_import_file(args.file, default_staff_id=args.staff)
+    except ImportFileError as exc:
+        if args.json:
+            print(json.dumps(_import_json(ImportReport(), str(exc)), ensure_ascii=False, indent=2))
+        print(f"kiosk import: {exc}", file=sys.stderr)
+        return 1
+    try:
+        core = KioskCore.open()
+    except (KioskError, OSError) as exc:  # unreadable key, corrupt or unopenable database
+        print(f"kiosk import: cannot open the terminal's data: {exc}", file=sys.stderr)
+        return 1
+    try:
+        report = import_rows(core, parsed, default_staff_id=args.staff)
     finally:
         core.close()
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "queued": report.queued,
-                    "errors": [{"line": e.line, "reason": e.reason} for e in report.errors],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(json.dumps(_import_json(report), ensure_ascii=False, indent=2))
     else:
-        print(f"queued {len(report.queued)} application(s)")
-        for number in report.queued:
-            print(f"  {number}")
-        for error in report.errors:
-            print(f"line {error.line}: {error.reason}", file=sys.stderr)
+        print(f"queued {len(report.committed)} application(s)")
+        for result in report.committed:
+            print(f"  line {result.line}: {result.number}")
+        if report.skipped:
+            print(f"skipped {len(report.skipped)} row(s) already imported")
+            for result in report.skipped:
+                print(f"  line {result.line}: already imported as {result.number}")
+    for error in report.errors:
+        print(f"line {error.line}: {error.reason}", file=sys.stderr)
+    if report.stopped is not None:
+        print(
+            f"kiosk import: stopped: {report.stopped} Committed before stopping: "
+            f"{len(report.committed)} row(s); not imported: lines {_ranges(report.remaining)}. "
+            "Run the same file again to import them (rows already imported are skipped).",
+            file=sys.stderr,
+        )
     return 0 if report.ok else 1
+
+
+def _import_json(report: ImportReport, file_error: str | None = None) -> dict[str, Any]:
+    return {
+        "queued": report.queued,
+        "errors": [{"line": e.line, "reason": e.reason} for e in report.errors],
+        "committed": [{"line": r.line, "number": r.number} for r in report.committed],
+        "skipped": [{"line": r.line, "number": r.number} for r in report.skipped],
+        "stopped": report.stopped,
+        "remaining": report.remaining,
+        "file_error": file_error,
+    }
+
+
+def _ranges(lines: list[int]) -> str:
+    """``[5, 6, 7, 9]`` → ``5-7, 9``: a stopped import of thousands of rows stays one line."""
+    if not lines:
+        return "none"
+    parts: list[str] = []
+    first = previous = lines[0]
+    for line in [*lines[1:], None]:
+        if line is not None and line == previous + 1:
+            previous = line
+            continue
+        parts.append(str(first) if first == previous else f"{first}-{previous}")
+        if line is not None:
+            first = previous = line
+    return ", ".join(parts)
 
 
 def _queue(args: argparse.Namespace) -> int:

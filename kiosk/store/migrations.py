@@ -145,3 +145,23 @@ def _staff_accounts(db: Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS(name="0201_import_ledger")
+def _import_ledger(db: Database) -> None:
+    """Rows already queued by ``kiosk import``, so running the same file again cannot duplicate them.
+
+    ``row_hash`` is the data cipher's keyed hash of the canonical row (never the row itself:
+    without the data key it cannot be turned back into a name or ID number). It is written in
+    the transaction that queues the application it made. Owned by the import issue (10.7);
+    SQL in ``kiosk/store/import_queries.py``.
+    """
+    db.executescript(
+        """
+        CREATE TABLE imported_rows (
+            row_hash TEXT PRIMARY KEY,
+            application_number TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        """
+    )

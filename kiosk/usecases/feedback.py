@@ -14,6 +14,7 @@ from kiosk.feedback import (
 )
 from kiosk.identity import normalize_id_number, normalize_mobile
 from kiosk.ids import uuid7
+from kiosk.text_rules import check_text
 
 
 def rate_application(
@@ -45,6 +46,9 @@ def file_request(
     id_number: str = "",
 ) -> CitizenRequest:
     """A complaint, suggestion or request for help. Contact details are optional but checked if given."""
+    check_text(name.strip(), "姓名", "name")
+    check_text(phone.strip(), "联系电话", "phone")
+    check_text(id_number.strip(), "身份证号码", "id_number")
     if phone:
         try:
             phone = normalize_mobile(phone)

@@ -13,12 +13,18 @@ from kiosk.forms import validate_form
 from kiosk.identity import normalize_id_number, normalize_mobile
 from kiosk.ids import application_number, uuid7
 from kiosk.store import NewApplication, NewAttachment
+from kiosk.text_rules import check_text
 
 _APPLICANT_PREFILL = ("name", "id_number", "phone", "address")
 
 
 def check_applicant(applicant: Applicant) -> Applicant:
     """The applicant with normalised ID number and phone, or a Chinese explanation."""
+    # Whatever the channel (screen, card, staff, CSV), no control character reaches a receipt.
+    check_text(applicant.name.strip(), "姓名", "name")
+    check_text(applicant.id_number.strip(), "身份证号码", "id_number")
+    check_text(applicant.phone.strip(), "联系电话", "phone")
+    check_text(applicant.address.strip(), "住址", "address")
     name = applicant.name.strip()
     if not name:
         raise ValidationError("请填写申请人姓名。", field="name")
@@ -74,6 +80,9 @@ def submit_application(
     supersedes: str | None = None,
 ) -> Application:
     """Validate and queue one application. When this returns, it is on disk and will be sent."""
+    check_text(item_code, "事项编号", "service_code")
+    if staff_id is not None:
+        check_text(staff_id, "工作人员编号", "staff_id")
     item = core.store.item(item_code)
     if item is None:
         raise ValidationError(f"没有编号为 {item_code} 的事项。", field="service_code")
