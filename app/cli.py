@@ -7,7 +7,9 @@ exit codes and JSON keys are contracts.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -17,6 +19,7 @@ from app.commands import (
     central,
     core,
     doctor,
+    input_cmd,
     logs_cmd,
     print_cmd,
     provision,
@@ -26,7 +29,10 @@ from app.commands import (
     sync_cmd,
 )
 from app.logs import console_handler
-from kiosk.errors import KioskError
+from kiosk.errors import DiskFullError, KioskError, StoreError
+from kiosk.paths import data_dir
+
+log = logging.getLogger("kiosk.cli")
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     run,
@@ -40,6 +46,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     doctor,
     staff,
     logs_cmd,
+    input_cmd,
 )
 
 
@@ -75,12 +82,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         root.setLevel(level)
     try:
         code: int = args.handler(args)
-    except KioskError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except (KioskError, OSError, sqlite3.Error) as exc:
+        # One line, exit 1, for every command: no traceback for a missing or unreadable key,
+        # a read-only or damaged database, a full disk. The details go to the log at -v.
+        log.debug("%s failed", args.command, exc_info=True)
+        print(f"kiosk: {one_line_reason(exc)}", file=sys.stderr)
+        return 1
     return code
+
+
+def one_line_reason(exc: BaseException) -> str:
+    """What ``kiosk: ...`` says: the typed store errors' English line, else the message."""
+    if isinstance(exc, sqlite3.Error):
+        from kiosk.store.db import classify_sqlite_error  # only on this rare path: start-up cost
+
+        typed = classify_sqlite_error(exc, data_dir().database)
+        text = typed.english if typed is not None else f"database error: {exc}"
+    elif isinstance(exc, OSError) and not isinstance(exc, KioskError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            text = DiskFullError.on(data_dir().root).english
+        else:
+            where = f": {exc.filename}" if exc.filename else ""
+            text = f"{exc.strerror or type(exc).__name__}{where}"
+    elif isinstance(exc, StoreError):
+        text = exc.english
+    else:
+        return str(exc)  # other core errors: their own (Chinese) message, as before
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from kiosk.catalogue import load_sample_catalogue
 from kiosk.paths import DataDir, data_dir
 from kiosk.settings import Settings, load_settings
 from kiosk.store import Store
+from kiosk.store.db import ensure_data_dir
 from kiosk.workdays import WorkCalendar, shipped_calendar
 
 
@@ -38,12 +39,16 @@ class KioskCore:
         The sample catalogue is only a starting point: the platform's catalogue
         replaces it at the first sync.
         """
-        directory = (data or data_dir()).ensure()
+        directory = ensure_data_dir(data or data_dir())
         settings = load_settings(directory.settings_file)
-        store = Store(directory)
-        if store.catalogue_is_empty():
-            store.save_catalogue(load_sample_catalogue())
-        store.remove_orphan_files()
+        store = Store(directory)  # typed StoreError: key missing/foreign, disk full, read-only...
+        try:
+            if store.catalogue_is_empty():
+                store.save_catalogue(load_sample_catalogue())
+            store.remove_orphan_files()
+        except BaseException:
+            store.close()
+            raise
         return cls(directory, settings, store, shipped_calendar(), clock)
 
     def reload_settings(self) -> None:

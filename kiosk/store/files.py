@@ -9,12 +9,14 @@ unreferenced file, which :meth:`AttachmentFiles.remove_orphans` deletes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from kiosk.crypto import DataCipher
+from kiosk.store.db import os_store_error
 
 
 class AttachmentFiles:
@@ -26,25 +28,37 @@ class AttachmentFiles:
         return self.folder / sha256[:2] / f"{sha256}.bin"
 
     def put(self, content: bytes) -> str:
+        """Write (encrypted, fsync'd) and return the name; a full disk raises ``DiskFullError``.
+
+        On any failure the partial ``.tmp`` file is removed, so a full disk leaves
+        nothing behind that would make it fuller.
+        """
         digest = hashlib.sha256(content).hexdigest()
         target = self.path_of(digest)
         if target.exists():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
         blob = self._cipher.encrypt(content, f"attachment:{digest}")
         tmp = target.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, blob)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        tmp.replace(target)
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                view = memoryview(blob)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            tmp.replace(target)
+            dir_fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise os_store_error(exc, target, self.folder.parent) from exc
         return digest
 
     def get(self, sha256: str) -> bytes:
@@ -59,6 +73,9 @@ class AttachmentFiles:
         for path in self.folder.glob("*/*"):
             name = path.name.removesuffix(".bin").removesuffix(".tmp")
             if path.suffix == ".tmp" or name not in keep:
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # a read-only disk: tidying up can wait for the next start
+                    continue
                 removed += 1
         return removed

@@ -18,12 +18,12 @@ from typing import Any
 from kiosk.application import Applicant, Application, AttachmentRef, Channel
 from kiosk.catalogue import ServiceItem, item_from_dict, item_to_dict
 from kiosk.chinatime import china_date, china_day_bounds_utc
-from kiosk.crypto import DataCipher, load_or_create_key
+from kiosk.crypto import DataCipher
 from kiosk.errors import KioskError, StoreError
 from kiosk.feedback import CitizenRequest, Rating, RatingLevel, RequestKind
 from kiosk.paths import DataDir
 from kiosk.states import ApplicationState, DeliveryState, check_transition
-from kiosk.store.db import Connection, next_counter
+from kiosk.store.db import ensure_data_dir, next_counter, open_database
 from kiosk.store.files import AttachmentFiles
 
 
@@ -63,10 +63,11 @@ class Store:
     """The local store of one terminal. Thread-safe; one instance per process."""
 
     def __init__(self, data: DataDir, *, check_integrity: bool = True) -> None:
-        data.ensure()
-        self.data = data
-        self.cipher = DataCipher(load_or_create_key(data.key_file))
-        self.conn = Connection(data.database, check_integrity=check_integrity)
+        self.data = ensure_data_dir(data)
+        # The key is bound to the database: refused (typed, nothing changed) when missing,
+        # damaged or foreign; created only while the database holds no encrypted data.
+        self.conn, key = open_database(data, check_integrity=check_integrity)
+        self.cipher = DataCipher(key)
         self.files = AttachmentFiles(data.attachments, self.cipher)
 
     def close(self) -> None:
