@@ -246,8 +246,11 @@ def _start_demo_platform(core: KioskCore, transport: Any) -> tuple[Any, Callable
             station_name=core.settings.terminal.station_name,
         ),
     )
+    from kiosk.usecases.enrolment import adopt_terminal_code
     from sync.client import Credentials
 
+    # As provisioning does: numbers from now on (and queued ones) carry the assigned code.
+    adopt_terminal_code(core.store, answer.terminal_code)
     client = PlatformClient(
         url, Credentials(answer.terminal_id, decode_secret(answer.secret)), transport=transport
     )

@@ -165,6 +165,9 @@ def stall_during_sync(applications: int, rounds: int) -> dict[str, float]:
             station_name="基准站",
         ),
     )
+    from kiosk.usecases.enrolment import adopt_terminal_code
+
+    adopt_terminal_code(core.store, answer.terminal_code)  # as provisioning does
     client = PlatformClient(url, Credentials(answer.terminal_id, decode_secret(answer.secret)))
     engine = SyncEngine(core.store, client, core.settings.sync)
 

@@ -160,8 +160,45 @@ def _initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_unique_numbers")
+def _unique_numbers(db: Database) -> None:
+    """One application per number, and the receipt alias of renumbered applications.
+
+    A database that already holds two applications under one number (terminals that all
+    numbered ``000000-…`` before enrolment) cannot get the unique index: the migration
+    stops with the numbers to resolve instead of guessing which row is which.
+    """
+    duplicates = [
+        row[0]
+        for row in db.execute(
+            "SELECT number FROM applications GROUP BY number HAVING COUNT(*) > 1 ORDER BY number"
+        ).fetchall()
+    ]
+    if duplicates:
+        shown = ", ".join(duplicates[:5]) + (" …" if len(duplicates) > 5 else "")
+        raise CentralError(
+            f"cannot make application numbers unique: {len(duplicates)} number(s) are held by "
+            f"more than one application ({shown}); give each a distinct number, then start again"
+        )
+    db.executescript(
+        """
+        DROP INDEX applications_number;
+        CREATE UNIQUE INDEX applications_number ON applications(number);
+        ALTER TABLE applications ADD COLUMN provisional_number TEXT;
+        CREATE INDEX applications_provisional_number ON applications(provisional_number);
+        """
+    )
+
+
 class CentralError(Exception):
     """An operator command cannot be carried out; the message says why."""
+
+
+FOREIGN_CODE_REASON = "办件编号的终端代码与本终端不符"
+"""Rejection reason: the number's first six digits are not the uploading terminal's code."""
+
+NUMBER_TAKEN_REASON = "办件编号已被另一件申请使用"
+"""Rejection reason: another application (another id) already holds this number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +348,14 @@ class CentralDB:
         kind: ItemKind,
         item: ApplicationUpload | RatingUpload | RequestUpload,
     ) -> ItemResult:
-        """Insert and let the primary key decide: accepted, duplicate or conflict."""
+        """Insert and let the keys decide: accepted, duplicate, conflict or rejected.
+
+        An application must carry a number minted under the uploading terminal's own
+        code, and the unique index on ``number`` refuses a second application (another
+        id) under a number already held: both are ``rejected`` for that item only. A
+        resend of an application already stored (same id, same content) stays a
+        duplicate whatever its number, so an old terminal's harmless retry still succeeds.
+        """
         digest = content_hash(item)
         payload = json.dumps(item.model_dump(mode="json"), ensure_ascii=False)
         now = self._clock()
@@ -319,10 +363,24 @@ class CentralDB:
         with self._tx() as conn:
             try:
                 if isinstance(item, ApplicationUpload):
+                    code = conn.execute(
+                        "SELECT terminal_code FROM terminals WHERE terminal_id = ?", (terminal_id,)
+                    ).fetchone()
+                    if code is None or item.number[:6] != code[0]:
+                        if not conn.execute(
+                            "SELECT 1 FROM applications WHERE id = ?", (item.id,)
+                        ).fetchone():
+                            return ItemResult(
+                                kind=kind,
+                                id=item.id,
+                                outcome=Outcome.REJECTED,
+                                reason=FOREIGN_CODE_REASON,
+                            )
+                        raise sqlite3.IntegrityError("already stored")  # duplicate or conflict
                     conn.execute(
                         "INSERT INTO applications(id, content_hash, terminal_id, number,"
-                        " service_code, service_version, payload, received_at)"
-                        " VALUES (?,?,?,?,?,?,?,?)",
+                        " service_code, service_version, payload, received_at, provisional_number)"
+                        " VALUES (?,?,?,?,?,?,?,?,?)",
                         (
                             item.id,
                             digest,
@@ -332,6 +390,7 @@ class CentralDB:
                             item.service_version,
                             payload,
                             now,
+                            item.provisional_number,
                         ),
                     )
                     conn.executemany(
@@ -361,6 +420,11 @@ class CentralDB:
                 f"SELECT content_hash FROM {table} WHERE id = ?",  # noqa: S608
                 (item.id,),
             ).fetchone()
+            if row is None and isinstance(item, ApplicationUpload):
+                # Not this id: the unique number index refused another application's number.
+                return ItemResult(
+                    kind=kind, id=item.id, outcome=Outcome.REJECTED, reason=NUMBER_TAKEN_REASON
+                )
             if row is not None and row[0] == digest:
                 return ItemResult(
                     kind=kind, id=item.id, outcome=Outcome.DUPLICATE, content_hash=digest
@@ -451,22 +515,19 @@ class CentralDB:
         missing: list[str] | None = None,
         result_notice: str = "",
     ) -> None:
+        """Record a decision; ``number`` must name exactly one application (see _resolve_number)."""
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT id, terminal_id FROM applications WHERE number = ?", (number,)
-            ).fetchone()
-            if row is None:
-                raise CentralError(f"no application numbered {number}")
+            app_id, terminal_id, number = self._resolve_number(conn, number)
             conn.execute(
                 "UPDATE applications SET status = ?, status_reason = ? WHERE id = ?",
-                (status.value, reason, row[0]),
+                (status.value, reason, app_id),
             )
             conn.execute(
                 "INSERT INTO status_events(application_id, terminal_id, number, status, reason,"
                 " missing, result_notice, changed_at) VALUES (?,?,?,?,?,?,?,?)",
                 (
-                    row[0],
-                    row[1],
+                    app_id,
+                    terminal_id,
                     number,
                     status.value,
                     reason,
@@ -475,6 +536,32 @@ class CentralDB:
                     self._clock(),
                 ),
             )
+
+    @staticmethod
+    def _resolve_number(conn: sqlite3.Connection, typed: str) -> tuple[str, str, str]:
+        """(id, terminal id, number) of the one application a typed number names.
+
+        The number itself first (unique); else the provisional number a terminal printed
+        before enrolment, which two unenrolled terminals may have shared: then it names no
+        one for sure and is refused, as is a number nobody holds.
+        """
+        number = typed.strip().upper()
+        rows = conn.execute(
+            "SELECT id, terminal_id, number FROM applications WHERE number = ?", (number,)
+        ).fetchall()
+        if not rows:
+            rows = conn.execute(
+                "SELECT id, terminal_id, number FROM applications WHERE provisional_number = ?",
+                (number,),
+            ).fetchall()
+        if not rows:
+            raise CentralError(f"no application numbered {number}")
+        if len(rows) > 1:
+            raise CentralError(
+                f"number {number} is ambiguous: {len(rows)} applications carry it "
+                "(as a provisional number); use the current number instead"
+            )
+        return str(rows[0][0]), str(rows[0][1]), str(rows[0][2])
 
     def status_updates(self, terminal_id: str, cursor: int, limit: int) -> list[StatusUpdate]:
         rows = self._q(
@@ -569,7 +656,8 @@ class CentralDB:
         out: list[dict[str, Any]] = []
         for r in self._q(
             "SELECT id, number, service_code, service_version, payload, status, status_reason,"
-            " terminal_id, received_at FROM applications ORDER BY received_at, id"
+            " terminal_id, received_at, provisional_number FROM applications"
+            " ORDER BY received_at, id"
         ):
             payload = json.loads(r[4])
             atts = self._q(
@@ -602,6 +690,7 @@ class CentralDB:
                     "status_reason": r[6],
                     "terminal_id": r[7],
                     "received_at": r[8],
+                    "provisional_number": r[9],
                 }
             )
         return out

@@ -72,6 +72,7 @@ class Application:
     result_notice: str = ""
     purged: bool = False  # personal data deleted after retention; number and status remain
     unreadable: bool = False  # personal data failed decryption; listed for staff, never sent
+    provisional_number: str | None = None  # number before enrolment renumbered it; still finds it
     extra: dict[str, Any] = field(default_factory=dict)
 
     def content_hash(self) -> str:
@@ -108,6 +109,8 @@ class Application:
             "created_at": self.created_at.isoformat(),
             "local_seq": self.local_seq,
             "supersedes": self.supersedes,
+            # Only when set: an application never renumbered hashes as it always did.
+            **({"provisional_number": self.provisional_number} if self.provisional_number else {}),
         }
 
     def __repr__(self) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import time
 import uuid
 
@@ -47,6 +48,48 @@ def application_number(terminal_code: str, day: dt.date, sequence: int) -> str:
         raise ValueError("daily sequence out of range")
     body = f"{terminal_code}{day:%y%m%d}{sequence:04d}"
     return f"{terminal_code}-{day:%y%m%d}-{sequence:04d}-{_check(body)}"
+
+
+def is_platform_code(code: str) -> bool:
+    """A code the platform assigns at enrolment: six digits, 100000–999999.
+
+    Platform codes never start with ``0``, so every code that does is free for
+    :func:`provisional_terminal_code` and can never equal an enrolled terminal's.
+    """
+    return re.fullmatch(r"[1-9]\d{5}", code) is not None
+
+
+def new_install_id() -> str:
+    """128 random bits naming this installation (its database), created once, never changed."""
+    return secrets.token_hex(16)
+
+
+def provisional_terminal_code(install_id: str) -> str:
+    """``0XXXXX``: the terminal code an unenrolled terminal numbers with.
+
+    The leading ``0`` keeps it apart from every platform code (100000–999999), so a
+    provisional number can never be a number the platform holds; the five digits
+    come from the install id, so two unenrolled terminals rarely share them (and if
+    they do, nothing is lost: provisional numbers are replaced at enrolment before
+    anything is sent, and survive only as a local alias for the printed receipt).
+    ``000000`` (the old default that every unenrolled terminal used) is never drawn.
+    """
+    value = int(install_id, 16) % 99_999 + 1
+    return f"0{value:05d}"
+
+
+def parse_application_number(number: str) -> tuple[str, dt.date, int]:
+    """(terminal code, filing day, daily sequence) of a valid number."""
+    match = _NUMBER_RE.fullmatch(number)
+    if match is None or not is_valid_application_number(number):
+        raise ValueError("not a valid application number")
+    terminal, day, seq, _check_char = match.groups()
+    return terminal, dt.datetime.strptime(day, "%y%m%d").date(), int(seq)
+
+
+def number_terminal_code(number: str) -> str:
+    """The terminal code a number was minted under (its first six digits)."""
+    return number[:6]
 
 
 def _check(body: str) -> str:

@@ -50,8 +50,13 @@ def canonical_json(data: Any) -> bytes:
 
 
 def content_hash(item: BaseModel) -> str:
-    """sha-256 of an uploaded item's canonical JSON: same id + same hash is a harmless retry."""
-    return hashlib.sha256(canonical_json(item.model_dump(mode="json"))).hexdigest()
+    """sha-256 of an uploaded item's canonical JSON: same id + same hash is a harmless retry.
+
+    Optional fields added after v1 are excluded from the dump while null, so an item
+    that does not use them hashes exactly the bytes it hashed before they existed.
+    """
+    data = item.model_dump(mode="json")
+    return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
 # --- enrolment -------------------------------------------------------------------------------
@@ -153,9 +158,13 @@ class AttachmentRef(_Model):
 class ApplicationUpload(_Model):
     """An application exactly as ``kiosk.application.Application.upload_content`` builds it.
 
-    Every field is required and none has a default, so the platform's canonical
+    Every v1 field is required and none has a default, so the platform's canonical
     JSON of the parsed model is byte-for-byte the kiosk's, and both sides compute
-    the same content hash.
+    the same content hash. Later optional fields (``provisional_number``) are sent
+    and hashed only when set.
+
+    ``number``'s first six digits must be the uploading terminal's code and no other
+    application may hold the number; otherwise the item is ``rejected``.
     """
 
     id: str = Field(pattern=ID_PATTERN, description="UUIDv7 minted by the kiosk.")
@@ -171,6 +180,14 @@ class ApplicationUpload(_Model):
     created_at: str = Field(description="Kiosk wall-clock time (ISO 8601) of filing.")
     local_seq: int = Field(ge=0, description="Kiosk's monotonic sequence, immune to clock jumps.")
     supersedes: str | None = Field(description="Id of the application this one supplements (补正).")
+    provisional_number: str | None = Field(
+        None,
+        exclude_if=lambda value: value is None,  # absent on the wire, not null: v1 platforms
+        description="The number printed on the receipt before the terminal was enrolled "
+        "(code 0XXXXX), kept as an alias so a clerk can find the application by it; "
+        "omitted when the application was never renumbered.",
+    )
+
 
 
 class RatingUpload(_Model):

@@ -44,7 +44,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     status = commands.add_parser("set-status", help="move an application to a new status")
     status.add_argument("--db", type=Path, required=True)
-    status.add_argument("number", metavar="NUMBER", help="application number")
+    status.add_argument(
+        "number",
+        metavar="NUMBER",
+        help="application number, or the provisional number printed before the terminal was "
+        "enrolled (refused if several applications carry it)",
+    )
     status.add_argument(
         "status",
         metavar="STATUS",
@@ -69,7 +74,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _open(path: Path) -> CentralDB:
-    db = CentralDB(path)
+    """The platform database, or exit 1 with one line (e.g. numbers that cannot be made unique)."""
+    try:
+        db = CentralDB(path)
+    except CentralError as exc:
+        print(f"kiosk central: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
     db.seed_catalogue_if_empty()
     return db
 
@@ -113,6 +123,7 @@ def _applications(args: argparse.Namespace) -> int:
 
 
 def _set_status(args: argparse.Namespace) -> int:
+    """Refuses (exit 1, one line) a number nobody holds, or an alias several applications share."""
     db = _open(args.db)
     try:
         db.set_status(

@@ -14,6 +14,8 @@ from typing import Any
 
 from kiosk.paths import data_dir
 from kiosk.settings import load_settings, save_settings
+from kiosk.store import Store
+from kiosk.usecases.enrolment import adopt_terminal_code, renumbering_summary
 from sync.client import AuthError, TransientError, enrol
 from sync.credentials import save_secret
 from sync.protocol import EnrolRequest
@@ -86,5 +88,11 @@ def _provision(args: argparse.Namespace) -> int:
         }
     )
     save_settings(data.settings_file, type(settings).model_validate(updated.model_dump()))
+    store = Store(data)
+    try:
+        renumbering = adopt_terminal_code(store, answer.terminal_code)
+    finally:
+        store.close()
     print(f"enrolled as terminal {answer.terminal_id} (code {answer.terminal_code})")
+    print(renumbering_summary(renumbering))
     return 0

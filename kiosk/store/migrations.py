@@ -165,3 +165,38 @@ def _import_ledger(db: Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS(name="0202_number_alias")
+def _number_alias(db: Database) -> None:
+    """Provisional numbers of unenrolled terminals, kept as an alias once renumbered at enrolment.
+
+    ``provisional_number`` is the number printed on the receipt before enrolment (unique where
+    set, so a typed receipt number finds one row). ``reached_platform`` says the platform has
+    acknowledged the application at least once: such a row keeps its number forever, even when
+    it is later quarantined (e.g. an attachment failed), because the platform holds that
+    number. A trigger sets it on every move into a post-acknowledgement state, so no code path
+    that records an acknowledgement can forget it. Existing rows are marked from their state;
+    a quarantined row counts as reached when it has delivered files or a delivery time.
+    Owned by the numbering issue (10.3); SQL in ``kiosk/store/numbering.py``.
+    """
+    db.executescript(
+        """
+        ALTER TABLE applications ADD COLUMN provisional_number TEXT;
+        CREATE UNIQUE INDEX applications_provisional_number ON applications(provisional_number)
+            WHERE provisional_number IS NOT NULL;
+        ALTER TABLE applications ADD COLUMN reached_platform INTEGER NOT NULL DEFAULT 0;
+        UPDATE applications SET reached_platform = 1
+            WHERE state NOT IN ('draft', 'queued', 'sending', 'quarantined')
+            OR delivered_at IS NOT NULL
+            OR EXISTS (SELECT 1 FROM attachments a
+                       WHERE a.application_id = applications.id AND a.uploaded = 1);
+        CREATE TRIGGER applications_reached_platform
+            AFTER UPDATE OF state ON applications
+            WHEN NEW.reached_platform = 0
+                AND NEW.state NOT IN ('draft', 'queued', 'sending', 'quarantined')
+        BEGIN
+            UPDATE applications SET reached_platform = 1 WHERE id = NEW.id;
+        END;
+        """
+    )

@@ -21,10 +21,12 @@ from kiosk.chinatime import china_date, china_day_bounds_utc
 from kiosk.crypto import DataCipher
 from kiosk.errors import KioskError, StoreError
 from kiosk.feedback import CitizenRequest, Rating, RatingLevel, RequestKind
+from kiosk.ids import application_number
 from kiosk.paths import DataDir
 from kiosk.states import ApplicationState, DeliveryState, check_transition
 from kiosk.store.db import ensure_data_dir, next_counter, open_database
 from kiosk.store.files import AttachmentFiles
+from kiosk.store.numbering import minting_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +129,17 @@ class Store:
         attachments: Iterable[NewAttachment],
         *,
         id_factory: Callable[[], str],
-        number_factory: NumberFactory,
         promised: Callable[[dt.date], dt.date],
         now: dt.datetime | None = None,
+        terminal_code: str | None = None,
+        number_factory: NumberFactory | None = None,
     ) -> Application:
         """Store an application, its attachment metadata and its outbox entry in one transaction.
+
+        The number is minted in the transaction under the code
+        :func:`kiosk.store.numbering.minting_code` chooses from ``terminal_code`` (the
+        configured one): the enrolled code, or this installation's provisional ``0XXXXX``
+        before enrolment. ``number_factory`` overrides that (benchmarks and tests).
 
         When this returns, the application is on disk and will be sent; when it
         raises, nothing of it exists (attachment files written before the
@@ -157,9 +165,14 @@ class Store:
                 raise StoreError(
                     "本终端今天的办件编号已用完（每天最多9999件），请明天再提交或联系技术人员。"
                 )
+            number = (
+                number_factory(daily)
+                if number_factory is not None
+                else application_number(minting_code(c, terminal_code), local_day, daily)
+            )
             application = Application(
                 id=id_factory(),
-                number=number_factory(daily),
+                number=number,
                 service_code=new.item.code,
                 service_version=new.item.version,
                 service_name=new.item.name,
@@ -196,8 +209,8 @@ class Store:
         c.execute(
             "INSERT INTO applications(id, number, service_code, service_version, service_name, "
             "applicant_key, personal, form_public, channel, staff_id, consent, created_at, "
-            "local_seq, promised_date, state, state_changed_at, content_hash, supersedes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "local_seq, promised_date, state, state_changed_at, content_hash, supersedes, "
+            "provisional_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 app.id,
                 app.number,
@@ -217,6 +230,7 @@ class Store:
                 app.created_at.isoformat(),
                 app.content_hash(),
                 app.supersedes,
+                app.provisional_number,
             ),
         )
         for ref in app.attachments:
@@ -235,8 +249,16 @@ class Store:
         _enqueue(c, app.id, "application", app.local_seq)
 
     def application(self, key: str) -> Application | None:
-        """By id or by application number."""
-        rows = self.conn.query("SELECT * FROM applications WHERE id = ? OR number = ?", (key, key))
+        """By id, by application number, or by the provisional number it had before enrolment.
+
+        The alias keeps a receipt printed before enrolment valid; a current number wins
+        over an alias (both are unique, so at most one row matches each way).
+        """
+        rows = self.conn.query(
+            "SELECT * FROM applications WHERE id = ? OR number = ? OR provisional_number = ? "
+            "ORDER BY provisional_number = ? LIMIT 1",
+            (key, key, key, key),
+        )
         return self._application_from_row(rows[0]) if rows else None
 
     def applications(
@@ -354,6 +376,7 @@ class Store:
             else None,
             result_notice=row["result_notice"],
             purged=row["purged_at"] is not None,
+            provisional_number=row["provisional_number"],
             unreadable=unreadable,
         )
 

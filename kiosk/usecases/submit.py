@@ -6,12 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from kiosk.application import Applicant, Application, Channel
 from kiosk.catalogue import FieldType, ServiceItem
-from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
 from kiosk.forms import validate_form
 from kiosk.identity import normalize_id_number, normalize_mobile
-from kiosk.ids import application_number, uuid7
+from kiosk.ids import uuid7
 from kiosk.store import NewApplication, NewAttachment
 from kiosk.text_rules import check_text
 
@@ -110,7 +109,6 @@ def submit_application(
         ):
             raise ValidationError(f"请上传“{form_field.label}”。", field=form_field.key)
     now = core.clock()
-    terminal = core.settings.terminal.code
     return core.store.submit(
         NewApplication(
             item=item,
@@ -123,7 +121,9 @@ def submit_application(
         ),
         attachments,
         id_factory=lambda: str(uuid7(int(now.timestamp() * 1000))),
-        number_factory=lambda seq: application_number(terminal, china_date(now), seq),
         promised=lambda day: core.calendar.add_workdays(day, item.time_limit_days),
         now=now,
+        # The store mints the number in its transaction: under the enrolled code, or this
+        # installation's provisional 0XXXXX code before enrolment (kiosk/store/numbering.py).
+        terminal_code=core.settings.terminal.code,
     )

@@ -8,6 +8,7 @@ import pytest
 from kiosk.application import Applicant, Channel
 from kiosk.core import KioskCore
 from kiosk.errors import StoreError, ValidationError
+from kiosk.ids import provisional_terminal_code
 from kiosk.paths import DataDir
 from kiosk.states import ApplicationState
 from kiosk.store import NewAttachment
@@ -30,7 +31,10 @@ def _submit(core: KioskCore, applicant: Applicant = ZHANG, **extra: object):
 def test_submission_is_queued_with_minted_identity_and_promised_date(core: KioskCore) -> None:
     application = _submit(core)
     assert application.state is ApplicationState.QUEUED
-    assert application.number.startswith("000000-260930-0001-")
+    # Not enrolled: numbered under this installation's provisional code (never 000000).
+    install_id = core.store.get_meta("terminal:install_id")
+    assert install_id is not None
+    assert application.number.startswith(f"{provisional_terminal_code(install_id)}-260930-0001-")
     assert application.promised_date == dt.date(2026, 10, 13)
     stored = core.store.application(application.number)
     assert stored is not None

@@ -71,6 +71,9 @@ def reference_platform(tmp_path: Path, core: KioskCore) -> Iterator[ReferencePla
     answer = enrol(
         running.url, EnrolRequest(code=code, region_code="330102001000", station_name="测试站")
     )
+    from kiosk.usecases.enrolment import adopt_terminal_code
+
+    adopt_terminal_code(core.store, answer.terminal_code)  # as provisioning does
     client = PlatformClient(
         running.url, Credentials(answer.terminal_id, decode_secret(answer.secret))
     )

@@ -67,7 +67,11 @@ def make_engine(platform: Platform, kiosk_store):
         **kw,
     ) -> SyncEngine:
         if not creds_box:
+            from kiosk.usecases.enrolment import adopt_terminal_code
+
             creds_box.append(platform.enrol())
+            # what provisioning does: queued items get numbers under the enrolled code
+            adopt_terminal_code(kiosk_store, platform.code_of(creds_box[0]))
         client = PlatformClient(
             url or platform.url, creds_box[0], **({"clock": clock} if clock else {})
         )

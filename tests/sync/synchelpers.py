@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from central.db import CentralDB
 from central.server import RunningPlatform
@@ -39,6 +39,7 @@ class MovableClock:
 class Platform:
     running: RunningPlatform
     clock: MovableClock
+    codes: dict[str, str] = field(default_factory=dict)  # terminal id -> terminal code
 
     @property
     def url(self) -> str:
@@ -51,12 +52,22 @@ class Platform:
     def enrol(self, region: str = "330102001000") -> Credentials:
         code = self.db.new_enrol_code(region)
         answer = enrol(self.url, EnrolRequest(code=code, region_code=region, station_name="测试站"))
+        self.codes[answer.terminal_id] = answer.terminal_code
         return Credentials(answer.terminal_id, decode_secret(answer.secret))
+
+    def code_of(self, credentials: Credentials) -> str:
+        """The terminal code the platform assigned at enrolment (numbers must carry it)."""
+        return self.codes[credentials.terminal_id]
 
 
 def make_application(
-    attachments: list[bytes] | None = None, service_code: str = "TEST-001", n: int = 0
+    attachments: list[bytes] | None = None,
+    service_code: str = "TEST-001",
+    n: int = 0,
+    code: str = "330102",
 ) -> ApplicationUpload:
+    """An upload numbered ``CODE-261123-NNNN-X``: pass the uploading terminal's code
+    (``platform.code_of(creds)``) and a distinct ``n`` when the platform must take it."""
     refs = [
         AttachmentRef(
             sha256=hashlib.sha256(a).hexdigest(),
@@ -69,7 +80,7 @@ def make_application(
     ]
     return ApplicationUpload(
         id=str(uuid7()),
-        number=f"330102-261123-{n % 10000:04d}-X",
+        number=f"{code}-261123-{n % 10000:04d}-X",
         service_code=service_code,
         service_version=1,
         applicant=Applicant(
@@ -142,8 +153,14 @@ def fill_store(
     ratings: int = 1,
     requests: int = 1,
     seed: int = 0,
+    code: str | None = None,
 ):
-    """Queue applications (with attachments), ratings and requests directly through the store."""
+    """Queue applications (with attachments), ratings and requests directly through the store.
+
+    Numbers are minted as the terminal would: under the code enrolment recorded (see
+    ``make_engine``), else the provisional code; ``code`` forces one (a terminal enrolled
+    without the store knowing, e.g. settings written by hand).
+    """
     import datetime as dt
     import random
 
@@ -184,7 +201,9 @@ def fill_store(
                 ),
                 files,
                 id_factory=lambda: str(uuid7()),
-                number_factory=lambda seq: application_number("330102", today, seq),
+                number_factory=(
+                    (lambda seq: application_number(code, today, seq)) if code else None
+                ),
                 promised=lambda day: day,
             )
         )

@@ -171,7 +171,7 @@ def test_foreground_sync_shows_progress_and_stops_on_ctrl_c(platform, tmp_path):
     )
     save_secret(data, creds.secret)
     store = open_store(home)
-    apps = fill_store(store, apps=2, ratings=0, requests=0)
+    apps = fill_store(store, apps=2, ratings=0, requests=0, code=platform.code_of(creds))
     store.close()
     env = dict(os.environ, KIOSK_HOME=str(home))
     proc = subprocess.Popen(

@@ -19,8 +19,11 @@ def proxy(platform):
 @pytest.mark.parametrize("fault", INJECTABLE, ids=lambda f: f.value)
 def test_fault_then_retry_delivers_exactly_once(platform, client_for, proxy, fault):
     client = client_for(url=proxy.url)
+    code = platform.code_of(client.credentials)
     batch = BatchRequest(
-        applications=[make_application(n=1)], ratings=[make_rating(1)], requests=[make_request(1)]
+        applications=[make_application(n=1, code=code)],
+        ratings=[make_rating(1)],
+        requests=[make_request(1)],
     )
     proxy.schedule(fault)
     with pytest.raises(TransientError) as info:
@@ -40,7 +43,7 @@ def test_fault_then_retry_delivers_exactly_once(platform, client_for, proxy, fau
 
 def test_same_id_different_content_is_a_conflict(platform, client_for):
     client = client_for()
-    app = make_application(n=1)
+    app = make_application(n=1, code=platform.code_of(client.credentials))
     client.upload_batch(BatchRequest(applications=[app]))
     changed = app.model_copy(update={"form": {"reason": "别的内容"}})
     ack = client.upload_batch(BatchRequest(applications=[changed]))
@@ -56,7 +59,7 @@ def test_one_bad_item_does_not_block_the_batch(platform, client_for):
     from sync import signing
 
     creds = platform.enrol()
-    good = make_application(n=1).model_dump(mode="json")
+    good = make_application(n=1, code=platform.code_of(creds)).model_dump(mode="json")
     bad = dict(good, id="0190d1c0-0000-7000-8000-000000000001", service_version=0)
     body = gzip.compress(json.dumps({"applications": [bad, good]}).encode())
     ts, nonce = f"{platform.clock():.3f}", signing.new_nonce()
@@ -85,7 +88,7 @@ def test_attachment_resumes_from_platform_offset(platform, client_for, proxy):
 
     data = os.urandom(300_000)
     client = client_for(url=proxy.url)
-    app = make_application([data])
+    app = make_application([data], code=platform.code_of(client.credentials))
     client.upload_batch(BatchRequest(applications=[app]))
     sha = app.attachments[0].sha256
     assert client.attachment_state(sha).offset == 0

@@ -90,8 +90,9 @@ def test_conflict_quarantines_only_that_item(platform, kiosk_store, make_engine)
     from sync.protocol import ApplicationUpload, ItemKind
 
     apps = fill_store(kiosk_store, apps=3, files_per_app=0, ratings=0, requests=0)
-    engine = make_engine()
-    other = ApplicationUpload.model_validate(dict(apps[1].upload_content(), form={"x": "不同"}))
+    engine = make_engine()  # enrols: the queued items now carry the enrolled code
+    current = kiosk_store.application(apps[1].id)
+    other = ApplicationUpload.model_validate(dict(current.upload_content(), form={"x": "不同"}))
     platform.db.store_item(make_engine.credentials[0].terminal_id, ItemKind.APPLICATION, other)
     report = engine.run_until_idle()
     assert report.ok and report.quarantined == 1
@@ -125,12 +126,12 @@ def test_clock_jump_is_flagged(platform, kiosk_store, make_engine):
 
 
 def test_purge_after_retention_keeps_number_and_status(platform, kiosk_store, make_engine):
-    apps = fill_store(kiosk_store, apps=1, ratings=0, requests=0)
     from sync.engine import EngineOptions
 
     engine = make_engine(
         settings=SyncSettings(retention_days=0), options=EngineOptions(purge_every_s=0)
     )
+    apps = fill_store(kiosk_store, apps=1, ratings=0, requests=0)  # filed after enrolment
     engine.run_until_idle()
     kept = kiosk_store.application(apps[0].id)
     assert kept.purged and kept.number == apps[0].number
@@ -173,10 +174,10 @@ def test_lease_of_a_killed_engine_is_released_by_the_next(platform, kiosk_store,
     from kiosk.store.outbox import ItemKind
     from sync.credentials import SyncLock
 
-    apps = fill_store(kiosk_store, apps=1, ratings=0, requests=0)
+    engine = make_engine(wait=lambda event, timeout: event.wait(5))
+    apps = fill_store(kiosk_store, apps=1, ratings=0, requests=0)  # filed after enrolment
     # a round that died after claiming: the item is leased for ten minutes
     assert Outbox(kiosk_store).claim(ItemKind.APPLICATION, 10, time.time(), 600)
-    engine = make_engine(wait=lambda event, timeout: event.wait(5))
     assert engine.run_round().delivered == 0  # the lease is respected within a process
     other = SyncLock(kiosk_store.data)
     assert other.acquire()  # while someone else holds the lock, leases are not touched
@@ -216,8 +217,8 @@ def test_status_for_an_application_whose_ack_was_lost_is_not_skipped(
     from sync.client import PlatformClient
     from sync.protocol import ApplicationUpload, BatchRequest
 
-    apps = fill_store(kiosk_store, apps=1, files_per_app=0, ratings=0, requests=0)
     engine = make_engine()
+    apps = fill_store(kiosk_store, apps=1, files_per_app=0, ratings=0, requests=0)
     # The platform stored it but the kiosk never saw the acknowledgement: still leased and sending.
     assert Outbox(kiosk_store).claim(ItemKind.APPLICATION, 1, time.time(), 600)
     with PlatformClient(platform.url, make_engine.credentials[0]) as other:

@@ -95,7 +95,14 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(platform, tmp_pa
         save_secret(data, creds.secret)
         store = open_store(home)
         fill_store(
-            store, apps=30, files_per_app=2, file_size=48_000, ratings=10, requests=10, seed=1
+            store,
+            apps=30,
+            files_per_app=2,
+            file_size=48_000,
+            ratings=10,
+            requests=10,
+            seed=1,
+            code=platform.code_of(creds),
         )
 
         zygote = Zygote(home)
@@ -130,6 +137,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(platform, tmp_pa
                         ratings=2,
                         requests=2,
                         seed=100 + refills,
+                        code=platform.code_of(creds),
                     )
                     continue
                 os.kill(pid, signal.SIGKILL)

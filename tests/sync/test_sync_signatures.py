@@ -47,8 +47,9 @@ def _signed_post(
     )
 
 
-def _body() -> bytes:
-    return gzip.compress(BatchRequest(applications=[make_application()]).model_dump_json().encode())
+def _body(code: str = "330102") -> bytes:
+    batch = BatchRequest(applications=[make_application(code=code)])
+    return gzip.compress(batch.model_dump_json().encode())
 
 
 def _error(response: httpx.Response) -> ErrorCode:
@@ -57,8 +58,9 @@ def _error(response: httpx.Response) -> ErrorCode:
 
 def test_well_signed_request_is_accepted(platform):
     creds = platform.enrol()
+    body = _body(platform.code_of(creds))
     r = _signed_post(
-        platform.url, creds, _body(), timestamp=f"{platform.clock():.3f}", nonce=signing.new_nonce()
+        platform.url, creds, body, timestamp=f"{platform.clock():.3f}", nonce=signing.new_nonce()
     )
     assert r.status_code == 200
     assert len(platform.db.applications()) == 1

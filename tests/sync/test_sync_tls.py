@@ -78,7 +78,9 @@ def test_platform_certificate_from_the_configured_bundle_is_accepted(tls_platfor
     )
     creds = Credentials(answer.terminal_id, decode_secret(answer.secret))
     with PlatformClient(platform.url, creds, ca_bundle=str(cert)) as client:
-        client.upload_batch(BatchRequest(applications=[make_application()]))
+        client.upload_batch(
+            BatchRequest(applications=[make_application(code=answer.terminal_code)])
+        )
     assert len(platform.db.applications()) == 1
 
 

@@ -6,12 +6,17 @@ then :func:`enrol_terminal` should simply call it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from importlib import metadata
 
 from kiosk.errors import KioskError
 from kiosk.paths import DataDir
 from kiosk.settings import load_settings, save_settings
+from kiosk.store import Store
+from kiosk.usecases.enrolment import adopt_terminal_code, renumbering_summary
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,4 +91,10 @@ def enrol_terminal(data: DataDir, request: ProvisionRequest) -> ProvisionResult:
         }
     )
     save_settings(data.settings_file, type(settings).model_validate(updated.model_dump()))
+    store = Store(data, check_integrity=False)  # the running UI's store already checked it
+    try:
+        renumbering = adopt_terminal_code(store, answer.terminal_code)
+    finally:
+        store.close()
+    log.info("%s", renumbering_summary(renumbering))
     return ProvisionResult(answer.terminal_id, answer.terminal_code)
