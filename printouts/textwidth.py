@@ -32,13 +32,40 @@ def wrap(text: str, columns: int) -> list[str]:
     return wrap_by(text, columns, text_width)
 
 
-def wrap_by(text: str, limit: float, measure: Callable[[str], float]) -> list[str]:
-    """Break ``text`` into lines no wider than ``limit``.
+#: 避头: never at the start of a line. Closing brackets and quotes, pauses and stops, the
+#: ellipsis, dash, middle dot and per cent sign, in ASCII and full-width forms. A line that
+#: begins with "）" or "，" reads as a printing fault and makes the reader lose the sentence.
+NO_LINE_START = frozenset(
+    "，。、；：？！）》」』】〕〉｝］〗〙〛｠｣”’…—·%‰℃～"
+    "．％＞"  # full-width forms of ASCII ones not already above
+    ",.;:?!)]}>"
+)
 
-    Chinese has no spaces to break at, so this breaks anywhere, except that a
-    run of ASCII letters and digits (an application number, a URL) is kept
-    whole when it fits on a line of its own. ``measure`` gives a string's width
-    in the unit of ``limit`` (columns on thermal printers, points in PDFs).
+#: 避尾: never at the end of a line. Opening brackets and quotes, ASCII and full-width.
+NO_LINE_END = frozenset("（《「『【〔〈｛［〖〘〚｟｢“‘＜([{<")
+
+
+def wrap_by(text: str, limit: float, measure: Callable[[str], float]) -> list[str]:
+    """Break ``text`` into lines no wider than ``limit``, following the 避头尾 rules.
+
+    This is the one line breaker of every printout (ESC/POS and PDF alike), so
+    the rules hold on every paper. Chinese has no spaces to break at, so a line
+    may break between any two characters, except:
+
+    * no line starts with a character of ``NO_LINE_START`` and none ends with one
+      of ``NO_LINE_END``: the break moves back, pulling the last characters of
+      the line down with the punctuation (no hanging punctuation: a thermal
+      head has no margin to hang it in);
+    * a run of ASCII characters without spaces (an application number such as
+      330102001-20261123-0007, a URL) is kept whole when it fits on a line of its own;
+    * spaces at a break are dropped.
+
+    Only a text with no permitted break within one line (a URL longer than the
+    line, a row of closing brackets) is broken elsewhere, first still obeying
+    避头尾, then anywhere: every line fits ``limit`` whatever the text, except a
+    single character wider than it. ``measure`` gives a string's width in the
+    unit of ``limit`` (columns on thermal printers, points in PDFs); widths are
+    taken as additive over characters, which holds for both (no kerning).
     """
     if limit <= 0:
         raise ValueError("limit must be positive")
@@ -48,60 +75,67 @@ def wrap_by(text: str, limit: float, measure: Callable[[str], float]) -> list[st
     return lines
 
 
-def _tokens(text: str) -> list[str]:
-    tokens: list[str] = []
-    word = ""
-    for ch in text:
-        if ch.isascii() and ch.isalnum():
-            word += ch
-            continue
-        if word:
-            tokens.append(word)
-            word = ""
-        tokens.append(ch)
-    if word:
-        tokens.append(word)
-    return tokens
+def _word_char(ch: str) -> bool:
+    """Part of an ASCII run kept whole: 330102001-20261123-0007 and URLs are one word each."""
+    return ch.isascii() and ch.isprintable() and not ch.isspace()
 
 
-#: Never at the start of a line (closing punctuation) / never at its end (opening).
-_NO_START = frozenset("，。、；：！？）》」』】…,.;:!?)")
-_NO_END = frozenset("（《「『【(")
+def _break_rank(text: str, i: int) -> int:
+    """How acceptable a line break before ``text[i]`` is, best first.
+
+    3: a good break; 2: inside an ASCII run, after its punctuation (330102001- /
+    20261123); 1: elsewhere inside an ASCII run; 0: breaks 避头尾; -1: no break
+    at all (it would leave only spaces on one side, or split a combining mark).
+    Spaces around a break are dropped, so the rules look at the nearest
+    non-space characters on either side.
+    """
+    j = i
+    while j < len(text) and text[j] == " ":
+        j += 1
+    k = i
+    while k > 0 and text[k - 1] == " ":
+        k -= 1
+    if j == len(text) or k == 0 or unicodedata.combining(text[j]):
+        return -1
+    if text[j] in NO_LINE_START or text[k - 1] in NO_LINE_END:
+        return 0
+    if i == j == k and _word_char(text[i - 1]) and _word_char(text[i]):
+        return 1 if text[i - 1].isalnum() else 2
+    return 3
 
 
-def _wrap_paragraph(text: str, columns: float, measure: Callable[[str], float]) -> list[str]:
+def _wrap_paragraph(text: str, limit: float, measure: Callable[[str], float]) -> list[str]:
+    n = len(text)
+    # right[i]: width of text[:i] (widths are additive); kept[i]: text[:i] without trailing spaces.
+    right = [0.0]
+    kept = [0]
+    for i, ch in enumerate(text, 1):
+        right.append(right[-1] + measure(ch))
+        kept.append(kept[-1] if ch == " " else i)
     lines: list[str] = []
-    current = ""
-    width = 0.0
-    for token in _tokens(text):
-        tw = measure(token)
-        if width + tw > columns and current:
-            carry = ""
-            # 避头尾: pull the last character down with closing punctuation, or an
-            # opening bracket down with what it opens.
-            if (
-                len(current) > 1
-                and (token in _NO_START or current[-1] in _NO_END)
-                and measure(current[-1]) + tw <= columns
-            ):
-                current, carry = current[:-1], current[-1]
-            lines.append(current.rstrip())
-            current, width = carry, measure(carry) if carry else 0.0
-            if token.isspace():
-                continue
-        if tw > columns:
-            for ch in token:
-                cw = measure(ch)
-                if width + cw > columns and current:
-                    lines.append(current)
-                    current, width = "", 0.0
-                current += ch
-                width += cw
-            continue
-        current += token
-        width += tw
-    lines.append(current.rstrip())
-    return lines
+    start = 0
+    while True:
+        if right[kept[n]] - right[start] <= limit:
+            lines.append(text[start : kept[n]])
+            return lines
+        # Candidate breaks that keep the line within the limit; the furthest of the best rank wins.
+        fits: list[int] = []
+        for i in range(start + 1, n):
+            if right[kept[i]] - right[start] > limit:
+                break
+            fits.append(i)
+        end = start + 1  # not even one character fits: it goes on a line of its own
+        for wanted in (3, 2, 1, 0):
+            ok = [i for i in fits if _break_rank(text, i) >= wanted]
+            if ok:
+                end = ok[-1]
+                break
+        lines.append(text[start : kept[end]])
+        start = end
+        while start < n and text[start] == " ":
+            start += 1  # spaces at a break are dropped
+        if start == n:
+            return lines
 
 
 def pad_cells(cells: tuple[str, ...], widths: tuple[int, ...]) -> str:
