@@ -189,7 +189,6 @@ class ApplicationUpload(_Model):
     )
 
 
-
 class RatingUpload(_Model):
     """A 好差评 rating (国办发〔2019〕51号: five levels, tied to an application number)."""
 
