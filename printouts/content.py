@@ -1,9 +1,18 @@
 """Input data of every printout, decoupled from the core's domain objects.
 
-The lead maps the core's applications, service items and results onto these
-frozen data classes; layouts take nothing else. Personal data arrives already
-masked: the constructors refuse an unmasked ID number so that no layout can
-print one by mistake (a full number on a slip left at the kiosk is a leak).
+``printouts.from_domain`` maps the core's applications, service items and
+results onto these frozen data classes; layouts take nothing else.
+
+Paper has one masking policy (docs/printouts.md), with one masking rule, the
+core's (``kiosk.identity.mask_name`` etc.; there is no second one here):
+
+* what the resident takes home or may leave on the counter (receipt, result
+  notice) carries personal data masked. Those constructors refuse a full ID
+  number, so no layout can print one by mistake;
+* the application form (``FormContent``) is the application itself, signed by
+  the resident and handed to the department with their consent: it carries
+  every answer once, in full, and never a masked duplicate. A clerk cannot
+  accept a form whose ID number is starred out.
 """
 
 from __future__ import annotations
@@ -16,28 +25,11 @@ from enum import StrEnum
 _FULL_ID = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
 
 
-def mask_id_number(id_number: str) -> str:
-    """``110101********1234`` style: first 6 and last 4 kept, as banks and government slips do."""
-    s = id_number.strip()
-    if len(s) <= 10:
-        return "*" * len(s)
-    return s[:6] + "*" * (len(s) - 10) + s[-4:]
-
-
-def mask_name(name: str) -> str:
-    """Keep the family name (first character) and star the rest: 张三 → 张*, 欧阳娜娜 → 欧***.
-
-    Minority names with a middle dot keep the dot so the shape stays recognisable.
-    """
-    s = name.strip()
-    if len(s) <= 1:
-        return s
-    return s[0] + "".join("·" if ch == "·" else "*" for ch in s[1:])
-
-
 def _refuse_full_id(value: str, what: str) -> None:
     if _FULL_ID.search(value):
-        raise ValueError(f"{what} looks like a full ID number; pass it through mask_id_number()")
+        raise ValueError(
+            f"{what} looks like a full ID number; pass it through kiosk.identity.mask_id_number()"
+        )
 
 
 class Channel(StrEnum):
@@ -65,6 +57,12 @@ class ReceiptContent:
     staff_name: str = ""
     materials_to_bring: tuple[str, ...] = ()
     reprint: bool = False
+    # The department's dates (kiosk.deadlines): with ``accepted_on`` set the receipt prints
+    # 受理日 and 办结期限 (``due_on``, or ``due_note`` while a 补正 stops the clock) instead
+    # of the kiosk's estimate ``promised_by`` (预计办结).
+    accepted_on: date | None = None
+    due_on: date | None = None
+    due_note: str = ""
 
     def __post_init__(self) -> None:
         _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")
@@ -108,7 +106,12 @@ class FormField:
 
 @dataclass(frozen=True, slots=True)
 class FormContent:
-    """A4 application form with the entered data, for the resident's signature."""
+    """The application form with the entered data, for the resident's signature.
+
+    Unlike the slips it carries personal data in full (see the module's
+    docstring): it goes to the department, not home. ``fields`` are every
+    answer once, in the order of the service item's form.
+    """
 
     title: str
     application_number: str
@@ -117,10 +120,6 @@ class FormContent:
     filed_at: datetime
     signature_labels: tuple[str, ...] = ("申请人签名", "代办人签名")
     declaration: str = "本人承诺以上所填信息及所提交材料真实有效，如有虚假，愿承担相应法律责任。"
-
-    def __post_init__(self) -> None:
-        for f in self.fields:
-            _refuse_full_id(f.value, f"field {f.label!r}")
 
 
 @dataclass(frozen=True, slots=True)

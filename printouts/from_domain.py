@@ -1,7 +1,9 @@
 """Printed content from the core's domain objects: one mapping, used by the UI and the CLI.
 
-Masking happens here, once: a slip may be lost or left on the counter, so paper
-never carries a full ID number, name or phone where a masked one serves.
+Masking happens here, once, with the core's rule (``kiosk.identity``): a slip
+may be lost or left on the counter, so the receipt and the result notice never
+carry a full ID number or name. The application form is the one paper that
+carries them in full, once (see ``printouts.content`` and docs/printouts.md).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from kiosk.application import Application
 from kiosk.application import Channel as CoreChannel
 from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.chinatime import CHINA_TZ
-from kiosk.identity import mask_id_number, mask_name, mask_phone
+from kiosk.deadlines import DeadlineKind, deadline_of
+from kiosk.identity import mask_id_number, mask_name
 from kiosk.settings import Settings
 from printouts.content import (
     Channel,
@@ -23,6 +26,7 @@ from printouts.content import (
     ReceiptContent,
     ResultNoticeContent,
 )
+from printouts.layouts.form import form_title
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -42,6 +46,7 @@ def receipt_content(
     ``reprint`` defaults to whether a receipt was printed before (then it says 补打).
     """
     assisted = application.channel is not CoreChannel.SELF_SERVICE
+    deadline = deadline_of(application)
     return ReceiptContent(
         station_name=settings.terminal.station_name,
         terminal_code=settings.terminal.code,
@@ -52,7 +57,10 @@ def receipt_content(
         channel=Channel.ASSISTED if assisted else Channel.SELF,
         staff_name=staff_name if assisted else "",
         filed_at=_local(application.created_at),
-        promised_by=application.promised_date,
+        promised_by=deadline.date if deadline.kind is DeadlineKind.ESTIMATE else None,
+        accepted_on=deadline.accepted_on,
+        due_on=deadline.date if deadline.accepted_on is not None else None,
+        due_note=deadline.text if deadline.date is None else "",
         qr_payload=settings.platform.status_url + application.number,
         helpline=settings.terminal.helpline,
         reprint=application.receipt_printed if reprint is None else reprint,
@@ -92,36 +100,49 @@ def notice_content(item: ServiceItem, settings: Settings, now: dt.datetime) -> N
     )
 
 
+#: Applicant details a form field may stand for (its ``prefill``, or its key when the catalogue
+#: forgot to say ``prefill``, the same rule as ``kiosk.usecases.submit``), and their row
+#: labels when the form asks for none of them.
+_APPLICANT_DETAILS = {"name": "申请人", "id_number": "公民身份号码", "phone": "联系电话"}
+
+
 def form_content(
     application: Application, item: ServiceItem | None, settings: Settings
 ) -> FormContent:
-    """The form's answers for signature; ID numbers and phones masked, attachments by name."""
+    """The application as the department receives it, for the resident's signature.
+
+    Every answer once, in the order of the item's form (not the store's order),
+    in full: this paper is the application itself, handed over with the
+    resident's consent (the paper policy in docs/printouts.md); the slips the
+    resident takes home are the masked ones. Attachments are left out (they
+    travel as files). Applicant details the form does not ask for (name, ID
+    number, phone) come first; answers to fields the item no longer has (an
+    older version of it) come last, under their keys, so nothing filed is lost.
+    """
     applicant = application.applicant
+    answers = dict(application.form)
+    specs = item.form if item is not None else ()
+    covered = {spec.prefill or spec.key for spec in specs} | {spec.key for spec in specs}
+    details = {"name": applicant.name, "id_number": applicant.id_number, "phone": applicant.phone}
     fields = [
-        FormField("申请人", mask_name(applicant.name)),
-        FormField("公民身份号码", mask_id_number(applicant.id_number)),
+        FormField(label, details[key])
+        for key, label in _APPLICANT_DETAILS.items()
+        if key not in covered and details[key]
     ]
-    if applicant.phone:
-        fields.append(FormField("联系电话", mask_phone(applicant.phone)))
-    for key, raw in application.form.items():
-        label, kind = key, None
-        if item is not None:
-            try:
-                spec = item.field(key)
-            except KeyError:
-                spec = None
-            if spec is not None:
-                label, kind = spec.label, spec.type
-        if kind is FieldType.ATTACHMENT:
+    for spec in specs:
+        raw = answers.pop(spec.key, "")
+        if spec.type is FieldType.ATTACHMENT:
             continue
-        value = raw
-        if kind is FieldType.ID_NUMBER:
-            value = mask_id_number(raw)
-        elif kind is FieldType.PHONE:
-            value = mask_phone(raw)
-        fields.append(FormField(label, value))
+        source = spec.prefill or spec.key
+        if not raw and source in details:
+            raw = details[source]
+        fields.append(FormField(spec.label, raw))
+    for key, raw in answers.items():
+        if key in _APPLICANT_DETAILS and raw == details[key]:
+            continue  # already printed above as the applicant's detail
+        fields.append(FormField(key, raw))
     return FormContent(
-        title=f"{application.service_name}申请表",
+        title=form_title(application.service_name),
         application_number=application.number,
         station_name=settings.terminal.station_name,
         fields=tuple(fields),

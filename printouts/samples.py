@@ -1,6 +1,7 @@
 """Fixed sample contents of every layout, for goldens, the rendered docs and the benchmark.
 
-Made-up people and numbers only; the ID numbers are masked as the core would.
+Made-up people and numbers only; the ID numbers are masked as the core would,
+except on the application form, which carries them in full (docs/printouts.md).
 """
 
 from __future__ import annotations
@@ -73,12 +74,13 @@ def form() -> FormContent:
         application_number=APPLICATION_NUMBER,
         station_name="西湖镇便民服务中心",
         fields=(
-            FormField("姓名", "张*芳"),
-            FormField("公民身份号码", "330102********2345"),
+            # The form is the application itself: full values, once (docs/printouts.md).
+            FormField("姓名", "张丽芳"),
+            FormField("公民身份号码", "330102199003012345"),
             FormField("性别", "女"),
             FormField("民族", "汉族"),
             FormField("户籍地址", "浙江省杭州市西湖区西湖镇龙井村3组"),
-            FormField("联系电话", "138****5678"),
+            FormField("联系电话", "13812345678"),
             FormField("缴费档次", "每年 500 元"),
             FormField("待遇领取方式", "社会保障卡"),
         ),

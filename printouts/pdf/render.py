@@ -8,6 +8,7 @@ deterministic (``invariant=1``) so tests and benchmarks can compare bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -54,11 +55,13 @@ class _Geometry:
 
 
 _GEOMETRY = {
-    PageKind.A4: _Geometry(210 * mm, 20 * mm, 12, 32 * mm, 34 * mm),  # 12 pt: elderly readers
+    # 12 pt for elderly readers; the label column holds 8 Hanzi a line, longer labels wrap.
+    PageKind.A4: _Geometry(210 * mm, 20 * mm, 12, 32 * mm, 40 * mm),
     PageKind.THERMAL_58: _Geometry(58 * mm, 4 * mm, 8, 30 * mm, 0),
     PageKind.THERMAL_80: _Geometry(80 * mm, 4 * mm, 8.5, 34 * mm, 0),
 }
 _A4_HEIGHT = 297 * mm
+_CELL_PAD = 4.0  # pt between a table cell's ruling and its text
 
 
 def render_pdf(doc: Document, page: PageKind = PageKind.A4) -> bytes:
@@ -98,12 +101,36 @@ class _Writer:
 
     # -- primitives --------------------------------------------------------------------------
 
-    def _advance(self, dy: float) -> None:
-        if self.paginate and self.c is not None and self.y - dy < self.g.margin:
+    def measure(self, size: float) -> Callable[[str], float]:
+        """The width function ``wrap_by`` needs, at ``size`` points."""
+        return lambda s: string_width(s, size)
+
+    def _keep(self, height: float) -> None:
+        """Start a new page unless ``height`` fits on this one, so a table row is not split.
+
+        A block taller than a whole page is split anyway (from where it is).
+        """
+        if not self.paginate or self.c is None or self.y - height >= self.g.margin:
+            return
+        top = self.height - self.g.margin
+        if height <= top - self.g.margin and self.y < top:
+            self.c.showPage()
+            self.y = top
+
+    def _breaks(self, dy: float) -> bool:
+        """Whether moving down by ``dy`` starts a new page."""
+        return self.paginate and self.c is not None and self.y - dy < self.g.margin
+
+    def _advance(self, dy: float) -> bool:
+        """Move down by ``dy``, on a new page if it does not fit; True when a page began."""
+        broke = self._breaks(dy)
+        if broke:
+            assert self.c is not None
             self.c.showPage()
             self.y = self.height - self.g.margin
         self.y -= dy
         self.used += dy
+        return broke
 
     def text_line(
         self, text: str, size: float, x: float, align: Align = Align.LEFT, bold: bool = False
@@ -148,7 +175,7 @@ class _Writer:
         self, text: str, size: float, x: float, align: Align = Align.LEFT, bold: bool = False
     ) -> None:
         limit = self.g.margin + self.inner - x
-        for line in wrap_by(text, limit, lambda s: string_width(s, size)):
+        for line in wrap_by(text, limit, self.measure(size)):
             self.text_line(line, size, x, align, bold)
 
     def rule(self, double: bool) -> None:
@@ -205,21 +232,36 @@ class _Writer:
         if g.label == 0:  # thermal: hanging indent after the label
             self.hanging(f"{label}：", value, size)
             return
-        # A4: a ruled two-column table row
-        lines = wrap_by(value or " ", self.inner - g.label - 6, lambda s: string_width(s, size))
-        top = self.y
-        for i, line in enumerate(lines):
-            self._advance(size * 1.8)
-            if self.c is not None:
-                base = self.y + size * 0.5
-                if i == 0:
-                    self.draw_runs(label, g.margin + 4, base, size, True)
-                self.draw_runs(line, g.margin + g.label + 4, base, size, False)
-        if self.c is not None:
+        # A4: a ruled two-column table row. Label and value each wrap inside their own
+        # column, so a long label ("拟申请宅基地面积（平方米）") never runs into the value.
+        measure = self.measure(size)
+        labels = wrap_by(label, g.label - 2 * _CELL_PAD, measure)
+        values = wrap_by(value or " ", self.inner - g.label - 2 * _CELL_PAD, measure)
+        rows = max(len(labels), len(values))
+        step = size * 1.8
+        self._keep(rows * step)
+        left, right = g.margin, g.margin + self.inner
+        for i in range(rows):
+            if i > 0 and self.c is not None and self._breaks(step):
+                self.c.line(left, self.y, right, self.y)  # close the row at the page's foot
+            broke = self._advance(step)
+            if self.c is None:
+                continue
             c = self.c
+            base = self.y + size * 0.5
+            if i < len(labels):
+                self.draw_runs(labels[i], g.margin + _CELL_PAD, base, size, True)
+            if i < len(values):
+                self.draw_runs(values[i], g.margin + g.label + _CELL_PAD, base, size, False)
+            # Ruled one line's slice at a time: a row taller than a page goes on over two.
             c.setLineWidth(0.4)
-            c.rect(g.margin, self.y, self.inner, top - self.y)
-            c.line(g.margin + g.label, self.y, g.margin + g.label, top)
+            top = self.y + step
+            for x in (left, g.margin + g.label, right):
+                c.line(x, self.y, x, top)
+            if i == 0 or broke:
+                c.line(left, top, right, top)
+            if i == rows - 1:
+                c.line(left, self.y, right, self.y)
 
     def hanging(self, prefix: str, value: str, size: float) -> None:
         """``prefix`` then ``value`` wrapped with its continuation lines under itself."""
@@ -228,7 +270,7 @@ class _Writer:
         if indent > self.inner / 2:
             self.wrapped(prefix + value, size, g.margin)
             return
-        lines = wrap_by(value or " ", self.inner - indent, lambda s: string_width(s, size))
+        lines = wrap_by(value or " ", self.inner - indent, self.measure(size))
         for i, line in enumerate(lines):
             self._advance(size * 1.45)
             if self.c is not None:
