@@ -3,8 +3,10 @@
 The UI shows one screen per :class:`Step` and calls the methods of
 :class:`Journey` when the resident taps; the journey validates with the core's
 rules, files through the use cases behind :class:`JourneyServices`, and asks
-:class:`PrintPort` for paper. Nothing here knows about Qt, so every path of the
-journey is tested without a screen (tests/ui/test_journey.py).
+:class:`PrintPort` for paper. Where each tap leads is not coded here but declared
+as data in :mod:`kiosk.journey_flow` (one navigation table per sub-flow, and a
+back stack). Nothing here knows about Qt, so every path of the journey is tested
+without a screen (tests/core/test_journey.py).
 
 Everything the resident told us lives in one :class:`Session`, wiped in place
 at the end of the visit (finish, idle timeout), so no personal data outlives
@@ -17,8 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol
 
 from kiosk.application import Applicant, Application
@@ -28,40 +28,47 @@ from kiosk.errors import InvalidTransition, ValidationError
 from kiosk.feedback import RatingLevel, RequestKind
 from kiosk.forms import validate_field
 from kiosk.identity import normalize_id_number
+from kiosk.journey_flow import (
+    Back,
+    BackStack,
+    Choice,
+    Edge,
+    Flow,
+    Step,
+    Tap,
+    Then,
+    Visit,
+    flow_for,
+    spec_of,
+)
+from kiosk.journey_session import (
+    CARD_PREFILL,
+    FieldError,
+    Purpose,
+    Session,
+    first_unanswered,
+    prefill,
+)
 from kiosk.store import NewAttachment
 
+__all__ = [
+    "CARD_PREFILL",
+    "COUNTER_ONLY",
+    "FieldError",
+    "Flow",
+    "Journey",
+    "JourneyServices",
+    "PrintPort",
+    "Purpose",
+    "Session",
+    "Step",
+    "Visit",
+    "answers_in_order",
+    "can_file_here",
+    "photo_prompt",
+]
+
 log = logging.getLogger(__name__)
-
-
-class Step(StrEnum):
-    """Every screen of the resident's journey; the router maps each to one screen."""
-
-    HOME = "home"
-    IDENTIFY = "identify"  # put the ID card on the reader, or choose to type the number
-    TYPE_ID = "type_id"  # type the ID number (number pad)
-    TYPE_NAME = "type_name"  # type the name (only when filing with a typed ID number)
-    DRAFT_OFFER = "draft_offer"  # "you left a half-filled form: continue it?"
-    FIND_ITEM = "find_item"  # category tiles, most used first, search
-    GUIDE = "guide"  # guide and one-time notice; print and leave, or continue
-    FORM = "form"  # one question per screen
-    REVIEW = "review"  # summary, read aloud, submit
-    CONSENT = "consent"  # assisted filing: the resident's own tap consents to 代办
-    SUBMITTED = "submitted"  # the application number, large
-    RATING = "rating"  # 好差评, skippable
-    LOOKUP = "lookup"  # type an application number (my applications, rating from home)
-    MY_APPLICATIONS = "my_applications"  # statuses with "as of", reprint
-    REQUEST = "request"  # 我要反映
-    REQUEST_DONE = "request_done"
-    END = "end"  # thank you; the session is already wiped
-
-
-class Purpose(StrEnum):
-    """What the resident chose on the home screen."""
-
-    APPLY = "apply"  # 办事
-    MY_APPLICATIONS = "my_applications"  # 查进度
-    RATE = "rate"  # 好差评
-    REQUEST = "request"  # 我要反映
 
 
 class JourneyServices(Protocol):
@@ -133,76 +140,17 @@ def photo_prompt(form_field: FormField) -> str:
     return f"请把《{form_field.label}》放在高拍仪下，点“拍照”。"
 
 
-CARD_PREFILL = ("name", "id_number", "address", "gender", "birth_date", "nation")
-"""Card fields a form field may name in ``prefill``."""
-
-
-@dataclass
-class FieldError:
-    field: str
-    message: str
-
-
-@dataclass
-class Session:
-    """All that one visit knows about the resident; :meth:`wipe` forgets it in place."""
-
-    purpose: Purpose | None = None
-    holder: CardHolder | None = None
-    applicant: Applicant | None = None
-    typed_id_number: str = ""
-    item: ServiceItem | None = None
-    answers: dict[str, str] = field(default_factory=dict)
-    field_index: int = 0
-    error: FieldError | None = None
-    query: str = ""
-    category: str | None = None
-    draft: tuple[str, dict[str, str]] | None = None
-    application: Application | None = None
-    applications: list[Application] = field(default_factory=list)
-    rated: set[str] = field(default_factory=set)
-    rating_number: str = ""
-    request_id: str = ""
-    return_to_review: bool = False
-    consent: bool = False  # the resident confirmed assisted filing in this visit
-    self_filed: bool = False  # the resident declined assistance: file as self-service
-    photos: dict[str, NewAttachment] = field(default_factory=dict)  # attachment field → photo
-
-    def wipe(self) -> None:
-        """Forget everything; dicts and lists are cleared, not just dropped."""
-        self.answers.clear()
-        self.photos.clear()
-        self.applications.clear()
-        self.rated.clear()
-        if self.draft is not None:
-            self.draft[1].clear()
-        fresh = Session()
-        for name in self.__dataclass_fields__:
-            if name not in ("answers", "applications", "rated", "photos"):
-                setattr(self, name, getattr(fresh, name))
-
-    @property
-    def id_number(self) -> str:
-        if self.holder is not None:
-            return self.holder.id_number
-        if self.applicant is not None:
-            return self.applicant.id_number
-        return self.typed_id_number
-
-    @property
-    def identified(self) -> bool:
-        return bool(self.id_number)
-
-    @property
-    def by_card(self) -> bool:
-        return self.holder is not None
-
-
 Listener = Callable[[Step], None]
 
 
 class Journey:
-    """The resident's visit. Methods are the taps; :attr:`step` is the screen to show."""
+    """The resident's visit. Methods are the taps; :attr:`step` is the screen to show.
+
+    Each tap method checks the tap against the navigation table of the current
+    sub-flow (:data:`~kiosk.journey_flow.FLOWS`), does its own validation, and
+    then takes the table's edge. The step is never set by a tap: only the table
+    (forward), the back stack (back) and the wipes (finish, home, timeout) move it.
+    """
 
     def __init__(
         self,
@@ -217,10 +165,38 @@ class Journey:
         # A document camera is wired in: attachment fields become photo steps of the form.
         self.camera = camera
         self.session = Session()
-        self.step = Step.HOME
         self.staff_number: str | None = None  # a signed-in staff member assists (代办)
         self._most_used = most_used
         self._listeners: list[Listener] = []
+        self._at = Visit(Step.HOME)
+        self._trail = BackStack()
+        self._then: dict[Then, Callable[[], None]] = {
+            Then.OFFER_DRAFT: self._offer_draft,
+            Then.LIST_APPLICATIONS: self._list_applications,
+            Then.FILE: self._file,
+        }
+
+    # -- where we are --------------------------------------------------------------
+
+    @property
+    def step(self) -> Step:
+        """The screen to show."""
+        return self._at.step
+
+    @property
+    def flow(self) -> Flow:
+        """The sub-flow the session is in (its purpose; for filing, assisted or not)."""
+        return flow_for(self.session.purpose, assisted=self.assisted)
+
+    @property
+    def came_from(self) -> Visit | None:
+        """Where "back" returns to (None: home)."""
+        return self._trail.top
+
+    @property
+    def back_stack(self) -> tuple[Visit, ...]:
+        """The path of this visit below the current step, oldest first."""
+        return tuple(self._trail)
 
     # -- observation -------------------------------------------------------------
 
@@ -228,117 +204,153 @@ class Journey:
         """Call ``listener(step)`` after every change (also when the step stays, e.g. an error)."""
         self._listeners.append(listener)
 
-    def _go(self, step: Step) -> None:
-        self.step = step
+    def _notify(self) -> None:
         for listener in list(self._listeners):
-            listener(step)
+            listener(self.step)
 
-    def _require(self, *steps: Step) -> None:
-        if self.step not in steps:
-            raise InvalidTransition(f"not allowed at {self.step.value}")
+    # -- running the tables ------------------------------------------------------------
+
+    def _edge(self, tap: Tap, flow: Flow | None = None) -> Edge | None:
+        return spec_of(flow or self.flow, self.step).on.get(tap)
+
+    def _expect(self, tap: Tap, flow: Flow | None = None) -> Edge:
+        edge = self._edge(tap, flow)
+        if edge is None:
+            raise InvalidTransition(f"{tap.value} not allowed at {self.step.value}")
+        return edge
+
+    def _take(self, edge: Edge) -> None:
+        """Do the edge's work, let it choose the next step, and go there."""
+        if edge.then is not None:
+            self._then[edge.then]()
+        if edge.to is None:
+            target = self._at
+        elif isinstance(edge.to, Choice):
+            target = edge.to.choose(self)
+            if target.step not in edge.to.among:
+                raise RuntimeError(f"{target.step.value} is not declared for this tap")
+        else:
+            target = Visit(edge.to)
+        self._move(target)
+
+    def _move(self, target: Visit) -> None:
+        """Go forward to ``target``, keeping the back stack a path of this visit."""
+        here = self._at
+        if target.step in (Step.HOME, Step.END):  # the visit is over
+            self.session.wipe()
+            self._trail.reset()
+        elif target == here:
+            pass
+        elif spec_of(self.flow, target.step).back is Back.FINISH:
+            self._trail.reset()  # filed or shown: nothing before can be returned to
+        elif self._trail.unwind_to(target):
+            pass
+        elif here.step in (Step.HOME, Step.END):
+            self._trail.reset(Visit(Step.HOME))
+        elif not spec_of(self.flow, here.step).transient:
+            self._trail.push(here)
+        self._arrive(target)
+
+    def _arrive(self, visit: Visit) -> None:
+        self._at = visit
+        if visit.step is Step.FORM:
+            self.session.field_index = visit.index
+        self._notify()
+
+    def _stay(self) -> None:
+        """The tap was refused with a message (``session.error``): same screen, redrawn."""
+        self._notify()
+
+    def _begin(self, purpose: Purpose) -> None:
+        self.session.wipe()
+        self.session.purpose = purpose
 
     # -- home and identification -------------------------------------------------------
 
     def start(self, purpose: Purpose) -> None:
-        self._require(Step.HOME, Step.END)
-        self.session.wipe()
-        self.session.purpose = purpose
-        if purpose is Purpose.RATE:
-            self._go(Step.LOOKUP)
-        elif purpose is Purpose.REQUEST:
-            self._go(Step.REQUEST)
-        else:
-            self._go(Step.IDENTIFY)
+        self._expect(Tap.START, flow_for(purpose, assisted=False))
+        self._begin(purpose)
+        self._take(self._expect(Tap.START))
 
     def card_inserted(self, holder: CardHolder) -> None:
         """A card was read. At home it starts filing; while identifying it identifies.
 
-        Elsewhere it is ignored: the card of the person already identified coming
-        back changes nothing, and another person's card never joins a session.
+        Elsewhere it is ignored (the table has no card edge there): the card of the
+        person already identified coming back changes nothing, and another person's
+        card never joins a session.
         """
-        s = self.session
         if self.step in (Step.HOME, Step.END):
-            s.wipe()
-            s.purpose = Purpose.APPLY
-        elif self.step not in (Step.IDENTIFY, Step.TYPE_ID, Step.TYPE_NAME, Step.LOOKUP):
+            self._begin(Purpose.APPLY)
+        edge = self._edge(Tap.CARD)
+        if edge is None:
             return
-        if s.purpose is Purpose.RATE or s.purpose is None:
-            return
-        if s.purpose is Purpose.REQUEST:
-            return
+        s = self.session
         s.holder = holder
         s.applicant = Applicant(
             name=holder.name, id_number=holder.id_number, address=holder.address or ""
         )
         s.error = None
-        self._identified()
+        self._take(edge)
 
     def card_removed(self) -> None:
         """Nothing is lost: the session stays until the resident finishes or the idle timer ends it."""
 
     def choose_typing(self) -> None:
-        """Type the ID number instead of reading the card (filing only).
+        """Type the ID number instead of reading the card.
 
-        "My applications" never opens on a typed ID number: anyone who knows a
-        neighbour's number could read which services they applied for. Without the
-        card, the receipt's application number is the key.
+        "My applications" never opens on a typed ID number (see its flow): without
+        the card, the receipt's application number is the key.
         """
-        self._require(Step.IDENTIFY, Step.LOOKUP)
+        edge = self._expect(Tap.TYPE_INSTEAD)
         self.session.error = None
-        if self.session.purpose is Purpose.MY_APPLICATIONS:
-            self._go(Step.LOOKUP)
-            return
-        self._go(Step.TYPE_ID)
+        self._take(edge)
 
     def type_id_number(self, raw: str) -> None:
-        self._require(Step.TYPE_ID)
+        edge = self._expect(Tap.ID_NUMBER)
         s = self.session
         try:
             s.typed_id_number = normalize_id_number(raw, self.services.today())
         except ValidationError as exc:
             s.error = FieldError("id_number", exc.message)
-            self._go(Step.TYPE_ID)
+            self._stay()
             return
         s.error = None
-        if s.purpose is Purpose.APPLY:
-            self._go(Step.TYPE_NAME)
-        else:
-            self._identified()
+        self._take(edge)
 
     def type_name(self, raw: str) -> None:
-        self._require(Step.TYPE_NAME)
+        edge = self._expect(Tap.NAME)
         s = self.session
         name = raw.strip()
         if not name:
             s.error = FieldError("name", "请填写您的姓名。")
-            self._go(Step.TYPE_NAME)
+            self._stay()
             return
         if len(name) > 40:
             s.error = FieldError("name", "姓名太长，请核对。")
-            self._go(Step.TYPE_NAME)
+            self._stay()
             return
         s.error = None
         s.applicant = Applicant(name=name, id_number=s.typed_id_number)
-        self._identified()
+        self._take(edge)
 
-    def _identified(self) -> None:
+    def _offer_draft(self) -> None:
+        """Drafts are offered only to the card they were saved for."""
         s = self.session
-        if s.purpose is Purpose.MY_APPLICATIONS:
-            s.applications[:] = self.services.applications_of(s.id_number)
-            self._go(Step.MY_APPLICATIONS)
+        if not s.by_card:
             return
-        if s.by_card:
-            draft = self.services.draft_for(s.id_number)
-            if draft is not None and self._item(draft[0]) is not None:
-                s.draft = draft
-                self._go(Step.DRAFT_OFFER)
-                return
-        self._go(Step.FIND_ITEM)
+        draft = self.services.draft_for(s.id_number)
+        if draft is not None and self._item(draft[0]) is not None:
+            s.draft = draft
+
+    def _list_applications(self) -> None:
+        s = self.session
+        s.applications[:] = self.services.applications_of(s.id_number)
 
     # -- drafts --------------------------------------------------------------------------
 
     def resume_draft(self) -> None:
-        self._require(Step.DRAFT_OFFER)
+        """Continue the saved form where it was left; back walks the path it was filled on."""
+        edge = self._expect(Tap.RESUME)
         s = self.session
         assert s.draft is not None
         code, answers = s.draft
@@ -346,17 +358,21 @@ class Journey:
         assert item is not None
         s.item = item
         s.answers.clear()
-        s.answers.update(self._prefill(item))
+        s.answers.update(prefill(s, item))
         s.answers.update(answers)
         s.draft = None
-        s.field_index = self._first_unanswered(item)
-        self._go(Step.FORM)
+        s.field_index = first_unanswered(s, self.questions())
+        for visit in (Visit(Step.FIND_ITEM), Visit(Step.GUIDE)):
+            self._trail.push(visit)
+        for index in range(s.field_index):
+            self._trail.push(Visit(Step.FORM, index))
+        self._take(edge)
 
     def discard_draft(self) -> None:
-        self._require(Step.DRAFT_OFFER)
+        edge = self._expect(Tap.DISCARD)
         self.services.discard_draft(self.session.id_number)
         self.session.draft = None
-        self._go(Step.FIND_ITEM)
+        self._take(edge)
 
     # -- finding the item -------------------------------------------------------------------
 
@@ -367,16 +383,16 @@ class Journey:
         return list(seen)
 
     def set_query(self, query: str) -> None:
-        self._require(Step.FIND_ITEM)
+        edge = self._expect(Tap.SEARCH)
         self.session.query = query
         self.session.category = None
-        self._go(Step.FIND_ITEM)
+        self._take(edge)
 
     def choose_category(self, category: str | None) -> None:
-        self._require(Step.FIND_ITEM)
+        edge = self._expect(Tap.SEARCH)
         self.session.category = category
         self.session.query = ""
-        self._go(Step.FIND_ITEM)
+        self._take(edge)
 
     def visible_items(self) -> list[ServiceItem]:
         """What the item screen lists: search hits, a category, or the most used first."""
@@ -392,44 +408,38 @@ class Journey:
         return (used + rest)[: self._most_used]
 
     def choose_item(self, code: str) -> None:
-        self._require(Step.FIND_ITEM)
+        edge = self._expect(Tap.ITEM)
         item = self._item(code)
-        if item is None or not item.accepts_new:
-            self.session.error = FieldError(
-                "service_code", "这个事项暂时不能在本机办理，请咨询工作人员。"
-            )
-            self._go(Step.FIND_ITEM)
-            return
         s = self.session
+        if item is None or not item.accepts_new:
+            s.error = FieldError("service_code", "这个事项暂时不能在本机办理，请咨询工作人员。")
+            self._stay()
+            return
         s.error = None
         if s.item is None or s.item.code != code:
             s.answers.clear()
         s.item = item
-        self._go(Step.GUIDE)
+        self._take(edge)
 
     def print_notice(self) -> None:
-        self._require(Step.GUIDE)
+        self._expect(Tap.PRINT_NOTICE)
         assert self.session.item is not None
         self.printer.print_notice(self.session.item)
 
     # -- the form ---------------------------------------------------------------------------------
 
     def begin_form(self) -> None:
-        self._require(Step.GUIDE)
+        edge = self._expect(Tap.BEGIN)
         s = self.session
         assert s.item is not None
         if not can_file_here(s.item, camera=self.camera):
             s.error = FieldError("service_code", COUNTER_ONLY)
-            self._go(Step.GUIDE)
+            self._stay()
             return
-        for key, value in self._prefill(s.item).items():
+        for key, value in prefill(s, s.item).items():
             s.answers.setdefault(key, value)
-        s.field_index = 0
         s.error = None
-        if not self.questions():
-            self._go(Step.REVIEW)
-            return
-        self._go(Step.FORM)
+        self._take(edge)
 
     def questions(self) -> list[FormField]:
         """The fields asked at the kiosk; attachments only with a camera (else at the counter)."""
@@ -443,39 +453,30 @@ class Journey:
 
     def answer(self, raw: str) -> None:
         """Validate one answer; on success move to the next question (or back to the review)."""
-        self._require(Step.FORM)
+        edge = self._expect(Tap.ANSWER)
         s = self.session
         assert s.item is not None
         current = self.current_field()
         if current.type is FieldType.ATTACHMENT:
             if current.required and current.key not in s.photos:
                 s.error = FieldError(current.key, f"请先拍照《{current.label}》。")
-                self._go(Step.FORM)
+                self._stay()
                 return
             s.error = None
-            self._next_question()
+            self._take(edge)
             return
         try:
             value = validate_field(current, raw, self.services.today())
         except ValidationError as exc:
             s.answers[current.key] = raw
             s.error = FieldError(current.key, exc.message)
-            self._go(Step.FORM)
+            self._stay()
             return
         s.error = None
         s.answers[current.key] = value
         if s.by_card:
             self.services.save_draft(s.id_number, s.item.code, dict(s.answers))
-        self._next_question()
-
-    def _next_question(self) -> None:
-        s = self.session
-        if s.return_to_review or s.field_index + 1 >= len(self.questions()):
-            s.return_to_review = False
-            self._go(Step.REVIEW)
-            return
-        s.field_index += 1
-        self._go(Step.FORM)
+        self._take(edge)
 
     # -- photos of papers (with a document camera) ------------------------------------------------
 
@@ -484,8 +485,9 @@ class Journey:
 
         A photo arriving after the resident moved on (or the session was wiped) is dropped.
         """
+        edge = self._edge(Tap.PHOTO)
         s = self.session
-        if self.step is not Step.FORM or s.item is None:
+        if edge is None or s.item is None:
             return
         current = self.current_field()
         if current.key != field_key or current.type is not FieldType.ATTACHMENT:
@@ -493,30 +495,30 @@ class Journey:
         suffix = {"image/jpeg": ".jpg", "image/png": ".png"}.get(mime_type, "")
         s.photos[field_key] = NewAttachment(field_key, field_key + suffix, mime_type, content)
         s.error = None
-        self._go(Step.FORM)
+        self._take(edge)
 
     def photo_failed(self, field_key: str, message: str) -> None:
         """The camera could not take the photo: ``message`` (Chinese) is shown under the question."""
-        if self.step is not Step.FORM or self.current_field().key != field_key:
+        edge = self._edge(Tap.PHOTO)
+        if edge is None or self.current_field().key != field_key:
             return
         self.session.error = FieldError(field_key, message)
-        self._go(Step.FORM)
+        self._take(edge)
 
     def retake(self) -> None:
         """重拍: forget the photo of the current field."""
-        self._require(Step.FORM)
+        edge = self._expect(Tap.RETAKE)
         self.session.photos.pop(self.current_field().key, None)
         self.session.error = None
-        self._go(Step.FORM)
+        self._take(edge)
 
     def edit(self, key: str) -> None:
         """From the review, change one answer and come back to the review."""
-        self._require(Step.REVIEW)
+        edge = self._expect(Tap.EDIT)
         keys = [f.key for f in self.questions()]
         self.session.field_index = keys.index(key)
-        self.session.return_to_review = True
         self.session.error = None
-        self._go(Step.FORM)
+        self._take(edge)
 
     def review_lines(self) -> list[tuple[str, str]]:
         """(label, answer) pairs shown and read aloud on the review screen."""
@@ -543,29 +545,34 @@ class Journey:
         return self.staff_number is not None and not self.session.self_filed
 
     def consent(self, agreed: bool) -> None:
-        """The resident's answer on the consent screen; declining files it as their own."""
-        self._require(Step.CONSENT)
+        """The resident's answer on the consent screen: agreeing files; declining files as their own.
+
+        Declining leaves the assisted flow for the self-service one (``self_filed``)
+        and returns to the review, where submitting files without staff.
+        """
+        edge = self._expect(Tap.AGREE if agreed else Tap.DECLINE)
         if agreed:
             self.session.consent = True
-            self.step = Step.REVIEW
-            self.submit()
-            return
-        self.session.self_filed = True
-        self.session.error = None
-        self._go(Step.REVIEW)
+        else:
+            self.session.self_filed = True
+            self.session.error = None
+        self._take(edge)
 
     # -- submit, rate, finish ---------------------------------------------------------------------------
 
     def submit(self) -> None:
-        self._require(Step.REVIEW)
+        """提交 on the review: files (self-service), or asks the resident's consent (assisted)."""
+        self._take(self._expect(Tap.SUBMIT))
+
+    def _file(self) -> None:
+        """File the application; a refusal leaves its message (and question) in the session."""
         s = self.session
         assert s.item is not None and s.applicant is not None
-        answers = {f.key: s.answers[f.key] for f in self.questions() if s.answers.get(f.key)}
-        if self.assisted and not s.consent:
-            self._go(Step.CONSENT)
-            return
+        s.application = None
+        questions = self.questions()
+        answers = {f.key: s.answers[f.key] for f in questions if s.answers.get(f.key)}
         staff = self.staff_number if self.assisted else None
-        photos = [s.photos[f.key] for f in self.questions() if f.key in s.photos]
+        photos = [s.photos[f.key] for f in questions if f.key in s.photos]
         try:
             application = self.services.submit(
                 s.item.code,
@@ -576,14 +583,10 @@ class Journey:
                 attachments=photos,
             )
         except ValidationError as exc:
-            keys = [f.key for f in self.questions()]
+            keys = [f.key for f in questions]
             s.error = FieldError(exc.field or "", exc.message)
             if exc.field in keys:
                 s.field_index = keys.index(exc.field)
-                s.return_to_review = True
-                self._go(Step.FORM)
-            else:
-                self._go(Step.REVIEW)
             return
         s.error = None
         s.application = application
@@ -591,79 +594,70 @@ class Journey:
             self.services.discard_draft(s.id_number)
         log.info("application filed")
         self.printer.print_receipt(application, reprint=False)
-        self._go(Step.SUBMITTED)
 
     def to_rating(self) -> None:
-        self._require(Step.SUBMITTED)
+        edge = self._expect(Tap.TO_RATING)
         s = self.session
         assert s.application is not None
-        if s.application.number in s.rated:
-            self.finish()
-            return
         s.rating_number = s.application.number
-        self._go(Step.RATING)
+        self._take(edge)
 
     def rate(self, level: RatingLevel, reason: str = "") -> None:
-        self._require(Step.RATING)
+        edge = self._expect(Tap.RATE)
         s = self.session
         try:
             self.services.rate(s.rating_number, level, reason)
         except ValidationError as exc:
             s.error = FieldError(exc.field or "reason", exc.message)
-            self._go(Step.RATING)
+            self._stay()
             return
         s.rated.add(s.rating_number)
-        self.finish()
+        self._take(edge)
 
     def skip_rating(self) -> None:
-        self._require(Step.RATING)
-        self.finish()
+        self._take(self._expect(Tap.SKIP))
 
     def finish(self) -> None:
         """The resident is done: wipe the session and say goodbye."""
-        self.session.wipe()
-        self._go(Step.END)
+        self._move(Visit(Step.END))
 
     def timeout(self) -> None:
         """The idle countdown ran out: wipe and return home (drafts of card holders stay on disk)."""
-        self.session.wipe()
-        self._go(Step.HOME)
+        self._move(Visit(Step.HOME))
 
     def home(self) -> None:
         """Back to the home screen from the goodbye screen or by the resident's choice."""
-        self.session.wipe()
-        self._go(Step.HOME)
+        self._move(Visit(Step.HOME))
 
     # -- my applications and rating by number ---------------------------------------------------
 
     def lookup_number(self, raw: str) -> None:
         """A typed application number: its status (my applications) or its rating (好差评)."""
-        self._require(Step.LOOKUP)
+        edge = self._expect(Tap.NUMBER)
         s = self.session
         found = self.services.application(raw.strip())
         if found is None:
             s.error = FieldError("number", "没有找到这个办件编号，请核对回执上的编号。")
-            self._go(Step.LOOKUP)
+            self._stay()
             return
         s.error = None
         if s.purpose is Purpose.RATE:
             if found.number in s.rated or self.services.already_rated(found.number):
                 s.error = FieldError("number", "这件办件已经评价过了，谢谢您。")
-                self._go(Step.LOOKUP)
+                self._stay()
                 return
             s.rating_number = found.number
-            self._go(Step.RATING)
-            return
-        s.applications[:] = [found]
-        self._go(Step.MY_APPLICATIONS)
+        else:
+            s.applications[:] = [found]
+        self._take(edge)
 
     def lookup_by_number_instead(self) -> None:
-        self._require(Step.IDENTIFY)
+        edge = self._expect(Tap.BY_NUMBER)
         self.session.error = None
-        self._go(Step.LOOKUP)
+        self._take(edge)
 
     def reprint(self, number: str) -> None:
-        self._require(Step.MY_APPLICATIONS)
+        self._expect(Tap.REPRINT)
         for application in self.session.applications:
             if application.number == number:
                 self.printer.print_receipt(application, reprint=True)
@@ -671,7 +665,7 @@ class Journey:
 
     def print_result(self, number: str) -> None:
         """Print the result notice the platform sent down for one of the listed applications."""
-        self._require(Step.MY_APPLICATIONS)
+        self._expect(Tap.PRINT_RESULT)
         for application in self.session.applications:
             if application.number == number and application.result_notice:
                 self.printer.print_result(application)
@@ -680,51 +674,36 @@ class Journey:
     # -- requests ----------------------------------------------------------------------------------
 
     def file_request(self, kind: RequestKind, content: str, phone: str = "") -> None:
-        self._require(Step.REQUEST)
+        edge = self._expect(Tap.REQUEST)
         s = self.session
         name = s.applicant.name if s.applicant is not None else ""
         try:
             s.request_id = self.services.file_request(kind, content, name, phone, s.id_number)
         except ValidationError as exc:
             s.error = FieldError(exc.field or "content", exc.message)
-            self._go(Step.REQUEST)
+            self._stay()
             return
         s.error = None
-        self._go(Step.REQUEST_DONE)
+        self._take(edge)
 
     # -- going back ---------------------------------------------------------------------------------
 
     def back(self) -> None:
-        """One step back without losing anything typed; from the first step, home."""
-        s = self.session
-        s.error = None
-        step = self.step
-        if step is Step.FORM:
-            if s.return_to_review:
-                s.return_to_review = False
-                self._go(Step.REVIEW)
-            elif s.field_index > 0:
-                s.field_index -= 1
-                self._go(Step.FORM)
-            else:
-                self._go(Step.GUIDE)
-        elif step is Step.CONSENT:
-            self._go(Step.REVIEW)
-        elif step is Step.REVIEW:
-            s.field_index = max(0, len(self.questions()) - 1)
-            self._go(Step.FORM if self.questions() else Step.GUIDE)
-        elif step is Step.GUIDE:
-            self._go(Step.FIND_ITEM)
-        elif step is Step.TYPE_NAME:
-            self._go(Step.TYPE_ID)
-        elif step is Step.TYPE_ID:
-            self._go(Step.IDENTIFY if s.purpose is not Purpose.RATE else Step.LOOKUP)
-        elif step is Step.LOOKUP and s.purpose is Purpose.MY_APPLICATIONS:
-            self._go(Step.IDENTIFY)
-        elif step in (Step.SUBMITTED, Step.RATING, Step.REQUEST_DONE, Step.MY_APPLICATIONS):
+        """One step back, to the one visited before, without losing anything typed.
+
+        Where the step's table says the visit is done (a receipt or a list shown),
+        back says goodbye; from the first step of a visit, it goes home.
+        """
+        self.session.error = None
+        rule = spec_of(self.flow, self.step).back
+        if rule is Back.FINISH:
             self.finish()
-        else:
+            return
+        previous = self._trail.pop() if rule is Back.STACK else None
+        if previous is None or previous.step is Step.HOME:
             self.home()
+            return
+        self._arrive(previous)
 
     # -- helpers ------------------------------------------------------------------------------------
 
@@ -736,36 +715,6 @@ class Journey:
             if item.code == code:
                 return item
         return None
-
-    def _prefill(self, item: ServiceItem) -> dict[str, str]:
-        s = self.session
-        values: dict[str, str] = {}
-        if s.holder is not None:
-            h = s.holder
-            values = {
-                "name": h.name,
-                "id_number": h.id_number,
-                "address": h.address or "",
-                "gender": h.gender or "",
-                "birth_date": h.birth_date.isoformat() if h.birth_date else "",
-                "nation": h.nation or "",
-            }
-        elif s.applicant is not None:
-            values = {"name": s.applicant.name, "id_number": s.applicant.id_number}
-        out: dict[str, str] = {}
-        for form_field in item.form:
-            if form_field.prefill in CARD_PREFILL and values.get(form_field.prefill or ""):
-                out[form_field.key] = values[form_field.prefill or ""]
-        return out
-
-    def _first_unanswered(self, item: ServiceItem) -> int:
-        for index, form_field in enumerate(self.questions()):
-            if form_field.type is FieldType.ATTACHMENT:
-                if form_field.required and form_field.key not in self.session.photos:
-                    return index
-            elif not self.session.answers.get(form_field.key):
-                return index
-        return 0
 
 
 def answers_in_order(fields: Sequence[FormField], answers: dict[str, str]) -> list[str]:

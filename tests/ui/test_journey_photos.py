@@ -8,8 +8,8 @@ from kiosk.application import Channel
 from kiosk.core import KioskCore
 from kiosk.journey import COUNTER_ONLY, Journey, Step, can_file_here
 from kiosk.usecases.resident import CoreServices
+from tests.core.test_journey import HOLDER, RecordingPrinter
 from tests.ui.taps import at
-from tests.ui.test_journey import HOLDER, RecordingPrinter
 
 PHOTO = b"\xff\xd8\xff\xe0 downscaled page of the elder's photo \xff\xd9"
 ELDER_CARD = "MZ-YD-001"  # 老年人优待证办理: a required 一寸免冠照片
