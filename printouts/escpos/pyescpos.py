@@ -36,13 +36,27 @@ def qr_native(payload: str, module: int) -> bytes:
     return bytes(d.output)
 
 
+#: Quiet zone around a QR code, in modules: ISO/IEC 18004 asks for 4. With less,
+#: a phone camera may take the printed text beside the code for modules and fail.
+QR_QUIET_ZONE = 4
+
+
 def qr_image(payload: str, module: int, width_dots: int) -> Image.Image:
-    """A QR code as a 1-bit image, centred in the paper width (for printers without ``GS ( k``)."""
+    """A QR code as a 1-bit image, centred in the paper width (for printers without ``GS ( k``).
+
+    The image includes the 4-module quiet zone (white on paper: blank dots). The
+    module shrinks, down to 1 dot, when the code would not fit the paper at ``module``.
+    """
     code = qrcode.QRCode(
-        version=None, box_size=module, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M
+        version=None,
+        box_size=module,
+        border=QR_QUIET_ZONE,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
     )
     code.add_data(payload.encode("utf-8"))
     code.make(fit=True)
+    side = code.modules_count + 2 * QR_QUIET_ZONE
+    code.box_size = max(1, min(module, width_dots // side))
     img = code.make_image().get_image().convert("1")
     canvas = Image.new("1", (width_dots, img.height), 1)
     canvas.paste(img, ((width_dots - img.width) // 2, 0))

@@ -100,6 +100,25 @@ def test_qr_raster_fallback_for_printers_without_gs_k() -> None:
     assert job.qr_payloads == [] and len(job.rasters) == 1 and job.lines == ["扫码"]
 
 
+@pytest.mark.parametrize("width", [58, 80])
+def test_qr_raster_fallback_has_a_four_module_quiet_zone(width: int) -> None:
+    # Issue 14 item 10: the raster QR code had a 1-module quiet zone; ISO/IEC 18004 wants 4.
+    profile = PrinterProfile(width_mm=width, native_qr=False)
+    data = render_escpos(Document("t", (QrCode(samples.QR_PAYLOAD, "扫码"),)), profile)
+    image = decode(data).rasters[0].image.convert("L")
+    dark = image.point(lambda v: 255 if v < 128 else 0)  # dark pixels become the box
+    left, top, right, bottom = dark.getbbox() or (0, 0, 0, 0)
+    # The top-left finder pattern's first row is 7 dark modules.
+    run = 0
+    while image.getpixel((left + run, top)) < 128:
+        run += 1
+    module = run / 7
+    assert module == int(module) and module >= 1
+    quiet = 4 * module
+    assert top >= quiet and image.height - bottom >= quiet
+    assert left >= quiet and image.width - right >= quiet
+
+
 def test_native_qr_stores_payload_with_length_plus_three() -> None:
     payload = "https://zwfw.example.gov.cn/q/ABC"
     data = render_escpos(Document("t", (QrCode(payload),)), PrinterProfile())
