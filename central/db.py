@@ -26,6 +26,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from central.deadlines import advance_clock
+from kiosk.workdays import shipped_calendar
 from sync.protocol import (
     ApplicationUpload,
     CatalogueEntry,
@@ -190,6 +192,20 @@ def _unique_numbers(db: Database) -> None:
     )
 
 
+@migrations(name="0003_acceptance_dates")
+def _acceptance_dates(db: Database) -> None:
+    """受理日 and 办结期限 per application and on each status event (central/deadlines.py)."""
+    db.executescript(
+        """
+        ALTER TABLE applications ADD COLUMN accepted_on TEXT;
+        ALTER TABLE applications ADD COLUMN due_on TEXT;
+        ALTER TABLE applications ADD COLUMN clock_stopped_on TEXT;
+        ALTER TABLE status_events ADD COLUMN accepted_on TEXT;
+        ALTER TABLE status_events ADD COLUMN due_on TEXT;
+        """
+    )
+
+
 class CentralError(Exception):
     """An operator command cannot be carried out; the message says why."""
 
@@ -235,6 +251,7 @@ class CentralDB:
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute("PRAGMA synchronous=NORMAL")
         self.db = Database(conn)
+        self.calendar = shipped_calendar()  # the kiosks' working-day calendar, for 办结期限
         self._lock = threading.RLock()
         with self._lock:
             migrations.apply(self.db)
@@ -522,9 +539,12 @@ class CentralDB:
                 "UPDATE applications SET status = ?, status_reason = ? WHERE id = ?",
                 (status.value, reason, app_id),
             )
+            now = self._clock()
+            clock = advance_clock(conn, app_id, status, now, self.calendar)
             conn.execute(
                 "INSERT INTO status_events(application_id, terminal_id, number, status, reason,"
-                " missing, result_notice, changed_at) VALUES (?,?,?,?,?,?,?,?)",
+                " missing, result_notice, changed_at, accepted_on, due_on)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     app_id,
                     terminal_id,
@@ -533,7 +553,9 @@ class CentralDB:
                     reason,
                     json.dumps(missing or [], ensure_ascii=False),
                     result_notice,
-                    self._clock(),
+                    now,
+                    clock.accepted_on.isoformat() if clock.accepted_on else None,
+                    clock.due_on.isoformat() if clock.due_on else None,
                 ),
             )
 
@@ -565,7 +587,8 @@ class CentralDB:
 
     def status_updates(self, terminal_id: str, cursor: int, limit: int) -> list[StatusUpdate]:
         rows = self._q(
-            "SELECT seq, application_id, number, status, reason, missing, result_notice, changed_at"
+            "SELECT seq, application_id, number, status, reason, missing, result_notice, changed_at,"
+            " accepted_on, due_on"
             " FROM status_events WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             (terminal_id, cursor, limit),
         )
@@ -579,6 +602,8 @@ class CentralDB:
                 missing=json.loads(r[5]),
                 result_notice=r[6],
                 changed_at=r[7],
+                accepted_on=r[8],
+                due_on=r[9],
             )
             for r in rows
         ]

@@ -73,6 +73,11 @@ class Application:
     purged: bool = False  # personal data deleted after retention; number and status remain
     unreadable: bool = False  # personal data failed decryption; listed for staff, never sent
     provisional_number: str | None = None  # number before enrolment renumbered it; still finds it
+    # The department's dates from the platform (受理日, 办结期限); promised_date is only the
+    # kiosk's estimate (预计办结). due_on is None while a 补正 stops the clock. Local only:
+    # not part of the upload, so never of the content hash.
+    accepted_on: dt.date | None = None
+    due_on: dt.date | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def content_hash(self) -> str:

@@ -1,4 +1,7 @@
-"""Promised completion dates (限时办结) counted in working days.
+"""Working days for 限时办结: the department's 办结期限 and the kiosk's 预计办结.
+
+办结期限 is counted from the 受理日 (:meth:`WorkCalendar.due_date`, used by the platform);
+before acceptance the kiosk can only estimate (:meth:`WorkCalendar.estimated_completion`).
 
 Working days in China are not Monday to Friday: public holidays are extended
 with make-up workdays (调休) on weekends, published each year by the State
@@ -57,7 +60,7 @@ class WorkCalendar:
         return calendar is not None and not calendar.provisional
 
     def add_workdays(self, start: dt.date, days: int) -> dt.date:
-        """The date ``days`` working days after ``start``; the filing day itself does not count.
+        """The date ``days`` working days after ``start``; ``start`` itself does not count.
 
         A time limit of 0 means "on the spot" (即办): the same day.
         """
@@ -70,6 +73,32 @@ class WorkCalendar:
             if self.is_workday(current):
                 remaining -= 1
         return current
+
+    def next_workday(self, day: dt.date) -> dt.date:
+        """``day`` itself when it is a working day, else the first working day after it."""
+        current = day
+        while not self.is_workday(current):
+            current += dt.timedelta(days=1)
+        return current
+
+    def due_date(self, accepted_on: dt.date, days: int) -> dt.date:
+        """办结期限: ``days`` working days counted from the day of acceptance, that day not counted.
+
+        行政许可法 arts. 42 and 82 (working days, from acceptance) and 民法典 art. 201 (the
+        start day does not count). The platform uses this when a department accepts.
+        """
+        return self.add_workdays(accepted_on, days)
+
+    def estimated_completion(self, filed_on: dt.date, days: int) -> dt.date:
+        """预计办结: what the kiosk can promise before the department has accepted.
+
+        Acceptance is the department's act and cannot happen before the next working day,
+        so the count starts from the filing day when that is a working day, else from the
+        next working day (counting from a Saturday or a holiday itself would promise a day
+        or more too early); the start day is not counted. 即办 (0 days) on a holiday is
+        therefore the next working day.
+        """
+        return self.add_workdays(self.next_workday(filed_on), days)
 
     def replace_year(self, calendar: YearCalendar) -> None:
         """Install a calendar sent by the platform (e.g. when the State Council publishes the next year)."""

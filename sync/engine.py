@@ -519,6 +519,8 @@ class SyncEngine:
                     reason,
                     dt.datetime.fromtimestamp(update.changed_at, dt.UTC),
                     update.result_notice,
+                    accepted_on=update.accepted_on,
+                    due_on=update.due_on,
                 ):
                     applied += 1
                 cursor = update.seq

@@ -11,6 +11,7 @@ Every answer carries ``server_time`` so the kiosk can learn its clock skew
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from enum import StrEnum
@@ -277,6 +278,17 @@ class StatusUpdate(_Model):
     missing: list[str] = Field([], description="For needs_supplement: the materials to bring.")
     result_notice: str = Field("", description="For completed: the result notice text, if any.")
     changed_at: float
+    accepted_on: dt.date | None = Field(
+        None,
+        description="受理日: the day the department accepted the application (China time); "
+        "absent before acceptance.",
+    )
+    due_on: dt.date | None = Field(
+        None,
+        description="办结期限: the item's time limit in working days counted from acceptance "
+        "(that day not counted), restarted after a supplement; null while the clock is stopped "
+        "for a supplement (needs_supplement).",
+    )
 
 
 class StatusPage(_Model):

@@ -200,3 +200,21 @@ def _number_alias(db: Database) -> None:
         END;
         """
     )
+
+
+@MIGRATIONS(name="0203_acceptance_dates")
+def _acceptance_dates(db: Database) -> None:
+    """The department's dates, as the platform reports them (issue 14, item 12).
+
+    ``promised_date`` stays what the kiosk estimated at filing (预计办结); ``accepted_on`` (受理日)
+    and ``due_on`` (办结期限) come with the platform's status updates and replace the estimate
+    wherever it is shown. ``due_on`` is NULL while the clock is stopped for a supplement
+    (补正). Both are ISO dates, NULL until the platform sends them. Owned by the dates issue;
+    written by ``Outbox.apply_platform_status``.
+    """
+    db.executescript(
+        """
+        ALTER TABLE applications ADD COLUMN accepted_on TEXT;
+        ALTER TABLE applications ADD COLUMN due_on TEXT;
+        """
+    )

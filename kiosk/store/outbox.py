@@ -302,8 +302,17 @@ class Outbox:
         reason: str,
         as_of: dt.datetime,
         result_notice: str = "",
+        *,
+        accepted_on: dt.date | None = None,
+        due_on: dt.date | None = None,
     ) -> bool:
-        """Record a status the platform reported; ignored (False) if it is not a legal move."""
+        """Record a status the platform reported; ignored (False) if it is not a legal move.
+
+        ``accepted_on``/``due_on`` are the department's 受理日 and 办结期限. They are recorded
+        together when ``accepted_on`` is given (``due_on`` None then means the clock is
+        stopped for a 补正); an update without them (an older platform, a status before
+        acceptance) leaves the dates already recorded alone.
+        """
         with self.conn.write() as c:
             row = c.execute(
                 "SELECT state FROM applications WHERE id = ?", (application_id,)
@@ -327,6 +336,15 @@ class Outbox:
                 "ELSE result_notice END WHERE id = ?",
                 (as_of.isoformat(), result_notice, result_notice, application_id),
             )
+            if accepted_on is not None:
+                c.execute(
+                    "UPDATE applications SET accepted_on = ?, due_on = ? WHERE id = ?",
+                    (
+                        accepted_on.isoformat(),
+                        due_on.isoformat() if due_on is not None else None,
+                        application_id,
+                    ),
+                )
             if state.is_delivered:
                 c.execute(
                     "DELETE FROM outbox WHERE item_id = ? AND kind = ?",

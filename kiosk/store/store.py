@@ -378,6 +378,8 @@ class Store:
             purged=row["purged_at"] is not None,
             provisional_number=row["provisional_number"],
             unreadable=unreadable,
+            accepted_on=_date_or_none(row["accepted_on"]),
+            due_on=_date_or_none(row["due_on"]),
         )
 
     def _attachment_name(self, blob: bytes | None, application_id: str, lenient: bool) -> str:
@@ -625,3 +627,8 @@ def _move(
         (target.value, reason, stamp, int(target.is_delivered), stamp, application_id),
     )
     return current
+
+
+def _date_or_none(value: str | None) -> dt.date | None:
+    """An ISO date column that is NULL until the platform sends it."""
+    return dt.date.fromisoformat(value) if value else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.application import Application
 from kiosk.core import KioskCore
+from kiosk.deadlines import date_lines
 from kiosk.errors import ValidationError
 from kiosk.identity import normalize_id_number
 from kiosk.ids import normalize_application_number
@@ -23,3 +24,9 @@ def application_by_number(core: KioskCore, typed: str) -> Application:
     if application is None:
         raise ValidationError("本机没有这个办件编号的记录。", field="number")
     return application
+
+
+def dates_of(application: Application) -> list[tuple[str, str]]:
+    """What 我的办件 shows of an application's dates: 提交时间, then 受理日 and 办结期限 once the
+    platform reported them, else the kiosk's 预计办结 (one rule, :mod:`kiosk.deadlines`)."""
+    return date_lines(application)

@@ -18,6 +18,7 @@ from enum import StrEnum
 from kiosk.application import Application, Channel
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
+from kiosk.deadlines import date_lines
 from kiosk.errors import KioskError, ValidationError
 from kiosk.staff import StaffSession
 from kiosk.states import ApplicationState
@@ -95,6 +96,11 @@ class QueueEntry:
     supersedes: str | None
     superseded_by: str | None
     actions: tuple[CareAction, ...] = field(default=())
+    # The department's dates once the platform reported them (promised_date is the estimate),
+    # and the (label, text) lines staff read: 提交时间, 受理日/办结期限 or 预计办结.
+    accepted_on: dt.date | None = None
+    due_on: dt.date | None = None
+    dates: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def state_label(self) -> str:
@@ -159,6 +165,9 @@ def _entry(app: Application, pending: OutboxEntry | None, superseded_by: str | N
         supersedes=app.supersedes,
         superseded_by=superseded_by,
         actions=actions_for(app, superseded_by),
+        accepted_on=app.accepted_on,
+        due_on=app.due_on,
+        dates=tuple(date_lines(app)),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from kiosk.application import Application
 from kiosk.core import KioskCore
+from kiosk.deadlines import DeadlineKind, deadline_of
 from kiosk.identity import mask_id_number, mask_name
 from kiosk.store.outbox import Outbox
 
@@ -28,6 +29,9 @@ class QueueRow:
     promised_date: str
     status_as_of: str | None
     receipt_printed: bool
+    accepted_on: str | None = None  # 受理日 from the platform (ISO date)
+    due_on: str | None = None  # 办结期限 from the platform; null before acceptance or while stopped
+    deadline: str = ""  # what is shown: 办结期限 …, 预计办结 … (kiosk.deadlines)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +50,9 @@ class QueueRow:
             "promised_date": self.promised_date,
             "status_as_of": self.status_as_of,
             "receipt_printed": self.receipt_printed,
+            "accepted_on": self.accepted_on,
+            "due_on": self.due_on,
+            "deadline": self.deadline,
         }
 
 
@@ -71,7 +78,15 @@ def _row(app: Application, entry: Any) -> QueueRow:
         promised_date=app.promised_date.isoformat(),
         status_as_of=app.status_as_of.isoformat(timespec="seconds") if app.status_as_of else None,
         receipt_printed=app.receipt_printed,
+        accepted_on=app.accepted_on.isoformat() if app.accepted_on else None,
+        due_on=app.due_on.isoformat() if app.due_on else None,
+        deadline=_deadline_text(app),
     )
+
+
+def _deadline_text(app: Application) -> str:
+    deadline = deadline_of(app)
+    return f"{deadline.label} {deadline.text}" if deadline.kind is not DeadlineKind.NONE else ""
 
 
 def masked_id_number(app: Application) -> str:

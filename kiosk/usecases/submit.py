@@ -9,7 +9,7 @@ from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
 from kiosk.forms import validate_form
-from kiosk.identity import normalize_id_number, normalize_mobile
+from kiosk.identity import normalize_id_number, normalize_mobile, normalize_name
 from kiosk.ids import uuid7
 from kiosk.store import NewApplication, NewAttachment
 from kiosk.text_rules import check_text
@@ -24,11 +24,8 @@ def check_applicant(applicant: Applicant) -> Applicant:
     check_text(applicant.id_number.strip(), "身份证号码", "id_number")
     check_text(applicant.phone.strip(), "联系电话", "phone")
     check_text(applicant.address.strip(), "住址", "address")
-    name = applicant.name.strip()
-    if not name:
-        raise ValidationError("请填写申请人姓名。", field="name")
-    if len(name) > 40:
-        raise ValidationError("姓名太长，请核对。", field="name")
+    # The name rule depends on the card: Latin names for a foreigner's permanent residence card.
+    name = normalize_name(applicant.name, "".join(applicant.id_number.split()).upper())
     try:
         id_number = normalize_id_number(applicant.id_number)
     except ValidationError as exc:
@@ -121,7 +118,7 @@ def submit_application(
         ),
         attachments,
         id_factory=lambda: str(uuid7(int(now.timestamp() * 1000))),
-        promised=lambda day: core.calendar.add_workdays(day, item.time_limit_days),
+        promised=lambda day: core.calendar.estimated_completion(day, item.time_limit_days),
         now=now,
         # The store mints the number in its transaction: under the enrolled code, or this
         # installation's provisional 0XXXXX code before enrolment (kiosk/store/numbering.py).

@@ -25,7 +25,13 @@ def layout_receipt(c: ReceiptContent) -> Document:
     channel = c.channel.value
     if c.channel is Channel.ASSISTED and c.staff_name:
         channel = f"{channel}（代办人：{c.staff_name}）"
-    promised = f"{fmt_date(c.promised_by)}前" if c.promised_by else "以受理部门审核为准"
+    # Three dates, not one: filing is the kiosk's, acceptance and the time limit the department's.
+    if c.accepted_on is not None:
+        due = f"{fmt_date(c.due_on)}前" if c.due_on else (c.due_note or "以受理部门通知为准")
+        dates = [Field("受理日", fmt_date(c.accepted_on)), Field("办结期限", due)]
+    else:
+        estimate = f"{fmt_date(c.promised_by)}前" if c.promised_by else ""
+        dates = [Field("预计办结", estimate or c.due_note or "以受理部门审核为准")]
     blocks: list[Block] = [
         Text(c.station_name, Align.CENTER, bold=True),
         Heading(title),
@@ -37,8 +43,8 @@ def layout_receipt(c: ReceiptContent) -> Document:
         Field("申请人", c.applicant_name_masked),
         Field("证件号码", c.applicant_id_masked),
         Field("办理方式", channel),
-        Field("受理时间", fmt_datetime(c.filed_at)),
-        Field("限时办结", promised),
+        Field("提交时间", fmt_datetime(c.filed_at)),
+        *dates,
     ]
     if c.materials_to_bring:
         blocks += [Rule(), Text("请补交以下材料：", bold=True)]

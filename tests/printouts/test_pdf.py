@@ -41,7 +41,7 @@ def test_receipt_pdf_has_masked_id_and_no_full_one(page: PageKind) -> None:
     assert "330102********2345" in text
     assert "张*芳" in text
     assert samples.APPLICATION_NUMBER in text
-    assert "受理回执" in text and "限时办结" in text
+    assert "受理回执" in text and "预计办结" in text
     assert "330102199" not in text
 
 

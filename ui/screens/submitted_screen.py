@@ -32,7 +32,7 @@ class SubmittedScreen(Screen):
             return
         self.number.setText(application.number)
         self.next_steps.setText(
-            f"已保存在本机，网络通畅时自动报送。\n承诺办结日期：{application.promised_date:%Y年%m月%d日}前。"
+            f"已保存在本机，网络通畅时自动报送。\n预计办结：{application.promised_date:%Y年%m月%d日}前（以受理部门受理后的办结期限为准）。"
             "\n可凭办件编号随时在本机“查进度”。"
         )
         self.receipt.setText("正在打印受理回执，请稍候……")

@@ -171,6 +171,7 @@ class QueueScreen(Page):
         self.detail.setText(
             f"{entry.number} · {entry.service_name} · {entry.state_label}"
             + (f"\n原因：{reason}" if reason else "")
+            + "".join(f"\n{name}：{text}" for name, text in entry.dates)
         )
 
     def act(self, action: CareAction) -> None:
