@@ -6,6 +6,7 @@ application (or that whole batch) to exist exactly once after a SIGKILL.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,22 @@ def main() -> None:
     while True:
         round_no += 1
         if round_no % 3 == 0:
-            report = import_paper_forms(core, csv_path, default_staff_id="S001")
+            # New rows each round (and each restarted child): re-importing the same rows is
+            # (rightly) skipped as already done.
+            fresh = csv_path.with_name(f"paper-{round_no}.csv")
+            header, *rows = csv_path.read_text(encoding="utf-8").splitlines()
+            fresh.write_text(
+                "\n".join(
+                    [f"{header},bank_account"]
+                    + [
+                        f"{row},6222{os.getpid():07d}{round_no:06d}{i}"
+                        for i, row in enumerate(rows)
+                    ]
+                )
+                + "\n",
+                encoding="utf-8",
+            )
+            report = import_paper_forms(core, fresh, default_staff_id="S001")
             print("batch " + " ".join(report.queued), flush=True)
         else:
             application = submit_application(
