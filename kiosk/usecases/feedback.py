@@ -21,13 +21,16 @@ def rate_application(
     core: KioskCore, application_number: str, level: RatingLevel, reason: str = ""
 ) -> Rating:
     """One rating per application (national rule: one rating per visit, tied to the number)."""
-    if core.store.application(application_number) is None:
+    application = core.store.application(application_number)
+    if application is None:
         raise ValidationError("找不到这个办件编号。", field="application_number")
-    if core.store.rating_for(application_number) is not None:
+    # The receipt may carry the provisional number it had before enrolment: rate the
+    # application under its current number, so the one-rating rule sees both.
+    if core.store.rating_for(application.number) is not None:
         raise ValidationError("这件事项已经评价过了，感谢您的评价。", field="level")
     rating = Rating(
         id=str(uuid7()),
-        application_number=application_number,
+        application_number=application.number,
         level=level,
         reason=check_rating(level, reason),
         created_at=core.clock(),

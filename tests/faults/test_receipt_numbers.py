@@ -22,6 +22,7 @@ from central.db import (
     migrations,
 )
 from kiosk.core import KioskCore
+from kiosk.errors import ValidationError
 from kiosk.feedback import RatingLevel
 from kiosk.ids import is_valid_application_number, provisional_terminal_code
 from kiosk.paths import DataDir
@@ -120,6 +121,14 @@ def test_enrolment_renumbers_queued_and_old_receipt_still_finds_it(
             assert found.id == app_id and found.number == after
             assert found.provisional_number == before
         assert core.store.rating_for(new[0]) is not None  # the rating follows its application
+        # A resident rating from the old receipt after enrolment rates under the new number,
+        # so the one-rating rule holds whichever number is typed.
+        rate_application(core, old[1], RatingLevel(4))
+        assert core.store.rating_for(new[1]) is not None
+        with pytest.raises(ValidationError):
+            rate_application(core, new[1], RatingLevel(5))
+        with pytest.raises(ValidationError):
+            rate_application(core, old[0], RatingLevel(5))
     finally:
         core.close()
 
