@@ -7,9 +7,7 @@ exit codes and JSON keys are contracts.
 from __future__ import annotations
 
 import argparse
-import errno
 import logging
-import sqlite3
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -29,7 +27,7 @@ from app.commands import (
     sync_cmd,
 )
 from app.logs import console_handler
-from kiosk.errors import DiskFullError, KioskError, StoreError
+from kiosk.errors import KioskError, StoreError
 from kiosk.paths import data_dir
 
 log = logging.getLogger("kiosk.cli")
@@ -84,32 +82,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except KeyboardInterrupt:
         return 130
-    except (KioskError, OSError, sqlite3.Error) as exc:
-        # One line, exit 1, for every command: no traceback for a missing or unreadable key,
-        # a read-only or damaged database, a full disk. The details go to the log at -v.
+    except KioskError as exc:
         log.debug("%s failed", args.command, exc_info=True)
-        print(f"kiosk: {one_line_reason(exc)}", file=sys.stderr)
+        # Store errors: their English line; other core errors: their own message, as before.
+        reason = _one_line(exc.english) if isinstance(exc, StoreError) else str(exc)
+        print(f"kiosk: {reason}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # One line, exit 1, for every command: no traceback for a missing or unreadable file,
+        # a read-only or damaged database, a full disk. The details go to the log at -v.
+        from kiosk.store.db import storage_failure_line  # only on this rare path: start-up cost
+
+        line = storage_failure_line(exc, data_dir())
+        if line is None:
+            raise
+        log.debug("%s failed", args.command, exc_info=True)
+        print(f"kiosk: {line}", file=sys.stderr)
         return 1
     return code
 
 
-def one_line_reason(exc: BaseException) -> str:
-    """What ``kiosk: ...`` says: the typed store errors' English line, else the message."""
-    if isinstance(exc, sqlite3.Error):
-        from kiosk.store.db import classify_sqlite_error  # only on this rare path: start-up cost
-
-        typed = classify_sqlite_error(exc, data_dir().database)
-        text = typed.english if typed is not None else f"database error: {exc}"
-    elif isinstance(exc, OSError) and not isinstance(exc, KioskError):
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            text = DiskFullError.on(data_dir().root).english
-        else:
-            where = f": {exc.filename}" if exc.filename else ""
-            text = f"{exc.strerror or type(exc).__name__}{where}"
-    elif isinstance(exc, StoreError):
-        text = exc.english
-    else:
-        return str(exc)  # other core errors: their own (Chinese) message, as before
+def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 

@@ -87,13 +87,21 @@ class Kiosk:
         self.closers.clear()
 
 
+def storage_problem(core: KioskCore) -> str:
+    """The latest failed write's short reason (e.g. "磁盘已满（剩余 0.0 MB）"); in memory, no I/O."""
+    failure = core.store.conn.last_failure
+    return failure.summary if failure is not None else ""
+
+
 def queue_snapshot_from_store(core: KioskCore) -> Callable[[], ConnectionSnapshot]:
     """Status bar source without a sync engine: the local queue depth only."""
 
     def snapshot() -> ConnectionSnapshot:
         counts = core.store.count_by_state()
         label = "未配置平台" if not core.settings.platform.url else "未连接"
-        return ConnectionSnapshot(label, sum(counts.get(s, 0) for s in _WAITING))
+        return ConnectionSnapshot(
+            label, sum(counts.get(s, 0) for s in _WAITING), storage_problem(core)
+        )
 
     return snapshot
 
@@ -269,7 +277,9 @@ def _start_demo_platform(core: KioskCore, transport: Any) -> tuple[Any, Callable
 def _engine_snapshot(core: KioskCore, engine: Any) -> Callable[[], ConnectionSnapshot]:
     def snapshot() -> ConnectionSnapshot:
         status = engine.status()
-        return ConnectionSnapshot(status.connection.label, int(status.queue_depth))
+        return ConnectionSnapshot(
+            status.connection.label, int(status.queue_depth), storage_problem(core)
+        )
 
     return snapshot
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from kiosk.errors import StoreError
+
 
 class CheckStatus(StrEnum):
     OK = "ok"
@@ -43,6 +45,7 @@ class CheckKey(StrEnum):
     QUEUE = "queue"
     DISK = "disk"
     DATABASE = "database"
+    DATA_KEY = "data_key"
     CLOCK = "clock"
     VERSIONS = "versions"
 
@@ -61,6 +64,7 @@ _TITLES = {
     CheckKey.QUEUE: "待发送队列",
     CheckKey.DISK: "磁盘空间",
     CheckKey.DATABASE: "数据库完整性",
+    CheckKey.DATA_KEY: "数据密钥",
     CheckKey.CLOCK: "时钟",
     CheckKey.VERSIONS: "软件与事项目录版本",
 }
@@ -168,12 +172,24 @@ class QueueFact:
 class DiskFact:
     free_bytes: int
     total_bytes: int
+    store_full: bool = False  # the store itself just failed to write: the disk is full
 
 
 @dataclass(frozen=True, slots=True)
 class DatabaseFact:
     ok: bool
-    problem: str = ""
+    problem: str = ""  # the store error's Chinese message
+    kind: str = ""  # kiosk.errors StoreError.kind: corrupt, disk_full, read_only, missing, ...
+    wal_missing: bool = False  # the WAL file was deleted after an unclean stop (ok: checkpointed)
+
+
+@dataclass(frozen=True, slots=True)
+class DataKeyFact:
+    """``data.key`` as the store judged it when binding it to the database."""
+
+    ok: bool
+    problem: str = ""  # the key error's Chinese message
+    kind: str = ""  # key_missing, key_invalid, wrong_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +233,7 @@ class Probes:
     database: Callable[[], DatabaseFact]
     clock: Callable[[], ClockFact]
     versions: Callable[[], VersionFact]
+    data_key: Callable[[], DataKeyFact] | None = None  # None: no data_key check (key in use)
 
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -233,6 +250,10 @@ def diagnose(probes: Probes, now: dt.datetime, limits: Thresholds = Thresholds()
         _guard(CheckKey.QUEUE, lambda: check_queue(probes.queue(), now, limits)),
         _guard(CheckKey.DISK, lambda: check_disk(probes.disk(), limits)),
         _guard(CheckKey.DATABASE, lambda: check_database(probes.database())),
+        _guard(
+            CheckKey.DATA_KEY,
+            lambda: check_data_key(probes.data_key()) if probes.data_key else None,
+        ),
         _guard(CheckKey.CLOCK, lambda: check_clock(probes.clock(), limits)),
         _guard(CheckKey.VERSIONS, lambda: check_versions(probes.versions())),
     ]
@@ -243,11 +264,15 @@ def _guard(key: CheckKey, run: Callable[[], Check | None]) -> Check | None:
     try:
         return run()
     except Exception as exc:  # a probe's failure is a finding, not a crash of the doctor
+        store = isinstance(exc, StoreError)
+        because = f"：{exc.summary}" if isinstance(exc, StoreError) else ""
         return Check(
             key,
             CheckStatus.FAILED,
-            f"检测时出错（{type(exc).__name__}）。",
-            "请记录此信息并导出日志，联系技术支持。",
+            f"检测时出错（{type(exc).__name__}）{because}。",
+            "先处理“数据库完整性”“数据密钥”“磁盘空间”中的故障。"
+            if store
+            else "请记录此信息并导出日志，联系技术支持。",
             {"error": type(exc).__name__},
         )
 
@@ -501,16 +526,35 @@ def check_queue(fact: QueueFact, now: dt.datetime, limits: Thresholds) -> Check:
     return Check(key, CheckStatus.OK, detail, "", data)
 
 
+def _megabytes(value: int) -> str:
+    mib = value / 1024**2
+    return f"{mib:.1f}" if mib < 100 else f"{int(mib)}"
+
+
+_CLEAN_DISK = (
+    "删除数据目录下 logs/ 中的旧日志，清理系统日志和缓存（journalctl --vacuum-size=50M、"
+    "apt-get clean）；不要删除数据目录里的其他文件。磁盘满不是数据损坏，不要从备份恢复。"
+)
+
+
 def check_disk(fact: DiskFact, limits: Thresholds) -> Check:
     key = CheckKey.DISK
-    free_mb = fact.free_bytes // 1024**2
+    free_mb = _megabytes(fact.free_bytes)
     data = {"free_bytes": fact.free_bytes, "total_bytes": fact.total_bytes}
+    if fact.store_full:
+        return Check(
+            key,
+            CheckStatus.FAILED,
+            f"磁盘已满：只剩 {free_mb} MB，数据库无法写入新的申请（已保存的申请完好）。",
+            _CLEAN_DISK,
+            data,
+        )
     if fact.free_bytes < limits.disk_fail_bytes:
         return Check(
             key,
             CheckStatus.FAILED,
             f"磁盘仅剩 {free_mb} MB，新的申请可能无法保存。",
-            "立即联系技术人员清理旧日志和系统缓存；不要删除 kiosk 数据目录。",
+            _CLEAN_DISK,
             data,
         )
     if fact.free_bytes < limits.disk_warn_bytes:
@@ -518,22 +562,73 @@ def check_disk(fact: DiskFact, limits: Thresholds) -> Check:
             key,
             CheckStatus.WARNING,
             f"磁盘剩余 {free_mb} MB。",
-            "安排技术人员清理磁盘。",
+            "安排技术人员清理磁盘：" + _CLEAN_DISK,
             data,
         )
     return Check(key, CheckStatus.OK, f"磁盘剩余 {free_mb} MB。", "", data)
 
 
+_DATABASE_ACTIONS = {
+    "disk_full": "清理磁盘空间（见“磁盘空间”一项）后即可继续办理；数据库没有损坏，"
+    "不要从备份恢复（会丢失备份之后办理的申请），不要删除数据目录。",
+    "read_only": "检查数据目录及其中文件的属主和权限（应属于 kiosk 用户、可写），以及磁盘是否被"
+    "挂载为只读；数据没有损坏，不要从备份恢复。",
+    "missing": "不要在原处新建数据库。按部署文档“恢复备份”，从最近的备份中同时恢复 kiosk.sqlite3 "
+    "和 data.key，然后重新启动终端。",
+    "data_key": "先处理“数据密钥”一项。",
+}
+
+
 def check_database(fact: DatabaseFact) -> Check:
     key = CheckKey.DATABASE
+    if fact.ok and fact.wal_missing:
+        return Check(
+            key,
+            CheckStatus.WARNING,
+            "数据库完整性检查通过；但上次非正常关机后，数据库的日志文件（kiosk.sqlite3-wal）被删除了。"
+            "每次提交后数据都已写入数据库文件，已提交的申请不受影响。",
+            "不要删除数据目录里的任何文件（包括 -wal、-shm 文件）；在“办件队列”中核对最近的申请。",
+            {"integrity": "ok", "problem": "wal_missing"},
+        )
     if fact.ok:
-        return Check(key, CheckStatus.OK, "数据库完整性检查通过。", "", {"integrity": "ok"})
+        return Check(
+            key,
+            CheckStatus.OK,
+            "数据库完整性检查通过。",
+            "",
+            {"integrity": "ok", "problem": ""},
+        )
+    kind = fact.kind or "corrupt"
+    if kind in _DATABASE_ACTIONS:
+        integrity = "failed" if kind == "missing" else "not_checked"
+        return Check(
+            key,
+            CheckStatus.FAILED,
+            fact.problem,
+            _DATABASE_ACTIONS[kind],
+            {"integrity": integrity, "problem": kind},
+        )
     return Check(
         key,
         CheckStatus.FAILED,
         f"数据库完整性检查未通过：{fact.problem}",
         "停止使用本终端办理新业务，不要删除数据目录；联系技术人员按部署文档从备份恢复。",
-        {"integrity": "failed"},
+        {"integrity": "failed", "problem": kind},
+    )
+
+
+def check_data_key(fact: DataKeyFact) -> Check:
+    key = CheckKey.DATA_KEY
+    if fact.ok:
+        return Check(key, CheckStatus.OK, "数据密钥与数据库匹配。", "", {"problem": ""})
+    return Check(
+        key,
+        CheckStatus.FAILED,
+        fact.problem,
+        "不要新建、删除或替换数据目录里的其他文件。从与数据库同一次的备份（kiosk-backup.sh 的备份目录，"
+        "默认 /var/backups/kiosk/<时间>/data.key）恢复 data.key（属主 kiosk，权限 0600），"
+        "再重新启动终端；恢复前终端不会办理业务，原有数据没有被改动。",
+        {"problem": fact.kind or "data_key"},
     )
 
 

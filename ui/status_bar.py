@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from devices.cards.events import ReaderStatus
 from devices.printers.status import PrinterStatus, status_message
+from kiosk.errors import StoreError
 from ui.devices import READER_LABELS, CardReaderBridge, PrinterBridge
 from ui.widgets import button, label
 
@@ -20,6 +21,7 @@ class ConnectionSnapshot:
 
     label: str
     queue_depth: int
+    storage: str = ""  # a local storage failure, e.g. "磁盘已满（剩余 0.0 MB）"; empty when fine
 
 
 SnapshotSource = Callable[[], ConnectionSnapshot]
@@ -47,7 +49,15 @@ class StatusBar(QWidget):
         self.queue = label("", "", "status_queue")
         self.printer_label = label("", "", "status_printer")
         self.reader_label = label("", "", "status_reader")
-        for widget in (self.connection, self.queue, self.printer_label, self.reader_label):
+        self.storage = label("", "", "status_storage")
+        self.storage.setVisible(False)
+        for widget in (
+            self.connection,
+            self.queue,
+            self.printer_label,
+            self.reader_label,
+            self.storage,
+        ):
             # Wrapping (CJK text breaks between characters) keeps the bar narrower than a
             # 1080 px portrait screen; one line on landscape screens.
             widget.setWordWrap(True)
@@ -72,9 +82,18 @@ class StatusBar(QWidget):
         self._row.addWidget(widget)
 
     def update_snapshot(self) -> None:
-        snapshot = self.source()
+        try:
+            snapshot = self.source()
+        except StoreError as exc:  # the store itself failed: say which way (disk full ≠ corrupt)
+            self._storage(exc.summary)
+            return
         self.connection.setText(f"平台：{snapshot.label}")
         self.queue.setText(f"待发送：{snapshot.queue_depth} 件")
+        self._storage(snapshot.storage)
+
+    def _storage(self, problem: str) -> None:
+        self.storage.setText(f"存储：{problem}" if problem else "")
+        self.storage.setVisible(bool(problem))
 
     def _printer(self, value: str) -> None:
         self.printer_label.setText(f"打印机：{status_message(PrinterStatus(value))}")

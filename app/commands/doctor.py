@@ -9,8 +9,10 @@ failed, 2 only warnings. The JSON shape is documented in docs/staff-and-technici
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import logging
 import shutil
 import socket
 import threading
@@ -20,9 +22,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.core import KioskCore
+from kiosk.crypto import read_key
 from kiosk.diagnostics import (
     ClockFact,
     DatabaseFact,
+    DataKeyFact,
     DeviceFact,
     DiskFact,
     NetworkFact,
@@ -33,13 +37,16 @@ from kiosk.diagnostics import (
     VersionFact,
     diagnose,
 )
-from kiosk.errors import StoreError
+from kiosk.errors import DataKeyError, DiskFullError, KeyMissingError, StoreError
 from kiosk.paths import DataDir, data_dir
 from kiosk.settings import Settings, load_settings
 from kiosk.store import Store
+from kiosk.store.db import probe_database
 from kiosk.store.outbox import Outbox
 from kiosk.sync_health import HEALTH_META_KEY, SyncHealth
 from kiosk.workdays import shipped_calendar
+
+log = logging.getLogger(__name__)
 
 DEVICE_TIMEOUT_S = 3.0
 NETWORK_TIMEOUT_S = 3.0
@@ -93,8 +100,13 @@ def run_doctor(
     probe_factory: Callable[[KioskCore | None, StoreError | None, Settings, DataDir, bool], Probes]
     | None = None,
 ) -> Report:
-    """Open the terminal's data without failing on a damaged database, then diagnose."""
-    home.ensure()
+    """Open the terminal's data without failing on a damaged database, then diagnose.
+
+    Never raises for the terminal's state: a missing or foreign key, a damaged, empty,
+    read-only database or a full disk each become a failed check with the reason.
+    """
+    with contextlib.suppress(OSError):  # read-only or full disk: the checks will say so
+        home.ensure()
     settings = load_settings(home.settings_file)
     core: KioskCore | None = None
     store_error: StoreError | None = None
@@ -103,6 +115,12 @@ def run_doctor(
         core = KioskCore(home, settings, store, shipped_calendar())
     except StoreError as exc:
         store_error = exc
+    except Exception as exc:  # the doctor must report, whatever opening the store raised
+        log.debug("opening the store failed", exc_info=True)
+        store_error = StoreError(
+            f"数据库无法打开（{type(exc).__name__}：{exc}）。",
+            f"cannot open the database: {type(exc).__name__}: {exc}",
+        )
     try:
         factory = probe_factory or build_probes
         probes = factory(core, store_error, settings, home, test_devices)
@@ -128,12 +146,34 @@ def build_probes(
 
     def database() -> DatabaseFact:
         if core is None:
-            return DatabaseFact(False, str(store_error))
+            if isinstance(store_error, DataKeyError):
+                # The key was refused; the database itself may be fine: check it without the key.
+                try:
+                    probe_database(home.database)
+                except StoreError as exc:
+                    return DatabaseFact(False, str(exc), exc.kind)
+                return DatabaseFact(True)
+            kind = store_error.kind if store_error is not None else "store"
+            return DatabaseFact(False, str(store_error), kind)
         try:
             core.store.conn.check_integrity()
+            core.store.conn.check_writable()
         except StoreError as exc:
-            return DatabaseFact(False, str(exc))
-        return DatabaseFact(True)
+            return DatabaseFact(False, str(exc), exc.kind)
+        return DatabaseFact(True, wal_missing=core.store.conn.wal_was_missing)
+
+    def data_key() -> DataKeyFact:
+        if isinstance(store_error, DataKeyError):
+            return DataKeyFact(False, str(store_error), store_error.kind)
+        if core is not None:
+            return DataKeyFact(True)
+        try:  # the store failed for another reason: judge the key file alone
+            key = read_key(home.key_file)
+        except DataKeyError as exc:
+            return DataKeyFact(False, str(exc), exc.kind)
+        if key is None:
+            return DataKeyFact(False, KeyMissingError(home.key_file).message, "key_missing")
+        return DataKeyFact(True)
 
     def queue() -> QueueFact:
         outbox = Outbox(need_core().store)
@@ -148,10 +188,11 @@ def build_probes(
         network=lambda: network_fact(settings),
         sync=lambda: sync_fact(need_core(), settings),
         queue=queue,
-        disk=lambda: disk_fact(home),
+        disk=lambda: disk_fact(home, store_full=isinstance(store_error, DiskFullError)),
         database=database,
         clock=lambda: clock_fact(need_core()),
         versions=lambda: versions_fact(need_core()),
+        data_key=data_key,
     )
 
 
@@ -279,9 +320,9 @@ def clock_fact(core: KioskCore) -> ClockFact:
     return ClockFact(float(skew) if skew else None, float(jump) if jump else None)
 
 
-def disk_fact(home: DataDir) -> DiskFact:
+def disk_fact(home: DataDir, *, store_full: bool = False) -> DiskFact:
     usage = shutil.disk_usage(home.root)
-    return DiskFact(usage.free, usage.total)
+    return DiskFact(usage.free, usage.total, store_full)
 
 
 def software_version() -> str:

@@ -7,9 +7,12 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
     from app.logs import KnownValues
     from app.wiring import Kiosk
     from kiosk.cardholder import CardHolder
+    from kiosk.errors import StoreError
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -39,13 +42,20 @@ def run(args: argparse.Namespace) -> int:
     from app.logs import SESSION_VALUES, setup_logging
     from app.wiring import build_kiosk, demo_data_dir
     from kiosk.core import KioskCore
+    from kiosk.errors import StoreError
     from ui.technician.lockdown import ShortcutBlocker, lock_down
     from ui.technician.watchdog import SystemdWatchdog
 
-    core = KioskCore.open(demo_data_dir() if args.demo else None)
-    logs = setup_logging(core.data.logs, stderr_level=None, known=SESSION_VALUES)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    try:
+        core = KioskCore.open(demo_data_dir() if args.demo else None)
+    except StoreError as exc:
+        # A missing or foreign key, a full disk...: tell the technician on the screen too
+        # (nobody reads stderr on a kiosk), then exit 1; nothing was changed.
+        print(f"kiosk: {' '.join(exc.english.split())}", file=sys.stderr)
+        return show_store_failure(app, exc, windowed=args.windowed or args.demo)
+    logs = setup_logging(core.data.logs, stderr_level=None, known=SESSION_VALUES)
     kiosk = build_kiosk(core, demo=args.demo)
     _redact_card_holder_in_logs(kiosk, logs.known)
     window = kiosk.window
@@ -65,6 +75,53 @@ def run(args: argparse.Namespace) -> int:
         kiosk.close()
         core.close()
         logs.close()
+
+
+def store_failure_screen(exc: StoreError) -> QWidget:
+    """Full-screen Chinese message for technicians: what is wrong, what to restore, and a close button."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from ui.widgets import button, label
+
+    screen = QWidget()
+    screen.setObjectName("StoreFailureScreen")
+    layout = QVBoxLayout(screen)
+    layout.setContentsMargins(96, 96, 96, 96)
+    layout.setSpacing(32)
+    layout.addStretch(1)
+    title = label("终端暂停服务：本机数据无法打开", "title", "store_failure_title")
+    layout.addWidget(title)
+    layout.addWidget(label(str(exc), "body", "store_failure_message"))
+    layout.addWidget(
+        label("请技术人员按上面的说明处理后重新启动终端（kiosk doctor 可查看详情）。", "", "")
+    )
+    close = button("关闭", "store_failure_close", "primary")
+    close.clicked.connect(screen.close)
+    layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignLeft)
+    layout.addStretch(1)
+    return screen
+
+
+def show_store_failure(app: QApplication, exc: StoreError, *, windowed: bool) -> int:
+    """Show :func:`store_failure_screen` until it is closed; exit status 1.
+
+    On the ``offscreen`` platform (tests, a headless check) it is shown and closed at once,
+    so the exit status and stderr can be verified without a person.
+    """
+    from PySide6.QtCore import QTimer
+
+    screen = store_failure_screen(exc)
+    if windowed:
+        screen.resize(1280, 800)
+        screen.show()
+    else:
+        screen.showFullScreen()
+    if app.platformName() == "offscreen":
+        QTimer.singleShot(0, screen.close)
+    app.setQuitOnLastWindowClosed(True)
+    app.exec()
+    return 1
 
 
 def _redact_card_holder_in_logs(kiosk: Kiosk, known: KnownValues) -> None:

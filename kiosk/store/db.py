@@ -142,6 +142,26 @@ def os_store_error(exc: OSError, path: Path, root: Path) -> StoreError:
     )
 
 
+def storage_failure_line(exc: BaseException, data: DataDir) -> str | None:
+    """The one English line the CLI prints for a raw storage failure; None if it is not one.
+
+    ``sqlite3`` errors and ``OSError`` that escaped a command (the CLI must not import
+    ``sqlite3`` itself: SQL lives in the store) become the typed error's line or a short one.
+    """
+    if isinstance(exc, sqlite3.Error):
+        typed = classify_sqlite_error(exc, data.database)
+        text = typed.english if typed is not None else f"database error: {exc}"
+    elif isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            text = DiskFullError.on(data.root).english
+        else:
+            where = f": {exc.filename}" if exc.filename else ""
+            text = f"{exc.strerror or type(exc).__name__}{where}"
+    else:
+        return None
+    return " ".join(text.split())
+
+
 def _open_error(exc: sqlite3.Error, path: Path) -> StoreError:
     return classify_sqlite_error(exc, path) or StoreError(
         f"无法打开数据库 {path}（{exc}）。请运行 kiosk doctor。",
