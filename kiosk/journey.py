@@ -27,7 +27,7 @@ from kiosk.catalogue import FieldType, FormField, ServiceItem, search
 from kiosk.errors import InvalidTransition, ValidationError
 from kiosk.feedback import RatingLevel, RequestKind
 from kiosk.forms import validate_field
-from kiosk.identity import normalize_id_number
+from kiosk.identity import normalize_id_number, normalize_name
 from kiosk.journey_flow import (
     Back,
     BackStack,
@@ -320,13 +320,14 @@ class Journey:
     def type_name(self, raw: str) -> None:
         edge = self._expect(Tap.NAME)
         s = self.session
-        name = raw.strip()
-        if not name:
+        if not raw.strip():
             s.error = FieldError("name", "请填写您的姓名。")
             self._stay()
             return
-        if len(name) > 40:
-            s.error = FieldError("name", "姓名太长，请核对。")
+        try:  # the one name rule, judged with the number it goes with (Latin for 9… cards)
+            name = normalize_name(raw, s.typed_id_number)
+        except ValidationError as exc:
+            s.error = FieldError("name", exc.message)
             self._stay()
             return
         s.error = None

@@ -140,6 +140,17 @@ def test_typed_id_with_bad_check_digit_explains_and_stays(journey):
     assert at(journey) is Step.FIND_ITEM
 
 
+def test_a_typed_latin_name_follows_the_foreigner_card_rule(journey):
+    """The name typed on screen is judged by the same rule as filing, with its number."""
+    journey.start(Purpose.APPLY)
+    journey.choose_typing()
+    journey.type_id_number("912411198802150021")  # 2023 foreigner's permanent residence card
+    long_latin = "VAN DER BERG-OSTERHOUT MARIA JOHANNA ELISABETH"  # 46 characters, as on a card
+    journey.type_name(long_latin.lower())
+    assert journey.session.error is None and at(journey) is Step.FIND_ITEM
+    assert journey.session.applicant.name == long_latin
+
+
 def test_back_never_loses_answers(journey):
     journey.card_inserted(HOLDER)
     journey.choose_item("RS-YL-001")
