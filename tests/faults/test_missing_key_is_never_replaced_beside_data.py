@@ -206,3 +206,31 @@ def test_a_key_is_made_only_while_the_database_holds_no_encrypted_data(kiosk_hom
     with pytest.raises(KeyMissingError):
         KioskCore.open(data)
     assert not data.key_file.exists()
+
+
+def test_touch_screen_shows_a_missing_key_to_technicians_and_exits_1(
+    populated: tuple[Path, bytes, list[str]],
+) -> None:
+    """``kiosk run`` does not crash: a full-screen Chinese message, exit 1 (closed at once offscreen)."""
+    home, key, ids = populated
+    (home / "data.key").unlink()
+    before = snapshot(home)
+    result = kiosk("run", home=home)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert "kiosk: the data key" in result.stderr and "nothing was changed" in result.stderr
+    assert snapshot(home) == before
+
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from app.commands.run import store_failure_screen
+
+    app = QApplication.instance() or QApplication([])
+    assert app is not None
+    screen = store_failure_screen(KeyMissingError(home / "data.key"))
+    message = screen.findChild(QLabel, "store_failure_message")
+    assert message is not None
+    assert "data.key" in message.text() and "备份" in message.text()
+    assert "本次没有做任何改动" in message.text()
+    screen.deleteLater()
+    _restoring_the_key_brings_everything_back(home, key, ids)
