@@ -213,12 +213,21 @@ class SyncEngine:
         self._thread = threading.Thread(target=self._loop, name="sync-engine", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, timeout: float = 30.0) -> bool:
+        """End the loop and wait up to ``timeout`` s for its thread; False if it is still busy.
+
+        The loop ends between rounds, and :meth:`run_until_idle` between rounds too; a request
+        already on the wire is not interrupted, so a caller that must return promptly (``kiosk
+        sync`` after Ctrl-C) passes a short timeout and may leave the daemon thread behind:
+        every state is in the store, so that costs no more than a SIGKILL would.
+        """
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
 
     def trigger_now(self) -> None:
         """Connectivity came back (or staff pressed "sync now"): skip the backoff, run a round."""
@@ -243,6 +252,8 @@ class SyncEngine:
             if not report.ok:
                 total.error, total.retry_after = report.error, report.retry_after
                 total.auth_failed = report.auth_failed
+                return total
+            if self._stop.is_set():  # stop() was called: not another round of a long queue
                 return total
             if self.outbox.stats().depth == 0 or report.sent + report.attachment_bytes == 0:
                 return total

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
@@ -182,18 +183,37 @@ def test_foreground_sync_shows_progress_and_stops_on_ctrl_c(platform, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    lines: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
-        wait_until(lambda: len(platform.db.applications()) == 2, timeout=60, what="delivery")
-        store = open_store(home)
+        # Ctrl-C ends a round at its next request now, so wait for the round's status line
+        # (not just for the platform to hold the items) before pressing it.
         wait_until(
-            lambda: all(store.application(a.id).state.value == "done" for a in apps), what="done"
+            lambda: any(line.startswith("[online]") and "delivered 2" in line for line in lines),
+            timeout=60,
+            what="the status line of the round that delivered",
         )
+        assert len(platform.db.applications()) == 2
+        store = open_store(home)
+        assert all(store.application(a.id).state.value == "done" for a in apps)
         store.close()
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=10)  # issue 10, item 8: never ignored, however loaded the machine
+        reader.join(10)
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.communicate()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
     assert proc.returncode == 130
+    out = "".join(lines)
     assert "[online]" in out and "sending 2 items" in out
