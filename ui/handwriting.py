@@ -222,20 +222,24 @@ class HandwritingPanel(QWidget):
         row.setSpacing(16)
         self.pad = WritingPad(side)
         row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
-        actions = QVBoxLayout()
+        side_column = QVBoxLayout()
+        side_column.setSpacing(16)
+        actions = QHBoxLayout()
         actions.setSpacing(16)
         self.recognise_button = button("识别", "hw_recognise", "primary")
         self.undo_button = button("撤销一笔", "hw_undo")
         self.clear_button = button("重写", "hw_clear")
         for widget in (self.recognise_button, self.undo_button, self.clear_button):
-            widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             actions.addWidget(widget)
-        actions.addStretch(1)
-        row.addLayout(actions, 1)
-        outer.addLayout(row)
+        side_column.addLayout(actions)
+        # Candidates beside the pad, not under it: pad and choices stay in view together
+        # on a landscape screen in 长辈模式.
         self.bar = QGridLayout()
         self.bar.setSpacing(12)
-        outer.addLayout(self.bar)
+        side_column.addLayout(self.bar)
+        side_column.addStretch(1)
+        row.addLayout(side_column, 1)
+        outer.addLayout(row)
         self._buttons = []
         for index in range(CANDIDATES):
             widget = button("", f"hw_candidate_{index}", "key")

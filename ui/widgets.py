@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -248,6 +248,18 @@ class Keyboard(QWidget):
                 self.handwriting.clear()
         self.keys.setVisible(not on)
         self.mode.setChecked(self.pinyin and not on)
+        if on and self.handwriting is not None:
+            QTimer.singleShot(0, self._reveal_pad)
+
+    def _reveal_pad(self) -> None:
+        """Scroll the screen so the whole pad is in view (the body scrolls on small screens)."""
+        from PySide6.QtWidgets import QScrollArea
+
+        current = self.parentWidget()
+        while current is not None and not isinstance(current, QScrollArea):
+            current = current.parentWidget()
+        if isinstance(current, QScrollArea) and self.handwriting is not None:
+            current.ensureWidgetVisible(self.handwriting.pad, 0, 0)
 
     def _written(self, char: str) -> None:
         self._commit(char)
