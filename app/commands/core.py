@@ -14,7 +14,7 @@ from typing import Any
 
 from kiosk.catalogue import ServiceItem
 from kiosk.core import KioskCore
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, StoreError
 from kiosk.usecases.import_csv import ImportFileError, ImportReport, import_rows, load_import_file
 from kiosk.usecases.queue_view import queue_rows
 
@@ -110,7 +110,8 @@ def _import(args: argparse.Namespace) -> int:
     try:
         core = KioskCore.open()
     except (KioskError, OSError) as exc:  # unreadable key, corrupt or unopenable database
-        print(f"kiosk import: cannot open the terminal's data: {exc}", file=sys.stderr)
+        reason = exc.english if isinstance(exc, StoreError) else str(exc)
+        print(f"kiosk import: cannot open the terminal's data: {reason}", file=sys.stderr)
         return 1
     try:
         report = import_rows(core, parsed, default_staff_id=args.staff)

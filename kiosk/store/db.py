@@ -184,10 +184,26 @@ def ensure_data_dir(data: DataDir) -> DataDir:
         raise os_store_error(exc, data.root, data.root) from exc
 
 
+def _create_owner_only(path: Path) -> None:
+    """Create a new database file 0600 before SQLite does (it would use the umask, e.g. 0644).
+
+    SQLite gives its ``-wal`` and ``-shm`` files the mode of the database file, so they
+    follow. An existing file is left as it is.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # a read-only or missing directory: SQLite's own open reports it, typed
+    os.close(fd)
+
+
 class Connection:
     """One SQLite connection shared by the threads of one process, serialised by a lock."""
 
     def __init__(self, path: Path, *, check_integrity: bool = True, migrate: bool = True) -> None:
+        _create_owner_only(path)
         try:
             raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
         except sqlite3.Error as exc:

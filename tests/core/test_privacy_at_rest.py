@@ -45,3 +45,24 @@ def test_plaintext_personal_data_is_nowhere_on_disk(core: KioskCore) -> None:
         for secret in secrets:
             for encoded in _encodings(secret):
                 assert encoded not in content, f"{secret!r} found in {path.name}"
+
+
+def test_database_and_its_wal_are_created_owner_only(tmp_path):
+    """Personal data is encrypted, but numbers, states and dates are not: 0600, never 0644."""
+    import os
+
+    from kiosk.core import KioskCore
+    from kiosk.paths import DataDir
+
+    old = os.umask(0o022)
+    try:
+        core = KioskCore.open(DataDir(tmp_path / "home"))
+        try:
+            core.store.set_meta("probe", "1")  # a write, so the WAL exists
+            for name in ("kiosk.sqlite3", "kiosk.sqlite3-wal", "data.key"):
+                path = tmp_path / "home" / name
+                assert path.stat().st_mode & 0o777 == 0o600, name
+        finally:
+            core.close()
+    finally:
+        os.umask(old)
