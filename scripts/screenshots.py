@@ -1,9 +1,17 @@
 """Render every resident screen to docs/screenshots/ (offscreen, widget.grab()).
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only STEP ...]
 
 Each journey step at 1920×1080 and 1080×1920, in normal and larger-text mode,
-filled with the sample visit of ui/tour.py. A temporary data directory is used.
+filled with the sample visit of ui/tour.py, plus the item list paged through
+(``find_item_page2``: a category with more items than one page holds). A
+temporary data directory is used.
+
+Every picture is checked before it is saved: the screen's title is measured in
+the grabbed window and must have the mode's title size (42 px normal, 52 px
+长辈模式), and the mode is written into the PNG (text key ``kiosk-mode``) and read
+back from the file. The large pictures were once silently normal: every tour step
+starts a fresh visit, and a visit's 长辈模式 ends with it (see ``ui.tour.keep_mode``).
 """
 
 from __future__ import annotations
@@ -14,11 +22,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+MODE_KEY = "kiosk-mode"
+PAGED_CATEGORY = "社会救助"  # the category with the most items: more than one page
 
 
 class PaperPrinter:
@@ -41,9 +53,45 @@ class PaperPrinter:
         pass
 
 
+class WrongMode(AssertionError):
+    """A picture does not show the mode its file name claims."""
+
+
+def check_mode(window: Any, mode: str, title_px: int) -> None:
+    """The current screen's title, as laid out in the window, has the mode's size."""
+    title = window.router.current.title
+    shown = title.font().pixelSize()
+    if shown != title_px:
+        raise WrongMode(f"{mode} picture of {title.text()!r}: title {shown}px, not {title_px}px")
+
+
+def save_with_mode(window: Any, path: Path, mode: str) -> None:
+    """Grab, stamp the mode into the PNG, save, and read the stamp back from the file."""
+    from PySide6.QtGui import QImage
+
+    image = window.grab().toImage()
+    image.setText(MODE_KEY, mode)
+    if not image.save(str(path)):
+        raise OSError(f"cannot write {path}")
+    stamped = QImage(str(path)).text(MODE_KEY)
+    if stamped != mode:
+        raise WrongMode(f"{path}: saved mode {stamped!r}, expected {mode!r}")
+
+
+def settle(app: Any, slow: bool) -> None:
+    """Let queued layouts (and, for ``slow`` steps, printer callbacks) land."""
+    deadline = time.monotonic() + (2 if slow else 0)
+    while True:
+        app.processEvents()
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(0.01)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--only", nargs="*", default=[], help="step names (default: all)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ["KIOSK_HOME"] = tempfile.mkdtemp(prefix="kiosk-shots-")
@@ -55,7 +103,7 @@ def main() -> int:
     from kiosk.core import KioskCore
     from kiosk.journey import Step
     from ui.theme import Theme
-    from ui.tour import reach
+    from ui.tour import keep_mode, reach
 
     core = KioskCore.open()
     kiosk = build_ui(
@@ -67,24 +115,28 @@ def main() -> int:
     window = kiosk.window
     window.show()
     written = []
+    shots: list[tuple[str, Step, bool]] = [(s.value, s, False) for s in Step]
+    shots.append(("find_item_page2", Step.FIND_ITEM, True))
     for orientation, size in SIZES.items():
         window.resize(*size)
         for mode, theme in (("normal", Theme()), ("large", Theme(large=True))):
-            window.apply_theme(theme)
-            for step in Step:
+            keep_mode(window, theme)
+            for name, step, paged in shots:
+                if args.only and name not in args.only:
+                    continue
                 reach(kiosk.journey, step)
-                deadline = time.monotonic() + 2
-                while time.monotonic() < deadline:  # let printer callbacks and layouts land
-                    app.processEvents()
-                    if step not in (Step.SUBMITTED, Step.GUIDE):
-                        break
-                    time.sleep(0.01)
-                path = args.out / f"{step.value}_{orientation}_{mode}.png"
-                window.grab().save(str(path))
+                if paged:
+                    kiosk.journey.choose_category(PAGED_CATEGORY)
+                    settle(app, False)
+                    window.router.current.items.turn(1)
+                settle(app, step in (Step.SUBMITTED, Step.GUIDE))
+                check_mode(window, mode, theme.title_px)
+                path = args.out / f"{name}_{orientation}_{mode}.png"
+                save_with_mode(window, path, mode)
                 written.append(path)
     kiosk.close()
     core.close()
-    print(f"{len(written)} screenshots in {args.out}")
+    print(f"{len(written)} screenshots in {args.out}, each checked for its mode")
     return 0
 
 

@@ -176,6 +176,9 @@ QPushButton[role="tile"] {{
 }}
 QPushButton[role="key"] {{ font-size: {self.title_px}px; padding: 4px; }}
 QPushButton:checked {{ color: {p.primary_text}; background: {p.primary}; }}
+QPushButton[role="pager"] {{ font-weight: bold; min-height: {self.target_px}px; }}
+QPushButton[role="pager"]:disabled {{ color: {p.muted}; border: 3px dashed {p.muted}; }}
+QLabel[role="pager"] {{ font-size: {self.button_px}px; font-weight: bold; }}
 QLineEdit, QPlainTextEdit {{
     font-size: {self.title_px}px; min-height: {self.target_px}px;
     color: {p.field_text}; background: {p.field}; border: 3px solid {p.border};

@@ -7,6 +7,7 @@ every screen filled the way a resident would see it. No Qt here.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Protocol
 
 from kiosk.cardholder import CardHolder, CardType
 from kiosk.feedback import RequestKind
@@ -24,6 +25,27 @@ SAMPLE_HOLDER = CardHolder(
 SAMPLE_ITEM = "RS-YL-001"  # 城乡居民养老保险参保登记: no scan needed
 SAMPLE_PHONE = "13812345678"
 SAMPLE_STAFF = "1001"  # staff number assisting in the consent step
+
+
+class ThemedWindow(Protocol):
+    """What :func:`keep_mode` needs of ``ui.window.KioskWindow`` (no Qt import here)."""
+
+    default_theme: Any
+
+    def apply_theme(self, theme: Any) -> None: ...
+
+
+def keep_mode(window: ThemedWindow, theme: Any) -> None:
+    """Show every following tour step in ``theme`` (e.g. 长辈模式).
+
+    :func:`reach` starts each step from a fresh visit (``journey.home()``), and the
+    window returns a visit's own 长辈模式/contrast choice to the terminal's default when
+    a visit ends — rightly for residents, but it silently turned the tour's "large"
+    pictures and checks back into normal ones. Making the mode the terminal's default
+    keeps it across visits, as a terminal configured for large text would.
+    """
+    window.default_theme = theme
+    window.apply_theme(theme)
 
 
 def _card(journey: Journey, holder: CardHolder) -> None:

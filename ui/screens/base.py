@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QScrollArea, QVBoxLayout,
 from kiosk.journey import Journey, Step
 from kiosk.staff import StaffSession
 from ui.devices import CameraBridge, CardReaderBridge, PrinterBridge
+from ui.paging import PagedList
 from ui.speech import Voice
 from ui.theme import Theme
 from ui.widgets import ErrorLabel, button, label
@@ -98,6 +99,18 @@ class Screen(QWidget):
         self.body.addLayout(split)
         self._splits.append(split)
         return first, second
+
+    def paged(self, name: str, *, prefer_all: bool = False) -> PagedList:
+        """A list or long text shown page by page (no scrolling for residents).
+
+        Give it the stretch of its layout; turning a page reads the new page aloud.
+        """
+        return PagedList(
+            name,
+            spacing=self.ctx.theme.spacing_px,
+            read=self.ctx.voice.say,
+            prefer_all=prefer_all,
+        )
 
     @property
     def landscape(self) -> bool:

@@ -1,12 +1,19 @@
-"""选择事项: most used first, category tiles, search by hanzi or pinyin initials."""
+"""选择事项: most used first, category tiles, search by hanzi or pinyin initials.
+
+The items are shown page by page (‹ 上一页 / 下一页 ›), never in a scrolling list.
+In landscape the list is on the left and the categories (or, while typing, the
+letter keyboard) on the right; in portrait they are stacked.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.journey import Step
+from ui.paging import rows_of
 from ui.screens.base import Screen
-from ui.widgets import Keyboard, button, clear_layout, label
+from ui.widgets import Keyboard, button, label
 
 
 class FindItemScreen(Screen):
@@ -14,36 +21,67 @@ class FindItemScreen(Screen):
     title_text = "您要办理什么事？"
 
     def build(self) -> None:
+        spacing = self.ctx.theme.spacing_px
+        self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.split.setSpacing(spacing * 2)
+        self._splits.append(self.split)
+        left = QVBoxLayout()
+        left.setSpacing(spacing)
         search_row = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("输入事项名称或拼音首字母，如 ylbx")
+        self.search.setPlaceholderText("名称或拼音首字母，如 ylbx")
         self.search.textChanged.connect(self._query_changed)
         search_row.addWidget(self.search, 1)
         self.keyboard_button = button("⌨ 打字搜索", "show_keyboard")
+        self.keyboard_button.setCheckable(True)
         self.keyboard_button.clicked.connect(self._toggle_keyboard)
         search_row.addWidget(self.keyboard_button)
-        self.body.addLayout(search_row)
+        left.addLayout(search_row)
+        self.heading = label("", "", "list_heading")
+        left.addWidget(self.heading)
+        self.items = self.paged("items")
+        left.addWidget(self.items, 1)
+        self.split.addLayout(left, 3)
+        # The right-hand (lower, in portrait) part: the categories, or the keyboard.
+        self.category_box = QWidget()
+        box = QVBoxLayout(self.category_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(spacing)
+        box.addWidget(label("按类别查找：", "", "category_heading"))
+        self.categories = self.paged("categories", prefer_all=True)
+        box.addWidget(self.categories, 1)
+        self.split.addWidget(self.category_box, 2)
         self.keyboard = Keyboard(self.search, pinyin=False)
         self.keyboard.hide()
-        self.body.addWidget(self.keyboard)
-        self.heading = label("", "", "list_heading")
-        self.body.addWidget(self.heading)
-        self.items = QGridLayout()
-        self.items.setSpacing(self.ctx.theme.spacing_px)
-        self.body.addLayout(self.items)
-        self.body.addWidget(label("按类别查找：", "", "category_heading"))
-        self.categories = QGridLayout()
-        self.categories.setSpacing(self.ctx.theme.spacing_px)
-        self.body.addLayout(self.categories)
-        self.body.addStretch(1)
+        self.split.addWidget(self.keyboard, 2)
+        self.body.addLayout(self.split, 1)
+        self._shown_items: list[str] = []
+        self._shown_categories: list[str] = []
+        self._columns = 0
 
     def _toggle_keyboard(self) -> None:
-        self.keyboard.setVisible(not self.keyboard.isVisible())
+        typing = not self.keyboard.isVisible()
+        self.keyboard.setVisible(typing)
+        self.category_box.setVisible(not typing)
+        self.keyboard_button.setChecked(typing)
 
     def _query_changed(self, text: str) -> None:
         if text != self.journey.session.query:
             self.journey.set_query(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # Side by side the categories get a column; stacked, the list gets the spare height.
+        side = 2 if self.landscape else 0
+        self.split.setStretch(1, side)
+        self.split.setStretch(2, side)
+        if self._category_columns() != self._columns:
+            self._shown_categories = []  # re-flow the category tiles for the new width
+            self.refresh()
+
+    def _category_columns(self) -> int:
+        return 2 if self.landscape else 3
 
     def refresh(self) -> None:
         session = self.journey.session
@@ -60,17 +98,34 @@ class FindItemScreen(Screen):
             self.heading.setText(f"“{session.category}”类事项：")
         else:
             self.heading.setText("大家常办的事项：")
-        clear_layout(self.items)
-        columns = 2 if self.landscape else 1
-        for index, item in enumerate(items):
-            widget = button(f"{item.name}\n{item.department}", f"item_{item.code}", "primary")
-            widget.clicked.connect(lambda _=False, c=item.code: self.journey.choose_item(c))
-            self.items.addWidget(widget, index // columns, index % columns)
-        clear_layout(self.categories)
-        for index, category in enumerate(self.journey.categories()):
-            widget = button(category, f"category_{index}")
-            widget.setCheckable(True)
-            widget.setChecked(category == session.category)
-            widget.clicked.connect(lambda _=False, c=category: self.journey.choose_category(c))
-            self.categories.addWidget(widget, index // 3, index % 3)
+        spacing = self.ctx.theme.spacing_px
+        codes = [item.code for item in items]
+        if codes != self._shown_items:  # a new list starts on its first page
+            tiles = []
+            for item in items:
+                widget = button(f"{item.name}\n{item.department}", f"item_{item.code}", "primary")
+                widget.setAccessibleName(f"{item.name}，{item.department}")
+                widget.clicked.connect(lambda _=False, c=item.code: self.journey.choose_item(c))
+                tiles.append(widget)
+            self.items.set_rows(rows_of(tiles, 1, spacing))
+            self._shown_items = codes
+        categories = self.journey.categories()
+        self._columns = self._category_columns()
+        if categories != self._shown_categories:
+            tiles = []
+            for index, category in enumerate(categories):
+                widget = button(category, f"category_{index}")
+                widget.setCheckable(True)
+                widget.clicked.connect(lambda _=False, c=category: self.journey.choose_category(c))
+                tiles.append(widget)
+            self.categories.set_rows(rows_of(tiles, self._columns, spacing), keep_page=True)
+            self._shown_categories = categories
+        for index, category in enumerate(categories):
+            tile = self.categories.findChild(QWidget, f"category_{index}")
+            if tile is not None and hasattr(tile, "setChecked"):
+                tile.setChecked(category == session.category)
         self.show_error()
+
+    def wipe_personal(self) -> None:
+        if self.keyboard.isVisible():
+            self._toggle_keyboard()

@@ -15,12 +15,10 @@ class GuideScreen(Screen):
 
     def build(self) -> None:
         self.name = label("", "title", "item_name")
-        self.guide = label("", "", "guide")
-        self.facts = label("", "", "facts")
-        self.conditions = label("", "", "conditions")
-        self.materials = label("", "", "materials")
-        for widget in (self.name, self.guide, self.facts, self.conditions, self.materials):
-            self.body.addWidget(widget)
+        self.body.addWidget(self.name)
+        # The guide is read page by page: each paragraph or list line is a row of the pager.
+        self.pages = self.paged("guide_pages")
+        self.body.addWidget(self.pages, 1)
         self.print_status = label("", "ok", "print_status")
         self.body.addWidget(self.print_status)
         row = QHBoxLayout()
@@ -33,18 +31,23 @@ class GuideScreen(Screen):
         row.addWidget(self.start)
         self.counter = label("", "", "counter_only")
         self.body.addWidget(self.counter)
-        self.body.addStretch(1)
         self.action_bar.addLayout(row)
         self.ctx.printer.job_finished.connect(self._printed)
+        self._shown: tuple[str, list[tuple[str, str]]] = ("", [])
 
     def wipe_personal(self) -> None:
-        self.print_status.clear()
+        self._status("")
+
+    def _status(self, text: str) -> None:
+        """The print message takes room (from the guide's pages) only while it says something."""
+        self.print_status.setText(text)
+        self.print_status.setVisible(bool(text))
 
     def refresh(self) -> None:
         item = self.journey.session.item
         if item is None:
             return
-        self.print_status.setText("")
+        self._status("")
         here = can_file_here(item, camera=self.journey.camera)
         self.start.setVisible(here)
         needs_scan = not can_file_here(item)
@@ -56,29 +59,38 @@ class GuideScreen(Screen):
             self.counter.setText("")
         self.counter.setVisible(bool(self.counter.text()))
         self.name.setText(item.name)
-        self.guide.setText(item.guide)
         limit = f"{item.time_limit_days}个工作日" if item.time_limit_days else "当场办结"
-        self.facts.setText(f"受理部门：{item.department}\n办理时限：{limit}\n收费：{item.fee}")
-        self.conditions.setText(
-            "申请条件：\n" + "\n".join(f"{i}. {c}" for i, c in enumerate(item.conditions, 1))
-            if item.conditions
-            else ""
-        )
-        lines = [
-            f"{i}. {m.name}（{'原件' if m.original else '复印件'}{m.copies}份）{('：' + m.note) if m.note else ''}"
+        blocks: list[tuple[str, str]] = [
+            ("guide", item.guide),
+            ("facts", f"受理部门：{item.department}"),
+            ("fact_time_limit", f"办理时限：{limit}"),
+            ("fact_fee", f"收费：{item.fee}"),
+        ]
+        if item.conditions:
+            blocks.append(("conditions", "申请条件："))
+            blocks += [(f"condition_{i}", f"{i}. {c}") for i, c in enumerate(item.conditions, 1)]
+        blocks.append(("materials", "一次性告知——需要带的材料："))
+        blocks += [
+            (
+                f"material_{i}",
+                f"{i}. {m.name}（{'原件' if m.original else '复印件'}{m.copies}份）"
+                + (f"：{m.note}" if m.note else ""),
+            )
             for i, m in enumerate(item.materials, 1)
         ]
-        self.materials.setText("一次性告知——需要带的材料：\n" + "\n".join(lines))
+        if (item.code, blocks) != self._shown:
+            self.pages.set_rows([label(text, "", name) for name, text in blocks if text])
+            self._shown = (item.code, blocks)
         self.show_error()
 
     def _print(self) -> None:
-        self.print_status.setText("正在打印告知单，请稍候……")
+        self._status("正在打印告知单，请稍候……")
         self.journey.print_notice()
 
     def _printed(self, kind: str, ok: bool, message: str) -> None:
         if kind != "notice" or self.journey.step is not Step.GUIDE:
             return
-        self.print_status.setText(
+        self._status(
             "✓ 告知单已打印，请取走。您可以带齐材料后再来，也可以现在继续填写。"
             if ok
             else f"✕ 告知单没有打印出来：{message}"

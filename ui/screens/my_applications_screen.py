@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.application import Application
 from kiosk.journey import Step
-from kiosk.usecases.my_applications import dates_of
 from ui.screens.base import Screen
-from ui.widgets import button, clear_layout, label
+from ui.widgets import button, label
 
 _CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -29,23 +28,24 @@ class MyApplicationsScreen(Screen):
     def build(self) -> None:
         self.summary = label("", "", "summary")
         self.body.addWidget(self.summary)
-        self.list = QVBoxLayout()
-        self.list.setSpacing(self.ctx.theme.spacing_px * 2)
-        self.body.addLayout(self.list)
+        # One application (or a few) per page, never a scrolling list.
+        self.list = self.paged("applications")
+        self.body.addWidget(self.list, 1)
         self.print_status = label("", "ok", "print_status")
+        self.print_status.hide()
         self.body.addWidget(self.print_status)
-        self.body.addStretch(1)
         self.ctx.printer.job_finished.connect(self._printed)
 
     def refresh(self) -> None:
         applications = self.journey.session.applications
-        self.print_status.setText("")
+        self._status("")
         self.summary.setText(
             f"共 {len(applications)} 件：" if applications else "本机没有您的办件记录。"
         )
-        clear_layout(self.list)
+        cards: list[QWidget] = []
         for index, application in enumerate(applications):
             card = QFrame()
+            card.setObjectName(f"application_{index}")
             box = QVBoxLayout(card)
             box.addWidget(label(application.service_name, "title", f"app_name_{index}"))
             box.addWidget(label(f"办件编号：{application.number}", "", f"app_number_{index}"))
@@ -53,8 +53,6 @@ class MyApplicationsScreen(Screen):
             if application.state_reason:
                 state += f"（{application.state_reason}）"
             box.addWidget(label(f"状态：{state}", "", f"app_state_{index}"))
-            dates = "\n".join(f"{name}：{text}" for name, text in dates_of(application))
-            box.addWidget(label(dates, "", f"app_dates_{index}"))
             box.addWidget(label(as_of_text(application), "muted", f"app_as_of_{index}"))
             row = QHBoxLayout()
             row.setSpacing(self.ctx.theme.spacing_px * 2)
@@ -69,23 +67,29 @@ class MyApplicationsScreen(Screen):
                 result.clicked.connect(lambda _=False, n=application.number: self._print_result(n))
                 row.addWidget(result)
             box.addLayout(row)
-            self.list.addWidget(card)
+            cards.append(card)
+        self.list.set_rows(cards)
 
     def wipe_personal(self) -> None:
-        clear_layout(self.list)
+        self.list.clear()
         self.summary.clear()
-        self.print_status.clear()
+        self._status("")
+
+    def _status(self, text: str) -> None:
+        """The print message takes room (from the page) only while it says something."""
+        self.print_status.setText(text)
+        self.print_status.setVisible(bool(text))
 
     def _print_result(self, number: str) -> None:
-        self.print_status.setText("正在打印结果通知……")
+        self._status("正在打印结果通知……")
         self.journey.print_result(number)
 
     def _reprint(self, number: str) -> None:
-        self.print_status.setText("正在补打回执……")
+        self._status("正在补打回执……")
         self.journey.reprint(number)
 
     def _printed(self, kind: str, ok: bool, message: str) -> None:
         if kind not in ("receipt", "result") or self.journey.step is not Step.MY_APPLICATIONS:
             return
         what = "回执已补打" if kind == "receipt" else "结果通知已打印"
-        self.print_status.setText(f"✓ {what}，请取走。" if ok else f"✕ 没有打印出来：{message}")
+        self._status(f"✓ {what}，请取走。" if ok else f"✕ 没有打印出来：{message}")

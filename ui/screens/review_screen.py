@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from kiosk.journey import Step
 from ui.screens.base import Screen
-from ui.widgets import button, clear_layout, label
+from ui.widgets import button, label
 
 
 class ReviewScreen(Screen):
@@ -16,40 +16,56 @@ class ReviewScreen(Screen):
     def build(self) -> None:
         self.item = label("", "", "item_name")
         self.body.addWidget(self.item)
-        self.lines = QGridLayout()
-        self.lines.setHorizontalSpacing(self.ctx.theme.spacing_px * 2)
-        self.lines.setVerticalSpacing(self.ctx.theme.spacing_px)
-        self.body.addLayout(self.lines)
+        # The answers page by page (a long form never scrolls); 提交 stays below them.
+        self.lines = self.paged("review_lines")
+        self.body.addWidget(self.lines, 1)
         self.submit_button = button("确认无误，提交申请", "submit", "primary")
         self.submit_button.clicked.connect(self.journey.submit)
         self.action_bar.addWidget(self.submit_button)
-        self.body.addStretch(1)
 
     def refresh(self) -> None:
         journey = self.journey
         item = journey.session.item
         self.item.setText(f"办理事项：{item.name}" if item else "")
-        clear_layout(self.lines)
         keys = (
             [None] + [f.key for f in journey.questions()]
             if journey.session.applicant
             else [f.key for f in journey.questions()]
         )
+        rows: list[QWidget] = []
         for row, ((caption, value), key) in enumerate(
             zip(journey.review_lines(), keys, strict=True)
         ):
-            self.lines.addWidget(label(f"{caption}：", "", f"review_label_{row}"), row, 0)
-            self.lines.addWidget(label(value, "", f"review_value_{row}"), row, 1)
-            if key is not None:
-                change = button("修改", f"edit_{key}")
-                change.setMinimumWidth(160)
-                change.clicked.connect(lambda _=False, k=key: self.journey.edit(k))
-                self.lines.addWidget(change, row, 2)
-        self.lines.setColumnStretch(1, 1)
+            rows.append(self._line(row, caption, value, key))
+        first = self.lines.page  # back from 修改: the same page
+        self.lines.set_rows(rows)
+        self.lines.go_to(first)
         self.show_error()
 
+    def _line(self, row: int, caption: str, value: str, key: str | None) -> QWidget:
+        """One answer: caption and value in fixed proportions (so they align), 修改."""
+        line = QWidget()
+        box = QHBoxLayout(line)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(self.ctx.theme.spacing_px * 2)
+        for text, name, stretch in ((f"{caption}：", "label", 2), (value, "value", 5)):
+            part = label(text, "", f"review_{name}_{row}")
+            part.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            box.addWidget(part, stretch)
+        if key is None:  # the card holder's line: nothing to change here; keep the column
+            spacer = QWidget()
+            spacer.setFixedWidth(160)
+            box.addWidget(spacer)
+        else:
+            change = button("修改", f"edit_{key}")
+            change.setMinimumWidth(160)
+            change.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            change.clicked.connect(lambda _=False, k=key: self.journey.edit(k))
+            box.addWidget(change)
+        return line
+
     def wipe_personal(self) -> None:
-        clear_layout(self.lines)
+        self.lines.clear()
         self.item.clear()
 
     def speech_text(self) -> str:
