@@ -90,6 +90,7 @@ class Tally:
     phases: Counter[str] = field(default_factory=Counter)
     disk_full_episodes: int = 0
     disk_note: str = ""
+    sync_tracebacks: int = 0  # in the sync processes' stderr: must be 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -473,6 +474,7 @@ def table(tally: Tally, r: Reckoning, minutes: float, seed: int, drained: tuple[
         ("sync processes started", str(tally.sync_starts)),
         ("  SIGKILLed", str(tally.sync_kills)),
         ("  Ctrl-C (exit status: times)", _counts(tally.sync_ctrl_c)),
+        ("  tracebacks on their stderr", str(tally.sync_tracebacks)),
         ("link phases", _counts(tally.phases)),
         ("full-disk episodes", str(tally.disk_full_episodes) + f" ({tally.disk_note})"),
         ("drain (kiosk sync --once runs, last status)", f"{drained[0]}, {drained[1]}"),
@@ -535,6 +537,8 @@ def soak(minutes: float, seed: int) -> int:
                     actor.join(60)
                 set_phase(proxy, "clean")
                 drained = drain(home)
+                log = (root / "sync.log").read_text(encoding="utf-8", errors="replace")
+                tally.sync_tracebacks = log.count("Traceback")
                 result = reckon(tally, platform.db, DataDir(home).database)
             finally:
                 stop.set()
