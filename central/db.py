@@ -41,6 +41,9 @@ from sync.protocol import (
     content_hash,
 )
 
+DEFAULT_ENROL_CODE_HOURS = 72
+"""An enrolment code not used within this many hours is refused (``enrol-code --valid-hours``)."""
+
 NONCE_TTL_S = 900
 """Nonces are remembered longer than the allowed clock skew on either side (2 × 300 s)."""
 
@@ -206,6 +209,17 @@ def _acceptance_dates(db: Database) -> None:
     )
 
 
+@migrations(name="0004_enrol_code_expiry")
+def _enrol_code_expiry(db: Database) -> None:
+    """Enrolment codes expire (issue 11.6); codes issued before this step get 72 h from issue."""
+    db.executescript(
+        f"""
+        ALTER TABLE enrol_codes ADD COLUMN expires_at REAL;
+        UPDATE enrol_codes SET expires_at = created_at + {DEFAULT_ENROL_CODE_HOURS * 3600};
+        """
+    )
+
+
 class CentralError(Exception):
     """An operator command cannot be carried out; the message says why."""
 
@@ -273,24 +287,30 @@ class CentralDB:
 
     # --- terminals ---------------------------------------------------------------------------
 
-    def new_enrol_code(self, region_code: str | None = None) -> str:
+    def new_enrol_code(
+        self, region_code: str | None = None, valid_hours: float = DEFAULT_ENROL_CODE_HOURS
+    ) -> str:
+        """A one-time code that expires ``valid_hours`` after issue (a lost code stops working)."""
         code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+        now = self._clock()
         with self._tx() as conn:
             conn.execute(
-                "INSERT INTO enrol_codes(code, region_code, created_at) VALUES (?, ?, ?)",
-                (code, region_code, self._clock()),
+                "INSERT INTO enrol_codes(code, region_code, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (code, region_code, now, now + valid_hours * 3600),
             )
         return code
 
     def enrol(
         self, code: str, region_code: str, station_name: str, kiosk_version: str, secret: str
     ) -> Terminal | None:
-        """Use a one-time code; None if unknown, used, or bound to another region."""
+        """Use a one-time code; None if unknown, used, expired or bound to another region."""
         now = self._clock()
         with self._tx() as conn:
             row = conn.execute(
-                "SELECT region_code FROM enrol_codes WHERE code = ? AND used_at IS NULL",
-                (code.strip().upper(),),
+                "SELECT region_code FROM enrol_codes WHERE code = ? AND used_at IS NULL"
+                " AND expires_at > ?",
+                (code.strip().upper(), now),
             ).fetchone()
             if row is None or (row[0] and row[0] != region_code):
                 return None
