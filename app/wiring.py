@@ -124,13 +124,7 @@ def build_ui(
     options = options or UiOptions()
     services = CoreServices(core)
     voice = Voice(options.voice_engine, enabled=core.settings.ui.voice)
-    printer_bridge = PrinterBridge(
-        printer,
-        core.settings,
-        on_receipt_printed=lambda app_id: core.store.set_receipt_printed(app_id, True),
-        item_lookup=core.store.item,
-        watch_interval_s=options.printer_watch_s,
-    )
+    printer_bridge = PrinterBridge(printer, core, watch_interval_s=options.printer_watch_s)
     journey = Journey(services, printer_bridge, camera=camera is not None)
     camera_bridge = CameraBridge(camera) if camera is not None else None
     if camera_bridge is not None:
@@ -138,6 +132,7 @@ def build_ui(
             lambda key, content: journey.photo_taken(key, content, "image/jpeg")
         )
         camera_bridge.failed.connect(journey.photo_failed)
+        camera_bridge.follow(journey)  # a missing live camera: the routes without one
     reader_bridge = CardReaderBridge(reader)
     theme = Theme(large=core.settings.ui.large_text, high_contrast=core.settings.ui.high_contrast)
     staff_console, technician_console = _consoles(core, printer_bridge, reader_bridge, engine)
@@ -179,7 +174,7 @@ def _consoles(
     core: KioskCore, printer: PrinterBridge, reader: CardReaderBridge, engine: Any
 ) -> tuple[Any, Any]:
     """The staff console (sign-in, queue, supplements) and the technician console (PIN, doctor)."""
-    from app.commands.doctor import in_app_report
+    from app.probes import in_app_report
     from ui.staff.console import StaffConsole
     from ui.technician.console import TechnicianConsole
 
@@ -345,8 +340,13 @@ def _open_camera(url: str) -> DocumentCamera | None:
     """The document camera of ``url``, or None (no camera: items needing papers go to the counter)."""
     from devices.camera.factory import open_camera
 
+    def live(name: str) -> DocumentCamera:  # qt:NAME — Qt Multimedia loads only for this
+        from ui.camera_qt import open_qt_camera
+
+        return open_qt_camera(name)
+
     try:
-        return open_camera(url)
+        return open_camera(url, live=live)
     except Exception:
         log.exception("document camera unavailable; items that need papers go to the counter")
         return None

@@ -14,9 +14,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from devices.camera.downscale import downscale_image
 from devices.camera.protocol import CameraStatus, DocumentCamera
@@ -37,23 +37,14 @@ from devices.printers.worker import PrintWorker
 from kiosk.application import Application
 from kiosk.catalogue import ServiceItem
 from kiosk.chinatime import china_date
+from kiosk.core import KioskCore
 from kiosk.errors import KioskError
-from kiosk.settings import Settings
-from printouts.document import Document
-from printouts.from_domain import notice_content, receipt_content, result_content
-from printouts.layouts.notice import layout_notice
-from printouts.layouts.receipt import layout_receipt
-from printouts.layouts.result import layout_result_notice
+from kiosk.journey import Journey, Step
+from printouts import jobs
+from printouts.jobs import JobKind, PrintJob
+from ui.camera_qt import Guide, LiveCamera, is_live
 
 log = logging.getLogger(__name__)
-
-READER_LABELS = {
-    ReaderStatus.DISCONNECTED: "读卡器未连接",
-    ReaderStatus.NO_CARD: "读卡器就绪",
-    ReaderStatus.READING: "正在读卡",
-    ReaderStatus.CARD_PRESENT: "证件在读卡器上",
-    ReaderStatus.ERROR: "读卡器故障",
-}
 
 
 class CardReaderBridge(QObject):
@@ -98,37 +89,105 @@ class CameraBridge(QObject):
     ``captured(field_key, jpeg)`` carries the photo already downscaled (at most
     ``devices.camera.downscale.MAX_IMAGE_SIDE`` px, EXIF dropped); ``failed(field_key,
     message)`` a Chinese explanation. One capture at a time: taps while busy are ignored.
+
+    A live camera (``qt:``, :mod:`ui.camera_qt`) is opened after the home screen is up
+    and driven on the GUI thread (Qt Multimedia objects are thread-affine); only
+    encoding and downscaling its photo run on the bridge's thread. It may be missing
+    or unplugged: ``status_changed`` reports it, and :meth:`follow` keeps the
+    journey's photo steps to the times a camera is present.
     """
 
     captured = Signal(str, object)  # field key, downscaled JPEG bytes
     failed = Signal(str, str)  # field key, Chinese message
+    status_changed = Signal(str)  # a live camera's CameraStatus value
 
     def __init__(self, camera: DocumentCamera | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.camera = camera
         self.busy = False
+        self._journey: Journey | None = None
         self._pool: ThreadPoolExecutor | None = (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="camera") if camera else None
         )
         # Connected first, so ``busy`` is clear before anyone else hears of the result.
         self.captured.connect(self._done)
         self.failed.connect(self._done)
+        if is_live(camera):
+            camera.status_changed.connect(self._live_status)
+            QTimer.singleShot(0, self, camera.open)  # after the home screen: Qt Multimedia loads then
+
+    @property
+    def live(self) -> LiveCamera | None:
+        """The camera when it has a live preview, else None."""
+        return self.camera if is_live(self.camera) else None
 
     @property
     def available(self) -> bool:
+        """A camera is wired in and, if it is a live one, present (opened and not disconnected)."""
+        live = self.live
+        if live is not None:
+            return live.opened and live.status is not CameraStatus.DISCONNECTED
         return self.camera is not None
+
+    @property
+    def status_text(self) -> str:
+        """The camera's state in Chinese, for the photo step."""
+        live = self.live
+        if live is not None:
+            return live.status_text
+        return camera_message(self.camera.status if self.camera else CameraStatus.DISCONNECTED)
+
+    def preview(self, guide: Guide) -> QWidget | None:
+        """A live preview with ``guide`` drawn over it, or None (no live camera, or none present)."""
+        live = self.live
+        if live is None or live.status is not CameraStatus.READY:
+            return None
+        return live.preview(guide)
+
+    def follow(self, journey: Journey) -> None:
+        """Offer photo steps (``journey.camera``) only while a camera is present.
+
+        A missing or unplugged live camera means the journey's routes without a camera
+        take over. The flag changes only outside a filing in progress, never under a
+        form being filled (its list of questions would change under the resident).
+        """
+        self._journey = journey
+        journey.subscribe(lambda _step: self._tell_journey())
+        self._tell_journey()
+
+    def _tell_journey(self) -> None:
+        journey = self._journey
+        if journey is None or journey.camera == self.available:
+            return
+        if journey.step in (Step.FORM, Step.REVIEW, Step.CONSENT):
+            return  # told again at the next step change
+        journey.camera = self.available
+
+    def _live_status(self, status: str) -> None:
+        self._tell_journey()
+        self.status_changed.emit(status)
 
     def capture(self, field_key: str) -> None:
         """Start one capture for ``field_key``; returns at once."""
-        if self._pool is None or self.busy:
+        if self._pool is None or self.busy or self.camera is None:
             return
         self.busy = True
-        self._pool.submit(self._run, field_key)
+        live = self.live
+        if live is None:
+            self._pool.submit(self._run, field_key, self.camera.capture)
+            return
 
-    def _run(self, field_key: str) -> None:  # on the camera thread
-        assert self.camera is not None
+        def on_image(encode: Callable[[], bytes]) -> None:  # GUI thread
+            if self._pool is None:
+                self.failed.emit(field_key, camera_message(CameraStatus.ERROR))
+            else:
+                self._pool.submit(self._run, field_key, encode)
+
+        live.begin_capture(on_image, lambda exc: self.failed.emit(field_key, str(exc)))
+
+    def _run(self, field_key: str, grab: Callable[[], bytes]) -> None:  # on the camera thread
         try:
-            content = downscale_image(self.camera.capture())
+            content = downscale_image(grab())
         except KioskError as exc:
             self.failed.emit(field_key, str(exc))
         except Exception:
@@ -144,13 +203,19 @@ class CameraBridge(QObject):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        live = self.live
+        if live is not None:
+            live.close()
 
 
 class PrinterBridge(QObject):
     """The journey's :class:`~kiosk.journey.PrintPort` on a receipt printer's worker thread.
 
-    ``job_finished(kind, ok, message)``: kind is ``receipt``, ``notice`` or ``result``;
-    ``status_changed(status)`` reports printer status changes.
+    Every document is built by :mod:`printouts.jobs` (the one home of each
+    paper, shared with the staff console and ``kiosk print``); this class only
+    runs it off the GUI thread. ``job_finished(kind, ok, message)``: kind is a
+    :class:`~printouts.jobs.JobKind` value; ``status_changed(status)`` reports
+    printer status changes. A receipt the printer confirmed is marked printed.
     """
 
     job_finished = Signal(str, bool, str)
@@ -159,18 +224,14 @@ class PrinterBridge(QObject):
     def __init__(
         self,
         printer: Printer | None,
-        settings: Settings,
+        core: KioskCore,
         *,
-        on_receipt_printed: Any = None,
-        item_lookup: Callable[[str], ServiceItem | None] | None = None,
         watch_interval_s: float = 5.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.settings = settings
+        self.core = core
         self.status: PrinterStatus = PrinterStatus.DISCONNECTED
-        self._on_receipt_printed = on_receipt_printed
-        self._item_lookup = item_lookup
         self.worker = PrintWorker(printer) if printer is not None else None
         self._watch_interval_s = watch_interval_s
 
@@ -183,46 +244,44 @@ class PrinterBridge(QObject):
         self.status_changed.emit(status.value)
 
     def print_receipt(self, application: Application, *, reprint: bool) -> None:
-        item = self._item_lookup(application.service_code) if self._item_lookup else None
-        doc = layout_receipt(
-            receipt_content(application, self.settings, item=item, reprint=reprint)
-        )
-        app_id = application.id
-
-        def done(result: PrintOutcome | PrinterError) -> None:
-            if isinstance(result, PrintOutcome) and self._on_receipt_printed is not None:
-                self._on_receipt_printed(app_id)
-
-        self._submit("receipt", doc, done)
+        self._build(JobKind.RECEIPT, lambda: jobs.receipt(self.core, application, reprint=reprint))
 
     def print_result(self, application: Application) -> None:
-        item = self._item_lookup(application.service_code) if self._item_lookup else None
-        now = dt.datetime.now(dt.UTC)
-        content = result_content(application, item, self.settings, now)
-        self._submit("result", layout_result_notice(content), None)
+        self._build(JobKind.RESULT, lambda: jobs.result(self.core, application))
 
     def print_notice(self, item: ServiceItem) -> None:
-        now = dt.datetime.now(dt.UTC)
-        self._submit("notice", layout_notice(notice_content(item, self.settings, now)), None)
+        self._build(JobKind.NOTICE, lambda: jobs.notice(self.core, item))
 
-    def _submit(self, kind: str, doc: Document, extra: Any) -> None:
+    def _build(self, kind: JobKind, build: Callable[[], PrintJob]) -> None:
+        try:
+            job = build()
+        except KioskError as exc:  # e.g. a purged application: say why instead of printing
+            self.job_finished.emit(kind.value, False, str(exc))
+            return
+        self.submit(job)
+
+    def submit(self, job: PrintJob, listener: Callable[[bool, str], None] | None = None) -> None:
+        """Print ``job`` on the worker thread; ``listener(ok, message)`` runs on that thread."""
+        kind = job.kind.value
         if self.worker is None:
-            self.job_finished.emit(kind, False, status_message(PrinterStatus.DISCONNECTED))
+            message = status_message(PrinterStatus.DISCONNECTED)
+            self.job_finished.emit(kind, False, message)
+            if listener is not None:
+                listener(False, message)
             return
 
         def on_done(result: PrintOutcome | PrinterError) -> None:  # printer thread
-            if extra is not None:
-                extra(result)
             if isinstance(result, PrintOutcome):
-                self.status = result.status_after
-                self.status_changed.emit(result.status_after.value)
-                self.job_finished.emit(kind, True, "")
+                jobs.confirmed(self.core, job)
+                ok, message, self.status = True, "", result.status_after
             else:
-                self.status = result.status
-                self.status_changed.emit(result.status.value)
-                self.job_finished.emit(kind, False, str(result))
+                ok, message, self.status = False, str(result), result.status
+            self.status_changed.emit(self.status.value)
+            self.job_finished.emit(kind, ok, message)
+            if listener is not None:
+                listener(ok, message)
 
-        future = self.worker.submit(doc, on_done)
+        future = self.worker.submit(job.document, on_done)
         future.add_done_callback(lambda f: f.exception())  # consumed: reported via on_done
 
     @property

@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from devices.cards.events import ReaderStatus
+from devices.cards.status import status_label as reader_status_label
 from devices.printers.status import PrinterStatus, status_message
 from kiosk.errors import StoreError
-from ui.devices import READER_LABELS, CardReaderBridge, PrinterBridge
+from ui.devices import CardReaderBridge, PrinterBridge
 from ui.widgets import button, label
 
 
@@ -99,4 +100,4 @@ class StatusBar(QWidget):
         self.printer_label.setText(f"打印机：{status_message(PrinterStatus(value))}")
 
     def _reader(self, value: str) -> None:
-        self.reader_label.setText(f"读卡器：{READER_LABELS[ReaderStatus(value)]}")
+        self.reader_label.setText(f"读卡器：{reader_status_label(ReaderStatus(value))}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from app.commands.doctor import run_doctor
+from app.probes import run_doctor
 from kiosk.diagnostics import CheckKey, CheckStatus
 from sync.client import Credentials
 from sync.testing.faultproxy import Fault, FaultProxy

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from staffhelpers import RESIDENT, SIMPLE_ITEM, START, answers_for
 
+from app import probes as app_probes
 from app.commands import doctor as doctor_cmd
 from kiosk.application import Channel
 from kiosk.core import KioskCore
@@ -174,7 +175,7 @@ def test_real_probes_on_a_fresh_terminal(tmp_path: Path, clock):
         json.dumps({"terminal_time": (NOW - HOUR).timestamp(), "server_time": 0}),
     )
     core.close()
-    report = doctor_cmd.run_doctor(home, test_devices=False, now=NOW)
+    report = app_probes.run_doctor(home, test_devices=False, now=NOW)
     statuses = {c.key: c.status for c in report.checks}
     assert statuses[CheckKey.CARD_READER] is CheckStatus.WARNING  # not tested
     assert statuses[CheckKey.NETWORK] is CheckStatus.FAILED  # not provisioned
@@ -192,7 +193,7 @@ def test_real_queue_probe_sees_the_oldest_unsent_item(tmp_path: Path, clock, cor
     )
     home = core.data
     core.close()
-    report = doctor_cmd.run_doctor(home, test_devices=False, now=NOW + dt.timedelta(hours=30))
+    report = app_probes.run_doctor(home, test_devices=False, now=NOW + dt.timedelta(hours=30))
     queue = report.check(CheckKey.QUEUE)
     assert queue.status is CheckStatus.FAILED
     assert queue.data["depth"] == 1
@@ -205,7 +206,7 @@ def test_a_damaged_database_is_reported_not_crashed_on(tmp_path: Path, clock):
     with home.database.open("r+b") as f:
         f.seek(100)
         f.write(b"\xff" * 4000)
-    report = doctor_cmd.run_doctor(home, test_devices=False, now=NOW)
+    report = app_probes.run_doctor(home, test_devices=False, now=NOW)
     database = report.check(CheckKey.DATABASE)
     assert database.status is CheckStatus.FAILED
     assert "备份" in database.action
@@ -234,7 +235,7 @@ def test_in_app_report_uses_live_device_statuses_and_the_engine_status(core: Kio
         round_at=NOW.timestamp(),
         last_success_at=(NOW - dt.timedelta(days=4)).timestamp(),
     )
-    report = doctor_cmd.in_app_report(
+    report = app_probes.in_app_report(
         core,
         reader_status=lambda: "no_card",
         printer_status=lambda: "no_paper",
@@ -249,7 +250,7 @@ def test_in_app_report_uses_live_device_statuses_and_the_engine_status(core: Kio
     assert statuses[CheckKey.CLOCK] is CheckStatus.FAILED
     assert report.check(CheckKey.CLOCK).data["skew_s"] == -900.0
     assert statuses[CheckKey.DATABASE] is CheckStatus.OK
-    unknown = doctor_cmd.in_app_report(
+    unknown = app_probes.in_app_report(
         core, reader_status=lambda: None, printer_status=lambda: "paper_near_end", now=NOW
     )
     assert unknown.check(CheckKey.CARD_READER).status is CheckStatus.WARNING
