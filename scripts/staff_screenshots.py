@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
     apply_theme(app, Theme())
     with tempfile.TemporaryDirectory() as tmp:
         core = _sample_core(Path(tmp) / "home")
-        bridge = PrinterBridge(None, core.settings, watch_interval_s=0)
+        bridge = PrinterBridge(None, core, watch_interval_s=0)
         staff = StaffConsole(core, bridge, AUTH)
         staff.open()
         staff.sign_in.number.setText("1001")

@@ -14,33 +14,26 @@ import datetime as dt
 import json
 from typing import Any
 
-from devices.printers.errors import PrinterError
 from devices.printers.factory import SIM_SOCKET, open_printer
 from devices.printers.protocol import Printer, PrintOutcome
 from devices.printers.simulator.control import send_command
-from kiosk.application import Application
-from kiosk.chinatime import CHINA_TZ, china_date
 from kiosk.core import KioskCore
-from kiosk.errors import ValidationError
 from kiosk.paths import data_dir
 from kiosk.settings import Settings, load_settings
-from kiosk.store.staff_queries import get_staff
-from kiosk.usecases.my_applications import application_by_number
-from printouts.content import (
-    DailySummaryContent,
-    SummaryRow,
-)
+from printouts import jobs
 from printouts.document import Document
 from printouts.escpos.profile import TextEncoding
-from printouts.from_domain import form_content, notice_content, receipt_content, result_content
-from printouts.layouts import (
-    layout_daily_summary,
-    layout_form,
-    layout_notice,
-    layout_receipt,
-    layout_result_notice,
-    layout_test_page,
-)
+from printouts.jobs import JobKind
+
+#: ``kiosk print`` verbs and the document each prints (the verb ``test`` is the test page).
+VERBS = {
+    "test": JobKind.TEST_PAGE,
+    "receipt": JobKind.RECEIPT,
+    "notice": JobKind.NOTICE,
+    "summary": JobKind.SUMMARY,
+    "form": JobKind.FORM,
+    "result": JobKind.RESULT,
+}
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -86,62 +79,33 @@ def _open(args: argparse.Namespace, settings: Settings) -> Printer:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.print_what == "test":
+    if VERBS[args.print_what] is JobKind.TEST_PAGE:
+        # Needs no store: a technician tests the printer before the terminal is set up.
         settings = load_settings(data_dir().settings_file)
-        now = dt.datetime.now(CHINA_TZ).replace(tzinfo=None)
-        doc = layout_test_page(settings.terminal.station_name, settings.terminal.code, now)
-        return _print(args, settings, doc)
+        job = jobs.printer_test_page(settings, dt.datetime.now(dt.UTC))
+        return _print(args, settings, job.document)
     core = KioskCore.open()
     try:
-        return _with_core(args, core)
+        job = _job(args, core)
+        code = _print(args, core.settings, job.document)
+        jobs.confirmed(core, job)
+        return code
     finally:
         core.close()
 
 
-def _with_core(args: argparse.Namespace, core: KioskCore) -> int:
-    settings = core.settings
-    now = core.clock()
-    if args.print_what == "receipt":
-        application = application_by_number(core, args.number)
-        content = receipt_content(
-            application,
-            settings,
-            _staff_name(core, application),
-            core.store.item(application.service_code, application.service_version),
-            reprint=True if args.reprint else None,
-        )
-        doc = layout_receipt(content)
-        try:
-            code = _print(args, settings, doc)
-        except PrinterError:
-            core.store.set_receipt_printed(application.id, False)
-            raise
-        core.store.set_receipt_printed(application.id, True)
-        return code
-    if args.print_what == "notice":
-        item = core.store.item(args.code)
-        if item is None:
-            raise ValidationError(f"没有编码为 {args.code} 的事项。", field="code")
-        return _print(args, settings, layout_notice(notice_content(item, settings, now)))
-    if args.print_what == "summary":
-        day = args.day or china_date(now)
-        rows = core.store.daily_summary(day)
-        summary = DailySummaryContent(
-            station_name=settings.terminal.station_name,
-            terminal_code=settings.terminal.code,
-            day=day,
-            rows=tuple(SummaryRow(name, state.label, n) for _, name, state, n in rows),
-            printed_at=now.astimezone(CHINA_TZ).replace(tzinfo=None),
-        )
-        return _print(args, settings, layout_daily_summary(summary))
-    application = application_by_number(core, args.number)
-    item = core.store.item(application.service_code, application.service_version)
-    if args.print_what == "result":
-        if not application.state.is_final:
-            raise ValidationError("该办件尚未办结，暂无结果通知。", field="number")
-        notice = result_content(application, item, settings, now)
-        return _print(args, settings, layout_result_notice(notice))
-    return _print(args, settings, layout_form(form_content(application, item, settings)))
+def _job(args: argparse.Namespace, core: KioskCore) -> jobs.PrintJob:
+    """The document of the verb, from the one home of each paper (``printouts.jobs``)."""
+    kind = VERBS[args.print_what]
+    if kind is JobKind.RECEIPT:
+        return jobs.receipt(core, args.number, reprint=True if args.reprint else None)
+    if kind is JobKind.NOTICE:
+        return jobs.notice(core, args.code)
+    if kind is JobKind.SUMMARY:
+        return jobs.daily_summary(core, args.day)
+    if kind is JobKind.RESULT:
+        return jobs.result(core, args.number)
+    return jobs.form(core, args.number)
 
 
 def _print(args: argparse.Namespace, settings: Settings, doc: Document) -> int:
@@ -183,13 +147,3 @@ def _report(args: argparse.Namespace, url: str, outcome: PrintOutcome, png: str 
         print(f"  {outcome.reference}")
     if png:
         print(f"  simulator rendered {png}")
-
-
-# -- core objects → printout contents ---------------------------------------------------------
-
-
-def _staff_name(core: KioskCore, application: Application) -> str:
-    if not application.staff_id:
-        return ""
-    member = get_staff(core.store.conn, application.staff_id)
-    return member.name if member else application.staff_id

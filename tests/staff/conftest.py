@@ -95,7 +95,7 @@ def pdf_printer(tmp_path: Path, core: KioskCore) -> Iterator[Any]:
     from ui.devices import PrinterBridge
 
     bridge = PrinterBridge(
-        open_printer(f"pdf:{tmp_path / 'printed.pdf'}"), core.settings, watch_interval_s=0
+        open_printer(f"pdf:{tmp_path / 'printed.pdf'}"), core, watch_interval_s=0
     )
     yield bridge
     bridge.close()

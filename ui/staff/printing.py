@@ -1,40 +1,25 @@
-"""Staff printing: receipt reprints (through the resident UI's printer bridge) and the daily summary."""
+"""Staff printing: receipt reprints, the daily summary and the test page, on the kiosk's printer.
+
+The papers themselves come from :mod:`printouts.jobs` (the same functions the
+touch screen and ``kiosk print`` call); they run on the resident UI's printer
+bridge, so staff and residents share one printer worker and one status.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from devices.printers.errors import PrinterError
-from devices.printers.protocol import PrintOutcome
-from devices.printers.status import PrinterStatus, status_message
 from kiosk.application import Application
 from kiosk.chinatime import CHINA_TZ
 from kiosk.core import KioskCore
-from kiosk.usecases import queue_care
+from kiosk.errors import KioskError
 from kiosk.usecases.queue_care import DailySummary
-from printouts.content import DailySummaryContent, SummaryRow
-from printouts.document import Document
-from printouts.layouts.summary import layout_daily_summary
-from printouts.layouts.test_page import layout_test_page
+from printouts import jobs
+from printouts.jobs import JobKind, PrintJob
 from ui.devices import PrinterBridge
-
-
-def summary_document(core: KioskCore, summary: DailySummary, staff_name: str) -> Document:
-    """The daily summary printout: counts only, no personal data."""
-    rows = tuple(SummaryRow(name, state.label, n) for name, state, n in summary.rows())
-    printed = core.clock().astimezone(CHINA_TZ).replace(tzinfo=None)
-    return layout_daily_summary(
-        DailySummaryContent(
-            station_name=core.settings.terminal.station_name,
-            terminal_code=core.settings.terminal.code,
-            day=summary.day,
-            rows=rows,
-            printed_at=printed,
-            staff_name=staff_name,
-        )
-    )
 
 
 class StaffPrinter(QObject):
@@ -46,43 +31,31 @@ class StaffPrinter(QObject):
         super().__init__()
         self.core = core
         self.bridge = bridge
-        self._pending_receipt: str | None = None
-        bridge.job_finished.connect(self._bridge_finished)
 
     def reprint(self, application: Application) -> None:
-        self._pending_receipt = application.id
-        self.bridge.print_receipt(application, reprint=True)
-
-    def _bridge_finished(self, kind: str, ok: bool, message: str) -> None:
-        if kind != "receipt" or self._pending_receipt is None:
-            return
-        if ok:
-            queue_care.mark_receipt_printed(self.core, self._pending_receipt)
-        self._pending_receipt = None
-        self.finished.emit("receipt", ok, message)
+        """The receipt again, marked 补打, of the version filed (marked printed once confirmed)."""
+        self._run(JobKind.RECEIPT, lambda: jobs.receipt(self.core, application, reprint=True))
 
     def print_summary(self, summary: DailySummary, staff_name: str) -> None:
-        self._submit("summary", summary_document(self.core, summary, staff_name))
+        self._run(JobKind.SUMMARY, lambda: jobs.daily_summary(self.core, summary.day, staff_name))
 
     def print_test_page(self) -> None:
-        now = self.core.clock().astimezone(CHINA_TZ).replace(tzinfo=None)
-        settings = self.core.settings.terminal
-        self._submit("test_page", layout_test_page(settings.station_name, settings.code, now))
+        self._run(
+            JobKind.TEST_PAGE,
+            lambda: jobs.printer_test_page(self.core.settings, self.core.clock()),
+        )
 
-    def _submit(self, kind: str, doc: Document) -> None:
-        worker = self.bridge.worker
-        if worker is None:
-            self.finished.emit(kind, False, status_message(PrinterStatus.DISCONNECTED))
+    def _run(self, kind: JobKind, build: Callable[[], PrintJob]) -> None:
+        try:
+            job = build()
+        except KioskError as exc:
+            self.finished.emit(kind.value, False, str(exc))
             return
 
-        def done(result: PrintOutcome | PrinterError) -> None:  # printer thread; signal is queued
-            if isinstance(result, PrintOutcome):
-                self.finished.emit(kind, True, "")
-            else:
-                self.finished.emit(kind, False, str(result))
+        def done(ok: bool, message: str) -> None:  # printer thread; the signal is queued
+            self.finished.emit(kind.value, ok, message)
 
-        future = worker.submit(doc, done)
-        future.add_done_callback(lambda f: f.exception())
+        self.bridge.submit(job, done)
 
 
 def today(core: KioskCore) -> dt.date:
