@@ -4,7 +4,7 @@
 
 Each journey step at 1920×1080 and 1080×1920, in normal and larger-text mode,
 filled with the sample visit of ui/tour.py, plus the item list paged through
-(``find_item_page2``: a category with more items than one page holds). A
+(``find_item_page2``: search results for 申, more than one page holds). A
 temporary data directory is used.
 
 Every picture is checked before it is saved: the screen's title is measured in
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 MODE_KEY = "kiosk-mode"
-PAGED_CATEGORY = "社会救助"  # the category with the most items: more than one page
+PAGED_QUERY = "申"  # 申请, 申领, 申报: more results than one page holds in every mode
 
 
 class PaperPrinter:
@@ -126,7 +126,7 @@ def main() -> int:
                     continue
                 reach(kiosk.journey, step)
                 if paged:
-                    kiosk.journey.choose_category(PAGED_CATEGORY)
+                    kiosk.journey.set_query(PAGED_QUERY)
                     settle(app, False)
                     window.router.current.items.turn(1)
                 settle(app, step in (Step.SUBMITTED, Step.GUIDE))

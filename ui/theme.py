@@ -178,6 +178,7 @@ QPushButton[role="key"] {{ font-size: {self.title_px}px; padding: 4px; }}
 QPushButton:checked {{ color: {p.primary_text}; background: {p.primary}; }}
 QPushButton[role="pager"] {{ font-weight: bold; min-height: {self.target_px}px; }}
 QPushButton[role="pager"]:disabled {{ color: {p.muted}; border: 3px dashed {p.muted}; }}
+QLabel[role="heading"] {{ font-size: {self.button_px}px; font-weight: bold; }}
 QLabel[role="pager"] {{ font-size: {self.button_px}px; font-weight: bold; }}
 QLineEdit, QPlainTextEdit {{
     font-size: {self.title_px}px; min-height: {self.target_px}px;

@@ -18,6 +18,8 @@ from ui.speech import Voice
 from ui.theme import Theme
 from ui.widgets import ErrorLabel, button, label
 
+NARROW_KEY_PX = 64  # keyboard keys in portrait: ten in a row fit 1080 px (≥ 60 px targets)
+
 
 @dataclass
 class ScreenContext:
@@ -126,6 +128,25 @@ class Screen(QWidget):
         )
         for split in self._splits:
             split.setDirection(direction)
+        self._fit_keyboards(landscape)
+
+    def _fit_keyboards(self, landscape: bool) -> None:
+        """In 长辈模式 on a landscape screen, on-screen keyboards keep the normal keys'
+        80 px size (the text stays large): six rows of 96 px keys are taller, and ten of
+        them wider, than the space beside the field, and a keyboard cut off or scrolled
+        cannot be used. In portrait keys are a little narrower for the same reason."""
+        from ui.widgets import Keyboard
+
+        normal = Theme().target_px
+        if self.ctx.theme.large and landscape:
+            sheet = f"QPushButton {{ min-height: {normal}px; min-width: {normal}px; }}"
+        elif not landscape:  # ten keys in a row within 1080 px
+            sheet = f"QPushButton {{ min-width: {NARROW_KEY_PX}px; }}"
+        else:
+            sheet = ""
+        for keyboard in self.findChildren(Keyboard):
+            if keyboard.styleSheet() != sheet:
+                keyboard.setStyleSheet(sheet)
 
     @property
     def journey(self) -> Journey:

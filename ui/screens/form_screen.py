@@ -1,17 +1,28 @@
 """填写申请: one question per screen, pre-filled from the card, the right keypad for the type.
 
 With a document camera (高拍仪), an attachment field is a photo step: 拍照 (the
-capture runs on the camera bridge's thread), the thumbnail, 重拍 / 下一步.
+capture runs on the camera bridge's thread), the thumbnail, 重拍 / 下一步. A live
+camera (``qt:``) shows its picture above 拍照 with a frame guide for an A4 page or a
+card (``ui.camera_qt``); a missing one says so in place of the picture.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.catalogue import FieldType, FormField
 from kiosk.journey import Step, photo_prompt
+from ui.camera_qt import guide_for
 from ui.screens.base import Screen
 from ui.widgets import ErrorLabel, Keyboard, NumberPad, button, clear_layout, label
 
@@ -34,6 +45,7 @@ class FormScreen(Screen):
             left.addWidget(widget)
         self.field = QLineEdit()
         self.field.setObjectName("answer")
+        self.field.setMinimumHeight(self.ctx.theme.target_px * 5 // 4)  # 100 px, 120 large
         left.addWidget(self.field)
         # The message sits right under the field it is about.
         self.field_error = ErrorLabel("field_error")
@@ -43,8 +55,10 @@ class FormScreen(Screen):
         left.addWidget(self.next_button)
         left.addStretch(1)
         self.input_area = QVBoxLayout()
-        right.addLayout(self.input_area)
-        right.addStretch(1)
+        if self.ctx.camera is not None:
+            self.ctx.camera.status_changed.connect(self._camera_status_changed)
+        self.input_area.setSpacing(self.ctx.theme.spacing_px)
+        right.addLayout(self.input_area, 1)  # the keys take the height the screen has
 
     def wipe_personal(self) -> None:
         self.field_error.show_message("")
@@ -88,19 +102,35 @@ class FormScreen(Screen):
                 widget.clicked.connect(lambda _=False, o=option: self.journey.answer(o))
                 grid.addWidget(widget, index // 2, index % 2)
             self.input_area.addLayout(grid)
+            self._grow(grid)
             return
         self.field.show()
         self.next_button.show()
         if current.type in _PAD_TYPES:
-            self.input_area.addWidget(
-                NumberPad(
-                    self.field,
-                    with_x=current.type is FieldType.ID_NUMBER,
-                    with_dash=current.type is FieldType.DATE,
-                )
+            pad = NumberPad(
+                self.field,
+                with_x=current.type is FieldType.ID_NUMBER,
+                with_dash=current.type is FieldType.DATE,
             )
+            self.input_area.addWidget(pad, 1)
+            self._grow(pad)
         else:
-            self.input_area.addWidget(Keyboard(self.field))
+            self.input_area.addWidget(Keyboard(self.field), 1)
+            self._fit_keyboards(self.landscape)
+
+    def _grow(self, panel: QWidget | QLayout) -> None:
+        """Keys and choices grow into the height the screen has (up to 1.6 targets),
+        so the form uses its space in both modes instead of leaving half of it empty."""
+        tallest = self.ctx.theme.target_px * 8 // 5
+        if isinstance(panel, QWidget):
+            widgets: list[QWidget | None] = list(panel.findChildren(QPushButton))
+        else:
+            items = [panel.itemAt(i) for i in range(panel.count())]
+            widgets = [item.widget() for item in items if item is not None]
+        for key in widgets:
+            if isinstance(key, QPushButton):
+                key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+                key.setMaximumHeight(tallest)
 
     def _photo_step(self, current: FormField) -> None:
         """拍照 → thumbnail → 重拍 / 下一步; optional papers may be skipped."""
@@ -113,9 +143,16 @@ class FormScreen(Screen):
         camera = self.ctx.camera
         if photo is None:
             busy = camera is not None and camera.busy
+            # A live camera (qt:) shows its picture with a frame guide for the paper.
+            preview = camera.preview(guide_for(current.key, current.label)) if camera else None
+            if preview is not None:
+                self.input_area.addWidget(preview, 1)
+            elif camera is not None and camera.live is not None:  # live, but missing or failed
+                self.input_area.addWidget(label(camera.status_text, "error", "camera_status"))
+            live_missing = camera is not None and camera.live is not None and preview is None
             capture = button("正在拍照…" if busy else "拍照", "capture", "primary")
             capture.setMinimumHeight(CAPTURE_BUTTON_PX)
-            capture.setEnabled(camera is not None and not busy)
+            capture.setEnabled(camera is not None and not busy and not live_missing)
             capture.clicked.connect(lambda _=False, key=current.key: self._capture(key))
             self.input_area.addWidget(capture)
             return
@@ -137,6 +174,15 @@ class FormScreen(Screen):
         retake = button("重拍", "retake")
         retake.clicked.connect(self.journey.retake)
         self.input_area.addWidget(retake)
+
+    def _camera_status_changed(self, _status: str) -> None:
+        """A live camera came or went: the photo step on screen shows its picture or its state."""
+        journey = self.journey
+        if not self.isVisible() or journey.step is not Step.FORM or not journey.questions():
+            return
+        current = journey.current_field()
+        if current.type is FieldType.ATTACHMENT and current.key not in journey.session.photos:
+            self.refresh()
 
     def _set_next_text(self, text: str) -> None:
         self.next_button.setText(text)

@@ -19,7 +19,8 @@ class HomeScreen(Screen):
     def build(self) -> None:
         self.body.addWidget(label("也可以直接把身份证放在下方读卡区，开始办事。", "muted", "hint"))
         grid = QGridLayout()
-        grid.setSpacing(self.ctx.theme.spacing_px * 2)
+        grid.setHorizontalSpacing(self.ctx.theme.spacing_px * 2)
+        grid.setVerticalSpacing(self.ctx.theme.spacing_px)  # large mode fits in landscape
         tiles = (
             ("办事\n（申请办理）", "tile_apply", Purpose.APPLY),
             ("查进度\n（我的办件）", "tile_my_applications", Purpose.MY_APPLICATIONS),

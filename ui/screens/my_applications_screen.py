@@ -47,7 +47,8 @@ class MyApplicationsScreen(Screen):
             card = QFrame()
             card.setObjectName(f"application_{index}")
             box = QVBoxLayout(card)
-            box.addWidget(label(application.service_name, "title", f"app_name_{index}"))
+            box.setContentsMargins(0, 0, 0, 0)  # one card a page in 长辈模式: every pixel counts
+            box.addWidget(label(application.service_name, "heading", f"app_name_{index}"))
             box.addWidget(label(f"办件编号：{application.number}", "", f"app_number_{index}"))
             state = application.state.label
             if application.state_reason:

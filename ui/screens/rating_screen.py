@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QBoxLayout, QPlainTextEdit
 
 from kiosk.feedback import RatingLevel
 from kiosk.journey import Step
@@ -19,12 +19,17 @@ class RatingScreen(Screen):
         self.number = label("", "muted", "rating_number")
         self.body.addWidget(self.number)
         self.body.addWidget(label("评价是自愿的，可以跳过。", "muted", "voluntary"))
+        # One row of five in landscape, a column in portrait: both fit without scrolling.
+        levels = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        levels.setSpacing(self.ctx.theme.spacing_px)
+        self._splits.append(levels)
         for level in sorted(RatingLevel, reverse=True):
             widget = button(
                 level.label, f"rate_{level.value}", "primary" if level >= 4 else "secondary"
             )
             widget.clicked.connect(lambda _=False, lv=level: self._rate(lv))
-            self.body.addWidget(widget)
+            levels.addWidget(widget)
+        self.body.addLayout(levels)
         self.reason_caption = label("请说一说不满意的原因：", "", "reason_caption")
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")

@@ -14,15 +14,19 @@ class TypeNameScreen(Screen):
     title_text = "请输入您的姓名"
 
     def build(self) -> None:
-        self.body.addWidget(label("按拼音输入，再点选汉字。", "muted", "hint"))
+        # Field and 确定 left, keyboard right in landscape (stacked in portrait): the
+        # keyboard fits the screen's height beside the field, so nothing scrolls.
+        left, right = self.make_split()
+        left.addWidget(label("按拼音输入，再点选汉字。", "muted", "hint"))
         self.field = QLineEdit()
         self.field.setObjectName("name")
-        self.body.addWidget(self.field)
-        self.body.addWidget(Keyboard(self.field))
+        left.addWidget(self.field)
         confirm = button("确定", "confirm", "primary")
         confirm.clicked.connect(lambda: self.journey.type_name(self.field.text()))
-        self.action_bar.addWidget(confirm)
-        self.body.addStretch(1)
+        left.addWidget(confirm)
+        left.addStretch(1)
+        right.addWidget(Keyboard(self.field))
+        right.addStretch(1)
 
     def refresh(self) -> None:
         applicant = self.journey.session.applicant
