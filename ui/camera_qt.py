@@ -134,6 +134,8 @@ class VideoSource(Protocol):
     """Frames for the preview and one still on demand, into a capture session (GUI thread)."""
 
     description: str
+    report: Callable[[CameraStatus, str], None]
+    """Set by the camera: the source tells it of a failure, a loss or a return."""
 
     def connect_to(self, session: QMediaCaptureSession) -> None:
         """Feed ``session`` (its video sink draws the preview)."""
@@ -169,7 +171,7 @@ class UvcSource:
         self.image_capture.imageCaptured.connect(self._captured)
         self.image_capture.errorOccurred.connect(self._error)
         self.camera.errorOccurred.connect(self._camera_error)
-        self.on_camera_error: Callable[[str], None] = lambda _message: None
+        self.report: Callable[[CameraStatus, str], None] = lambda _status, _detail: None
 
     def connect_to(self, session: QMediaCaptureSession) -> None:
         session.setCamera(self.camera)
@@ -209,7 +211,7 @@ class UvcSource:
         for _done, failed in self._pending.values():
             failed(CameraError(CameraStatus.ERROR, message))
         self._pending.clear()
-        self.on_camera_error(message)
+        self.report(CameraStatus.ERROR, message)
 
 
 class PushedFrames:
@@ -227,6 +229,7 @@ class PushedFrames:
         self._last: QImage | None = None
         self.started = False
         self.fail_next: CameraError | None = None
+        self.report: Callable[[CameraStatus, str], None] = lambda _status, _detail: None
 
     def connect_to(self, session: QMediaCaptureSession) -> None:
         from PySide6.QtMultimedia import QVideoFrameInput
@@ -250,6 +253,13 @@ class PushedFrames:
         if self.started and self._input is not None:
             self._last = image
             self._input.sendVideoFrame(QVideoFrame(image))
+
+    def unplug(self) -> None:
+        """As if the camera's cable were pulled."""
+        self.report(CameraStatus.DISCONNECTED, NO_CAMERA)
+
+    def plug_in(self) -> None:
+        self.report(CameraStatus.READY, "")
 
     def still(self, sink: QVideoSink, done: ImageCallback, failed: ErrorCallback) -> None:
         failure, self.fail_next = self.fail_next, None
@@ -283,7 +293,8 @@ def encode_jpeg(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, b"JPEG", ENCODE_QUALITY):
+    # PySide6 takes the format as str at run time; its stubs say bytes.
+    if not image.save(buffer, "JPEG", ENCODE_QUALITY):  # type: ignore[call-overload]
         raise CameraError(CameraStatus.ERROR, "无法保存照片")
     buffer.close()
     return bytes(data.data())
@@ -370,13 +381,12 @@ class QtDocumentCamera(QObject):
         if isinstance(self.source, UvcSource) and self.source.description == device.description():
             return
         self._drop_source()
-        source = UvcSource(device)
-        source.on_camera_error = self._camera_failed
-        self._use(source)
+        self._use(UvcSource(device))
 
     def _use(self, source: VideoSource) -> None:
         assert self.session is not None
         self.source = source
+        source.report = self._source_reports
         source.connect_to(self.session)
         log.info("document camera opened (%s)", "given source" if self._given else "UVC")
         self._set_status(CameraStatus.READY)
@@ -394,8 +404,14 @@ class QtDocumentCamera(QObject):
         log.info("video inputs changed")
         self.open()
 
-    def _camera_failed(self, message: str) -> None:
-        self._set_status(CameraStatus.ERROR, message)
+    def _source_reports(self, status: CameraStatus, detail: str) -> None:
+        self._set_status(status, detail)
+        if self.source is None:
+            return
+        if status is CameraStatus.READY and self._viewers:
+            self.source.start()
+        elif status is not CameraStatus.READY:
+            self.source.stop()
 
     def close(self) -> None:
         self._drop_source()

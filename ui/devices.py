@@ -114,7 +114,8 @@ class CameraBridge(QObject):
         self.failed.connect(self._done)
         if is_live(camera):
             camera.status_changed.connect(self._live_status)
-            QTimer.singleShot(0, self, camera.open)  # after the home screen: Qt Multimedia loads then
+            # Looked up after the home screen is up: Qt Multimedia loads only then.
+            QTimer.singleShot(0, self, camera.open)
 
     @property
     def live(self) -> LiveCamera | None:
