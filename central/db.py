@@ -1,12 +1,25 @@
-"""The reference platform's SQLite database: its own schema, separate from any kiosk's.
+"""The reference platform's database: SQLite (embedded default) or PostgreSQL (production).
 
-Idempotency is enforced by the database, not by a check in Python: each upload
-is an ``INSERT`` into a table whose primary key is the kiosk-minted id, and the
-``IntegrityError`` of a second insert is what tells us "seen before". Two
-requests racing with the same id can therefore never both be stored
-(check-then-insert would let them). Same id with the same content hash is a
-duplicate (success for the kiosk); a different hash is a conflict, kept in its
-own table for an operator to look at, never merged.
+Idempotency is enforced by the database, not by a check in Python: each upload is an
+``INSERT … ON CONFLICT DO NOTHING`` into a table whose primary key is the kiosk-minted
+id, and "no row inserted" is what tells us "seen before". Two requests racing with the
+same id — two threads, or two server workers on PostgreSQL — can therefore never both be
+stored (check-then-insert would let them). Same id with the same content hash is a
+duplicate (success for the kiosk); a different hash is a conflict, kept in its own table
+for an operator to look at, never merged.
+
+One API for both engines: the SQL below is written in the subset they share and runs
+through :mod:`central.dialect`; the schema is built by :mod:`central.migrations`.
+
+At rest (issue 11, item 5): the SQLite file and its WAL are 0600; terminal secrets and
+every payload (applicants' names, ID numbers, phones, addresses, form answers, request
+contacts) and attachment bytes are encrypted under the platform key
+(:mod:`central.crypto`), each bound to its row. Only hashes, numbers, codes, statuses and
+times stay in clear, which is what the platform's own queries need.
+
+Uploads (issue 11, item 3): the state of an attachment upload belongs to the terminal
+that declared it in one of its applications, keyed by (terminal, sha256); no other
+terminal can read, block or reset it. Completed bytes are stored once per hash.
 """
 
 from __future__ import annotations
@@ -14,19 +27,25 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
+from central import migrations as schema
+from central.crypto import KEY_ID_META, PlatformCipher, PlatformKeyError, default_key_file, load_key
 from central.deadlines import advance_clock
+from central.dialect import Backend, Tx, is_postgres, open_backend, redact
+from central.migrations import (
+    DEFAULT_ENROL_CODE_HOURS,
+    MigrationError,
+    blob_context,
+    chunk_context,
+    conflict_context,
+    payload_context,
+    secret_context,
+)
 from kiosk.workdays import shipped_calendar
 from sync.protocol import (
     ApplicationUpload,
@@ -41,183 +60,15 @@ from sync.protocol import (
     content_hash,
 )
 
-DEFAULT_ENROL_CODE_HOURS = 72
-"""An enrolment code not used within this many hours is refused (``enrol-code --valid-hours``)."""
-
 NONCE_TTL_S = 900
 """Nonces are remembered longer than the allowed clock skew on either side (2 × 300 s)."""
 
-migrations = Migrations("central")
+__all__ = ["DEFAULT_ENROL_CODE_HOURS", "CentralDB", "CentralError", "Terminal"]
 
+_ENCRYPTING_STEP = "0005_private_uploads_encrypted_at_rest"
 
-@migrations(name="0001_initial")
-def _initial(db: Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE terminals (
-            terminal_id TEXT PRIMARY KEY,
-            terminal_code TEXT NOT NULL UNIQUE,
-            secret TEXT NOT NULL,
-            region_code TEXT NOT NULL,
-            station_name TEXT NOT NULL,
-            kiosk_version TEXT NOT NULL DEFAULT '',
-            enrolled_at REAL NOT NULL,
-            revoked_at REAL,
-            last_seen REAL,
-            last_heartbeat TEXT
-        );
-        CREATE TABLE enrol_codes (
-            code TEXT PRIMARY KEY,
-            region_code TEXT,
-            created_at REAL NOT NULL,
-            used_at REAL,
-            terminal_id TEXT
-        );
-        CREATE TABLE nonces (
-            terminal_id TEXT NOT NULL,
-            nonce TEXT NOT NULL,
-            seen_at REAL NOT NULL,
-            PRIMARY KEY (terminal_id, nonce)
-        );
-        CREATE TABLE applications (
-            id TEXT PRIMARY KEY,
-            content_hash TEXT NOT NULL,
-            terminal_id TEXT NOT NULL,
-            number TEXT NOT NULL,
-            service_code TEXT NOT NULL,
-            service_version INTEGER NOT NULL,
-            payload TEXT NOT NULL,
-            received_at REAL NOT NULL,
-            status TEXT NOT NULL DEFAULT 'received',
-            status_reason TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX applications_number ON applications(number);
-        CREATE TABLE ratings (
-            id TEXT PRIMARY KEY,
-            content_hash TEXT NOT NULL,
-            terminal_id TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            received_at REAL NOT NULL
-        );
-        CREATE TABLE requests (
-            id TEXT PRIMARY KEY,
-            content_hash TEXT NOT NULL,
-            terminal_id TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            received_at REAL NOT NULL
-        );
-        CREATE TABLE conflicts (
-            kind TEXT NOT NULL,
-            id TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            terminal_id TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            received_at REAL NOT NULL,
-            UNIQUE (kind, id, content_hash)
-        );
-        CREATE TABLE expected_attachments (
-            application_id TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            media_type TEXT NOT NULL,
-            PRIMARY KEY (application_id, sha256)
-        );
-        CREATE INDEX expected_attachments_sha ON expected_attachments(sha256);
-        CREATE TABLE attachments (
-            sha256 TEXT PRIMARY KEY,
-            length INTEGER NOT NULL,
-            received INTEGER NOT NULL DEFAULT 0,
-            complete INTEGER NOT NULL DEFAULT 0,
-            completed_at REAL
-        );
-        CREATE TABLE attachment_chunks (
-            sha256 TEXT NOT NULL,
-            offset INTEGER NOT NULL,
-            data BLOB NOT NULL,
-            PRIMARY KEY (sha256, offset)
-        );
-        CREATE TABLE status_events (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            application_id TEXT NOT NULL,
-            terminal_id TEXT NOT NULL,
-            number TEXT NOT NULL,
-            status TEXT NOT NULL,
-            reason TEXT NOT NULL DEFAULT '',
-            missing TEXT NOT NULL DEFAULT '[]',
-            result_notice TEXT NOT NULL DEFAULT '',
-            changed_at REAL NOT NULL
-        );
-        CREATE INDEX status_events_terminal ON status_events(terminal_id, seq);
-        CREATE TABLE catalogue (
-            code TEXT PRIMARY KEY,
-            version INTEGER NOT NULL,
-            state TEXT NOT NULL,
-            item TEXT NOT NULL,
-            seq INTEGER NOT NULL UNIQUE
-        );
-        CREATE TABLE heartbeats (
-            terminal_id TEXT NOT NULL,
-            received_at REAL NOT NULL,
-            payload TEXT NOT NULL
-        );
-        """
-    )
-
-
-@migrations(name="0002_unique_numbers")
-def _unique_numbers(db: Database) -> None:
-    """One application per number, and the receipt alias of renumbered applications.
-
-    A database that already holds two applications under one number (terminals that all
-    numbered ``000000-…`` before enrolment) cannot get the unique index: the migration
-    stops with the numbers to resolve instead of guessing which row is which.
-    """
-    duplicates = [
-        row[0]
-        for row in db.execute(
-            "SELECT number FROM applications GROUP BY number HAVING COUNT(*) > 1 ORDER BY number"
-        ).fetchall()
-    ]
-    if duplicates:
-        shown = ", ".join(duplicates[:5]) + (" …" if len(duplicates) > 5 else "")
-        raise CentralError(
-            f"cannot make application numbers unique: {len(duplicates)} number(s) are held by "
-            f"more than one application ({shown}); give each a distinct number, then start again"
-        )
-    db.executescript(
-        """
-        DROP INDEX applications_number;
-        CREATE UNIQUE INDEX applications_number ON applications(number);
-        ALTER TABLE applications ADD COLUMN provisional_number TEXT;
-        CREATE INDEX applications_provisional_number ON applications(provisional_number);
-        """
-    )
-
-
-@migrations(name="0003_acceptance_dates")
-def _acceptance_dates(db: Database) -> None:
-    """受理日 and 办结期限 per application and on each status event (central/deadlines.py)."""
-    db.executescript(
-        """
-        ALTER TABLE applications ADD COLUMN accepted_on TEXT;
-        ALTER TABLE applications ADD COLUMN due_on TEXT;
-        ALTER TABLE applications ADD COLUMN clock_stopped_on TEXT;
-        ALTER TABLE status_events ADD COLUMN accepted_on TEXT;
-        ALTER TABLE status_events ADD COLUMN due_on TEXT;
-        """
-    )
-
-
-@migrations(name="0004_enrol_code_expiry")
-def _enrol_code_expiry(db: Database) -> None:
-    """Enrolment codes expire (issue 11.6); codes issued before this step get 72 h from issue."""
-    db.executescript(
-        f"""
-        ALTER TABLE enrol_codes ADD COLUMN expires_at REAL;
-        UPDATE enrol_codes SET expires_at = created_at + {DEFAULT_ENROL_CODE_HOURS * 3600};
-        """
-    )
+migrations = schema
+"""The schema steps (``central.migrations``); ``migrations.apply(backend, cipher, …)``."""
 
 
 class CentralError(Exception):
@@ -255,35 +106,74 @@ _TABLES = {
 
 
 class CentralDB:
-    """All platform state; thread-safe (one connection behind a lock, WAL for CLI readers)."""
+    """All platform state; thread-safe. ``db``: a SQLite path or a ``postgresql://`` URL.
 
-    def __init__(self, path: Path, *, clock: Any = time.time) -> None:
-        self.path = path
+    ``key_file``: the platform key (default: beside a SQLite file, ``NAME.key``; required
+    for PostgreSQL). ``pool_size``: PostgreSQL connections of this process.
+    """
+
+    def __init__(
+        self,
+        db: str | Path,
+        *,
+        key_file: Path | None = None,
+        clock: Any = time.time,
+        pool_size: int = 10,
+    ) -> None:
+        self.spec = str(db)
+        self.engine = "postgresql" if is_postgres(db) else "sqlite"
+        self.path: Path | None = None if self.engine == "postgresql" else Path(db)
+        if key_file is None:
+            if self.path is None:
+                raise CentralError(
+                    "a PostgreSQL platform database needs --key-file (the platform key that "
+                    "encrypts terminal secrets and personal data)"
+                )
+            key_file = default_key_file(self.path)
+        self.key_file = key_file
         self._clock = clock
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=10000")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        self.db = Database(conn)
         self.calendar = shipped_calendar()  # the kiosks' working-day calendar, for 办结期限
-        self._lock = threading.RLock()
-        with self._lock:
-            migrations.apply(self.db)
+        try:
+            self.backend: Backend = open_backend(db, pool_size=pool_size)
+        except Exception as exc:
+            if self.engine == "postgresql":
+                raise CentralError(
+                    f"cannot connect to {redact(db)}: {str(exc).strip().splitlines()[0]}"
+                ) from None
+            raise
+        try:
+            self.cipher: PlatformCipher = load_key(key_file, recorded_key_id=self._recorded_key())
+            done = schema.apply(self.backend, self.cipher)
+            with self.backend.transaction() as tx:
+                tx.execute(
+                    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (KEY_ID_META, self.cipher.key_id),
+                )
+            self.backend.after_migrations(
+                rewrote_plaintext=_ENCRYPTING_STEP in done and "0001_initial" not in done
+            )
+        except (PlatformKeyError, MigrationError) as exc:
+            self.backend.close()
+            raise CentralError(str(exc)) from None
+        except BaseException:
+            self.backend.close()
+            raise
+
+    def _recorded_key(self) -> str | None:
+        if not self.backend.table_exists("meta"):
+            return None
+        rows = self.backend.query("SELECT value FROM meta WHERE key = ?", (KEY_ID_META,))
+        return str(rows[0][0]) if rows else None
 
     def close(self) -> None:
-        with self._lock:
-            self.db.conn.close()
+        self.backend.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self.db.atomic():
-            yield self.db.conn
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """A read in the engines' shared SQL (``?`` placeholders), for tests and tools."""
+        return self.backend.query(sql, params)
 
-    def _q(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            cur = self.db.conn.execute(sql, params)
-            cur.row_factory = sqlite3.Row
-            return list(cur.fetchall())
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.backend.query(sql, params)
 
     # --- terminals ---------------------------------------------------------------------------
 
@@ -293,8 +183,8 @@ class CentralDB:
         """A one-time code that expires ``valid_hours`` after issue (a lost code stops working)."""
         code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
         now = self._clock()
-        with self._tx() as conn:
-            conn.execute(
+        with self.backend.transaction() as tx:
+            tx.execute(
                 "INSERT INTO enrol_codes(code, region_code, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?)",
                 (code, region_code, now, now + valid_hours * 3600),
@@ -304,40 +194,42 @@ class CentralDB:
     def enrol(
         self, code: str, region_code: str, station_name: str, kiosk_version: str, secret: str
     ) -> Terminal | None:
-        """Use a one-time code; None if unknown, used, expired or bound to another region."""
+        """Use a one-time code; None if unknown, used, expired or bound to another region.
+
+        The code is claimed by one conditional ``UPDATE``: of two workers enrolling with
+        the same code at once, exactly one sees its row change.
+        """
         now = self._clock()
-        with self._tx() as conn:
-            row = conn.execute(
-                "SELECT region_code FROM enrol_codes WHERE code = ? AND used_at IS NULL"
-                " AND expires_at > ?",
-                (code.strip().upper(), now),
-            ).fetchone()
-            if row is None or (row[0] and row[0] != region_code):
+        typed = code.strip().upper()
+        terminal_id = "T" + secrets.token_hex(8)
+        with self.backend.transaction() as tx:
+            claimed = tx.execute(
+                "UPDATE enrol_codes SET used_at = ?, terminal_id = ? WHERE code = ?"
+                " AND used_at IS NULL AND expires_at > ? AND (region_code IS NULL"
+                " OR region_code = '' OR region_code = ?)",
+                (now, terminal_id, typed, now, region_code),
+            ).rowcount
+            if claimed != 1:
                 return None
-            terminal_id = "T" + secrets.token_hex(8)
+            sealed = self.cipher.seal(secret, secret_context(terminal_id))
             while True:
                 terminal_code = f"{secrets.randbelow(900000) + 100000:06d}"
-                try:
-                    conn.execute(
-                        "INSERT INTO terminals(terminal_id, terminal_code, secret, region_code,"
-                        " station_name, kiosk_version, enrolled_at) VALUES (?,?,?,?,?,?,?)",
-                        (
-                            terminal_id,
-                            terminal_code,
-                            secret,
-                            region_code,
-                            station_name,
-                            kiosk_version,
-                            now,
-                        ),
-                    )
-                    break
-                except sqlite3.IntegrityError:
-                    continue  # terminal code collision: draw another
-            conn.execute(
-                "UPDATE enrol_codes SET used_at = ?, terminal_id = ? WHERE code = ?",
-                (now, terminal_id, code.strip().upper()),
-            )
+                inserted = tx.execute(
+                    "INSERT INTO terminals(terminal_id, terminal_code, secret, region_code,"
+                    " station_name, kiosk_version, enrolled_at) VALUES (?,?,?,?,?,?,?)"
+                    " ON CONFLICT DO NOTHING",
+                    (
+                        terminal_id,
+                        terminal_code,
+                        sealed,
+                        region_code,
+                        station_name,
+                        kiosk_version,
+                        now,
+                    ),
+                ).rowcount
+                if inserted == 1:
+                    break  # else a terminal code collision: draw another
         return Terminal(terminal_id, terminal_code, secret, revoked=False)
 
     def terminal(self, terminal_id: str) -> Terminal | None:
@@ -349,30 +241,34 @@ class CentralDB:
         if not rows:
             return None
         r = rows[0]
-        return Terminal(r[0], r[1], r[2], revoked=r[3] is not None)
+        secret = self.cipher.open(r[2], secret_context(r[0]))
+        return Terminal(r[0], r[1], secret, revoked=r[3] is not None)
 
     def revoke(self, terminal_id: str) -> None:
-        with self._tx() as conn:
-            cur = conn.execute(
+        with self.backend.transaction() as tx:
+            known = tx.execute(
+                "SELECT 1 FROM terminals WHERE terminal_id = ?", (terminal_id,)
+            ).fetchone()
+            if known is None:
+                raise CentralError(f"unknown terminal {terminal_id}")
+            tx.execute(
                 "UPDATE terminals SET revoked_at = ? WHERE terminal_id = ? AND revoked_at IS NULL",
                 (self._clock(), terminal_id),
             )
-            if cur.rowcount == 0 and self.terminal(terminal_id) is None:
-                raise CentralError(f"unknown terminal {terminal_id}")
 
     def use_nonce(self, terminal_id: str, nonce: str) -> bool:
         """Remember a nonce; False if this terminal already used it (a replay)."""
         now = self._clock()
-        with self._tx() as conn:
-            conn.execute("DELETE FROM nonces WHERE seen_at < ?", (now - NONCE_TTL_S,))
-            try:
-                conn.execute(
-                    "INSERT INTO nonces(terminal_id, nonce, seen_at) VALUES (?, ?, ?)",
-                    (terminal_id, nonce, now),
-                )
-            except sqlite3.IntegrityError:
+        with self.backend.transaction() as tx:
+            tx.execute("DELETE FROM nonces WHERE seen_at < ?", (now - NONCE_TTL_S,))
+            fresh = tx.execute(
+                "INSERT INTO nonces(terminal_id, nonce, seen_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (terminal_id, nonce, now),
+            ).rowcount
+            if fresh != 1:
                 return False
-            conn.execute(
+            tx.execute(
                 "UPDATE terminals SET last_seen = ? WHERE terminal_id = ?", (now, terminal_id)
             )
         return True
@@ -397,79 +293,37 @@ class CentralDB:
         payload = json.dumps(item.model_dump(mode="json"), ensure_ascii=False)
         now = self._clock()
         table = _TABLES[kind]
-        with self._tx() as conn:
-            try:
-                if isinstance(item, ApplicationUpload):
-                    code = conn.execute(
-                        "SELECT terminal_code FROM terminals WHERE terminal_id = ?", (terminal_id,)
-                    ).fetchone()
-                    if code is None or item.number[:6] != code[0]:
-                        if not conn.execute(
-                            "SELECT 1 FROM applications WHERE id = ?", (item.id,)
-                        ).fetchone():
-                            return ItemResult(
-                                kind=kind,
-                                id=item.id,
-                                outcome=Outcome.REJECTED,
-                                reason=FOREIGN_CODE_REASON,
-                            )
-                        raise sqlite3.IntegrityError("already stored")  # duplicate or conflict
-                    conn.execute(
-                        "INSERT INTO applications(id, content_hash, terminal_id, number,"
-                        " service_code, service_version, payload, received_at, provisional_number)"
-                        " VALUES (?,?,?,?,?,?,?,?,?)",
-                        (
-                            item.id,
-                            digest,
-                            terminal_id,
-                            item.number,
-                            item.service_code,
-                            item.service_version,
-                            payload,
-                            now,
-                            item.provisional_number,
-                        ),
-                    )
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO expected_attachments(application_id, sha256, size,"
-                        " name, media_type) VALUES (?,?,?,?,?)",
-                        [
-                            (item.id, a.sha256, a.size, a.filename, a.mime_type)
-                            for a in item.attachments
-                        ],
-                    )
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO attachments(sha256, length) VALUES (?, ?)",
-                        [(a.sha256, a.size) for a in item.attachments],
-                    )
-                else:
-                    conn.execute(
-                        f"INSERT INTO {table}(id, content_hash, terminal_id, payload, received_at)"  # noqa: S608
-                        " VALUES (?,?,?,?,?)",
-                        (item.id, digest, terminal_id, payload, now),
-                    )
+        sealed = self.cipher.seal(payload, payload_context(table, item.id))
+        with self.backend.transaction() as tx:
+            if self._insert(tx, terminal_id, kind, item, digest, sealed, now):
                 return ItemResult(
                     kind=kind, id=item.id, outcome=Outcome.ACCEPTED, content_hash=digest
                 )
-            except sqlite3.IntegrityError:
-                pass
-            row = conn.execute(
+            row = tx.execute(
                 f"SELECT content_hash FROM {table} WHERE id = ?",  # noqa: S608
                 (item.id,),
             ).fetchone()
             if row is None and isinstance(item, ApplicationUpload):
-                # Not this id: the unique number index refused another application's number.
-                return ItemResult(
-                    kind=kind, id=item.id, outcome=Outcome.REJECTED, reason=NUMBER_TAKEN_REASON
-                )
+                if not self._own_number(tx, terminal_id, item):
+                    reason = FOREIGN_CODE_REASON
+                else:  # not this id: the unique number index refused another's number
+                    reason = NUMBER_TAKEN_REASON
+                return ItemResult(kind=kind, id=item.id, outcome=Outcome.REJECTED, reason=reason)
             if row is not None and row[0] == digest:
                 return ItemResult(
                     kind=kind, id=item.id, outcome=Outcome.DUPLICATE, content_hash=digest
                 )
-            conn.execute(
-                "INSERT OR IGNORE INTO conflicts(kind, id, content_hash, terminal_id, payload,"
-                " received_at) VALUES (?,?,?,?,?,?)",
-                (kind.value, item.id, digest, terminal_id, payload, now),
+            tx.execute(
+                "INSERT INTO conflicts(kind, id, content_hash, terminal_id, payload,"
+                " received_at) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                (
+                    kind.value,
+                    item.id,
+                    digest,
+                    terminal_id,
+                    self.cipher.seal(payload, conflict_context(kind.value, item.id, digest)),
+                    now,
+                ),
             )
         return ItemResult(
             kind=kind,
@@ -479,16 +333,74 @@ class CentralDB:
             content_hash=digest,
         )
 
+    @staticmethod
+    def _own_number(tx: Tx, terminal_id: str, item: ApplicationUpload) -> bool:
+        code = tx.execute(
+            "SELECT terminal_code FROM terminals WHERE terminal_id = ?", (terminal_id,)
+        ).fetchone()
+        return code is not None and item.number[:6] == code[0]
+
+    def _insert(  # noqa: PLR0917
+        self,
+        tx: Tx,
+        terminal_id: str,
+        kind: ItemKind,
+        item: ApplicationUpload | RatingUpload | RequestUpload,
+        digest: str,
+        sealed: str,
+        now: float,
+    ) -> bool:
+        """True if the row was new; False if a key (id, or an application's number) refused it."""
+        if not isinstance(item, ApplicationUpload):
+            table = _TABLES[kind]
+            return (
+                tx.execute(
+                    f"INSERT INTO {table}(id, content_hash, terminal_id, payload, received_at)"  # noqa: S608
+                    " VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
+                    (item.id, digest, terminal_id, sealed, now),
+                ).rowcount
+                == 1
+            )
+        if not self._own_number(tx, terminal_id, item):
+            return False
+        inserted = tx.execute(
+            "INSERT INTO applications(id, content_hash, terminal_id, number, service_code,"
+            " service_version, payload, received_at, provisional_number, supersedes)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (
+                item.id,
+                digest,
+                terminal_id,
+                item.number,
+                item.service_code,
+                item.service_version,
+                sealed,
+                now,
+                item.provisional_number,
+                item.supersedes,
+            ),
+        ).rowcount
+        if inserted != 1:
+            return False
+        tx.executemany(
+            "INSERT INTO expected_attachments(application_id, sha256, size, name, media_type)"
+            " VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
+            [(item.id, a.sha256, a.size, a.filename, a.mime_type) for a in item.attachments],
+        )
+        tx.executemany(
+            "INSERT INTO uploads(terminal_id, sha256, length) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(terminal_id, a.sha256, a.size) for a in item.attachments],
+        )
+        return True
+
     # --- attachments -------------------------------------------------------------------------
 
     def attachment_progress(self, terminal_id: str, sha256: str) -> AttachmentProgress | None:
-        """Progress of an attachment this terminal declared; None if it declared no such hash."""
+        """This terminal's upload of a hash it declared; None if it declared no such hash."""
         rows = self._q(
-            "SELECT a.length, a.received, a.complete FROM attachments a"
-            " WHERE a.sha256 = ? AND EXISTS (SELECT 1 FROM expected_attachments e"
-            " JOIN applications p ON p.id = e.application_id"
-            " WHERE e.sha256 = a.sha256 AND p.terminal_id = ?)",
-            (sha256, terminal_id),
+            "SELECT length, received, complete FROM uploads WHERE terminal_id = ? AND sha256 = ?",
+            (terminal_id, sha256),
         )
         if not rows:
             return None
@@ -496,51 +408,78 @@ class CentralDB:
         return AttachmentProgress(sha256, int(length), int(received), bool(complete))
 
     def append_chunk(
-        self, sha256: str, offset: int, data: bytes
+        self, terminal_id: str, sha256: str, offset: int, data: bytes
     ) -> tuple[AttachmentProgress, bool]:
-        """Append at ``offset`` if it is where we are; returns (progress, hash_ok).
+        """Append at ``offset`` to this terminal's upload; returns (progress, hash_ok).
 
-        The offset check and the insert happen in one transaction, and the chunk's
-        primary key (sha256, offset) makes a second copy of the same chunk impossible.
+        The upload row is locked for the transaction (PostgreSQL ``FOR UPDATE``; SQLite's
+        write lock), so the offset check and the insert are one step even with several
+        workers, and the chunk's key makes a second copy of the same chunk impossible.
+        Raises KeyError for an upload this terminal never declared.
         """
-        with self._tx() as conn:
-            length, received, complete = conn.execute(
-                "SELECT length, received, complete FROM attachments WHERE sha256 = ?", (sha256,)
-            ).fetchone()
+        with self.backend.transaction() as tx:
+            select = "SELECT length, received, complete FROM uploads WHERE terminal_id = ? AND sha256 = ?"
+            if tx.for_update:
+                select += " FOR UPDATE"
+            row = tx.execute(select, (terminal_id, sha256)).fetchone()
+            if row is None:
+                raise KeyError(sha256)
+            length, received, complete = int(row[0]), int(row[1]), bool(row[2])
             if complete or offset != received or offset + len(data) > length:
                 # not where we are (a retry of a chunk that did arrive, or a gap): report only
-                return AttachmentProgress(sha256, length, received, bool(complete)), True
+                return AttachmentProgress(sha256, length, received, complete), True
             if data:
-                conn.execute(
-                    "INSERT INTO attachment_chunks(sha256, offset, data) VALUES (?, ?, ?)",
-                    (sha256, offset, data),
+                tx.execute(
+                    "INSERT INTO upload_chunks(terminal_id, sha256, pos, data) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (
+                        terminal_id,
+                        sha256,
+                        offset,
+                        self.cipher.seal_bytes(data, chunk_context(terminal_id, sha256, offset)),
+                    ),
                 )
             received = offset + len(data)
             hash_ok = True
             if received == length:
-                digest = hashlib.sha256()
-                for (chunk,) in conn.execute(
-                    "SELECT data FROM attachment_chunks WHERE sha256 = ? ORDER BY offset", (sha256,)
-                ):
-                    digest.update(chunk)
-                if digest.hexdigest() == sha256:
-                    conn.execute(
-                        "UPDATE attachments SET received = ?, complete = 1, completed_at = ?"
-                        " WHERE sha256 = ?",
-                        (received, self._clock(), sha256),
+                content = self._assembled(tx, terminal_id, sha256)
+                tx.execute(
+                    "DELETE FROM upload_chunks WHERE terminal_id = ? AND sha256 = ?",
+                    (terminal_id, sha256),
+                )
+                if hashlib.sha256(content).hexdigest() == sha256:
+                    tx.execute(
+                        "INSERT INTO blobs(sha256, data) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        (sha256, self.cipher.seal_bytes(content, blob_context(sha256))),
+                    )
+                    tx.execute(
+                        "UPDATE uploads SET received = ?, complete = 1, completed_at = ?"
+                        " WHERE terminal_id = ? AND sha256 = ?",
+                        (received, self._clock(), terminal_id, sha256),
                     )
                     return AttachmentProgress(sha256, length, received, True), True
                 # The bytes do not match their name: start over rather than keep bad data.
-                conn.execute("DELETE FROM attachment_chunks WHERE sha256 = ?", (sha256,))
                 received, hash_ok = 0, False
-            conn.execute("UPDATE attachments SET received = ? WHERE sha256 = ?", (received, sha256))
+            tx.execute(
+                "UPDATE uploads SET received = ? WHERE terminal_id = ? AND sha256 = ?",
+                (received, terminal_id, sha256),
+            )
         return AttachmentProgress(sha256, length, received, False), hash_ok
 
-    def attachment_bytes(self, sha256: str) -> bytes:
-        rows = self._q(
-            "SELECT data FROM attachment_chunks WHERE sha256 = ? ORDER BY offset", (sha256,)
+    def _assembled(self, tx: Tx, terminal_id: str, sha256: str) -> bytes:
+        return b"".join(
+            self.cipher.open_bytes(chunk, chunk_context(terminal_id, sha256, int(pos)))
+            for pos, chunk in tx.execute(
+                "SELECT pos, data FROM upload_chunks WHERE terminal_id = ? AND sha256 = ?"
+                " ORDER BY pos",
+                (terminal_id, sha256),
+            ).fetchall()
         )
-        return b"".join(bytes(r[0]) for r in rows)
+
+    def attachment_bytes(self, sha256: str) -> bytes:
+        """The verified content of a hash (empty until some terminal completed it)."""
+        rows = self._q("SELECT data FROM blobs WHERE sha256 = ?", (sha256,))
+        return self.cipher.open_bytes(rows[0][0], blob_context(sha256)) if rows else b""
 
     # --- statuses ----------------------------------------------------------------------------
 
@@ -553,15 +492,15 @@ class CentralDB:
         result_notice: str = "",
     ) -> None:
         """Record a decision; ``number`` must name exactly one application (see _resolve_number)."""
-        with self._tx() as conn:
-            app_id, terminal_id, number = self._resolve_number(conn, number)
-            conn.execute(
+        with self.backend.transaction(serialise="status_events") as tx:
+            app_id, terminal_id, number = self._resolve_number(tx, number)
+            tx.execute(
                 "UPDATE applications SET status = ?, status_reason = ? WHERE id = ?",
                 (status.value, reason, app_id),
             )
             now = self._clock()
-            clock = advance_clock(conn, app_id, status, now, self.calendar)
-            conn.execute(
+            clock = advance_clock(tx, app_id, status, now, self.calendar)
+            tx.execute(
                 "INSERT INTO status_events(application_id, terminal_id, number, status, reason,"
                 " missing, result_notice, changed_at, accepted_on, due_on)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -580,7 +519,7 @@ class CentralDB:
             )
 
     @staticmethod
-    def _resolve_number(conn: sqlite3.Connection, typed: str) -> tuple[str, str, str]:
+    def _resolve_number(tx: Tx, typed: str) -> tuple[str, str, str]:
         """(id, terminal id, number) of the one application a typed number names.
 
         The number itself first (unique); else the provisional number a terminal printed
@@ -588,11 +527,11 @@ class CentralDB:
         one for sure and is refused, as is a number nobody holds.
         """
         number = typed.strip().upper()
-        rows = conn.execute(
+        rows = tx.execute(
             "SELECT id, terminal_id, number FROM applications WHERE number = ?", (number,)
         ).fetchall()
         if not rows:
-            rows = conn.execute(
+            rows = tx.execute(
                 "SELECT id, terminal_id, number FROM applications WHERE provisional_number = ?",
                 (number,),
             ).fetchall()
@@ -632,10 +571,10 @@ class CentralDB:
 
     def upsert_catalogue(self, entries: list[CatalogueEntry]) -> None:
         """Publish items; each change gets a new sequence number so kiosks pull only changes."""
-        with self._tx() as conn:
+        with self.backend.transaction(serialise="catalogue") as tx:
             for entry in entries:
-                (top,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM catalogue").fetchone()
-                conn.execute(
+                (top,) = tx.execute("SELECT COALESCE(MAX(seq), 0) FROM catalogue").fetchone()
+                tx.execute(
                     "INSERT INTO catalogue(code, version, state, item, seq) VALUES (?,?,?,?,?)"
                     " ON CONFLICT(code) DO UPDATE SET version = excluded.version,"
                     " state = excluded.state, item = excluded.item, seq = excluded.seq",
@@ -644,7 +583,7 @@ class CentralDB:
                         entry.version,
                         entry.state,
                         json.dumps(entry.item, ensure_ascii=False),
-                        top + 1,
+                        int(top) + 1,
                     ),
                 )
 
@@ -687,14 +626,26 @@ class CentralDB:
     def record_heartbeat(self, terminal_id: str, payload: dict[str, Any]) -> None:
         text = json.dumps(payload, ensure_ascii=False)
         now = self._clock()
-        with self._tx() as conn:
-            conn.execute(
+        with self.backend.transaction() as tx:
+            tx.execute(
                 "INSERT INTO heartbeats(terminal_id, received_at, payload) VALUES (?,?,?)",
                 (terminal_id, now, text),
             )
-            conn.execute(
+            tx.execute(
                 "UPDATE terminals SET last_heartbeat = ? WHERE terminal_id = ?", (text, terminal_id)
             )
+
+    def stored_content(self, kind: ItemKind, item_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(content hash, decrypted payload) of one stored item, for checks and tools."""
+        table = _TABLES[kind]
+        rows = self._q(
+            f"SELECT content_hash, payload FROM {table} WHERE id = ?",  # noqa: S608
+            (item_id,),
+        )
+        if not rows:
+            return None
+        payload = json.loads(self.cipher.open(rows[0][1], payload_context(table, item_id)))
+        return str(rows[0][0]), payload
 
     def applications(self) -> list[dict[str, Any]]:
         """What arrived, for ``kiosk central applications --json`` (operator view: full data)."""
@@ -704,12 +655,13 @@ class CentralDB:
             " terminal_id, received_at, provisional_number FROM applications"
             " ORDER BY received_at, id"
         ):
-            payload = json.loads(r[4])
+            payload = json.loads(self.cipher.open(r[4], payload_context("applications", r[0])))
             atts = self._q(
-                "SELECT e.sha256, e.size, e.name, a.received, a.complete"
-                " FROM expected_attachments e JOIN attachments a ON a.sha256 = e.sha256"
+                "SELECT e.sha256, e.size, e.name, u.received, u.complete"
+                " FROM expected_attachments e JOIN uploads u"
+                " ON u.sha256 = e.sha256 AND u.terminal_id = ?"
                 " WHERE e.application_id = ? ORDER BY e.sha256",
-                (r[0],),
+                (r[7], r[0]),
             )
             out.append(
                 {
@@ -725,7 +677,7 @@ class CentralDB:
                             "sha256": a[0],
                             "expected_bytes": a[1],
                             "name": a[2],
-                            "received_bytes": a[3],
+                            "received_bytes": int(a[3]),
                             "complete": bool(a[4]),
                         }
                         for a in atts
@@ -743,7 +695,12 @@ class CentralDB:
     def items(self, kind: ItemKind) -> list[dict[str, Any]]:
         table = _TABLES[kind]
         return [
-            {"id": r[0], "content_hash": r[1], "terminal_id": r[2], **json.loads(r[3])}
+            {
+                "id": r[0],
+                "content_hash": r[1],
+                "terminal_id": r[2],
+                **json.loads(self.cipher.open(r[3], payload_context(table, r[0]))),
+            }
             for r in self._q(
                 f"SELECT id, content_hash, terminal_id, payload FROM {table} ORDER BY id"  # noqa: S608
             )

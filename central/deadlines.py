@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from kiosk.chinatime import china_date
 from kiosk.workdays import WorkCalendar
 from sync.protocol import PlatformStatus
+
+if TYPE_CHECKING:
+    from central.dialect import Tx
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,7 @@ def next_clock(
 
 
 def advance_clock(
-    conn: sqlite3.Connection,
+    conn: Tx,
     app_id: str,
     status: PlatformStatus,
     now: float,
@@ -87,13 +90,12 @@ def advance_clock(
 ) -> CaseClock:
     """Apply :func:`next_clock` to one stored application inside the caller's transaction."""
     row = conn.execute(
-        "SELECT service_code, payload, accepted_on, due_on, clock_stopped_on, received_at"
+        "SELECT service_code, supersedes, accepted_on, due_on, clock_stopped_on, received_at"
         " FROM applications WHERE id = ?",
         (app_id,),
     ).fetchone()
-    service_code, payload, accepted_on, due_on, stopped_on, received_at = row
+    service_code, supersedes, accepted_on, due_on, stopped_on, received_at = row
     clock = CaseClock(_date(accepted_on), _date(due_on), _date(stopped_on))
-    supersedes = json.loads(payload).get("supersedes")
     supplement_on: dt.date | None = None
     if clock.accepted_on is None and supersedes:
         # A supplement filed at a kiosk continues the case of the application it supplements.
@@ -106,7 +108,7 @@ def advance_clock(
             supplement_on = _day(received_at)
     if supplement_on is None:
         (latest,) = conn.execute(
-            "SELECT MAX(received_at) FROM applications WHERE json_extract(payload, '$.supersedes') = ?",
+            "SELECT MAX(received_at) FROM applications WHERE supersedes = ?",
             (app_id,),
         ).fetchone()
         supplement_on = _day(latest) if latest is not None else None

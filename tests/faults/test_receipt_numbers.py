@@ -7,12 +7,10 @@ first. These tests drive the real ``kiosk`` CLI and a real platform on 127.0.0.1
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from central.db import (
     FOREIGN_CODE_REASON,
@@ -21,6 +19,7 @@ from central.db import (
     CentralError,
     migrations,
 )
+from central.dialect import SqliteBackend
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
 from kiosk.feedback import RatingLevel
@@ -243,16 +242,16 @@ def test_platform_number_is_unique(platform, client_for, tmp_path: Path):
     # A platform database from before the rule, already holding two applications under one
     # number, is not silently "fixed": opening it says which numbers to resolve.
     old = tmp_path / "old-central.sqlite3"
-    raw = Database(sqlite3.connect(old))
-    migrations.apply(raw, stop_before="0002_unique_numbers")
-    for app_id in ("a1", "a2"):
-        raw.execute(
-            "INSERT INTO applications(id, content_hash, terminal_id, number, service_code,"
-            " service_version, payload, received_at) VALUES (?, '', 'T', ?, 's', 1, '{}', 0)",
-            (app_id, "000000-261123-0001-1"),
-        )
-    raw.conn.commit()
-    raw.conn.close()
+    raw = SqliteBackend(old)
+    migrations.apply(raw, None, stop_before="0002_unique_numbers")
+    with raw.transaction() as tx:
+        for app_id in ("a1", "a2"):
+            tx.execute(
+                "INSERT INTO applications(id, content_hash, terminal_id, number, service_code,"
+                " service_version, payload, received_at) VALUES (?, '', 'T', ?, 's', 1, '{}', 0)",
+                (app_id, "000000-261123-0001-1"),
+            )
+    raw.close()
     with pytest.raises(CentralError, match="000000-261123-0001-1"):
         CentralDB(old)
     result = kiosk("central", "set-status", "--db", str(old), "000000-261123-0001-1", "accepted")

@@ -235,8 +235,6 @@ def fill_store(
 
 def assert_platform_holds_exactly(platform_db, store):
     """Every item of the kiosk is on the platform once, byte-identical; attachments too."""
-    import json
-
     from sync.protocol import ItemKind
 
     apps = platform_db.applications()
@@ -246,19 +244,10 @@ def assert_platform_holds_exactly(platform_db, store):
     assert set(ids) == local, (len(ids), len(local))
     for a in apps:
         mine = store.application(a["id"])
-        assert (
-            platform_db.db.conn.execute(
-                "SELECT content_hash FROM applications WHERE id = ?", (a["id"],)
-            ).fetchone()[0]
-            == mine.content_hash()
-        )
+        digest, stored = platform_db.stored_content(ItemKind.APPLICATION, a["id"])
+        assert digest == mine.content_hash()
         for att in mine.attachments:
             assert platform_db.attachment_bytes(att.sha256) == store.attachment_content(att.sha256)
-        stored = json.loads(
-            platform_db.db.conn.execute(
-                "SELECT payload FROM applications WHERE id = ?", (a["id"],)
-            ).fetchone()[0]
-        )
         assert stored == mine.upload_content()
     for kind, table in ((ItemKind.RATING, "ratings"), (ItemKind.REQUEST, "requests")):
         remote = [r["id"] for r in platform_db.items(kind)]

@@ -200,7 +200,7 @@ def test_heartbeat_reports_queue_disk_and_versions(platform, kiosk_store, make_e
         versions={"kiosk": "0.1.0"},
     )
     engine.run_round()
-    row = platform.db.db.conn.execute("SELECT last_heartbeat FROM terminals").fetchone()
+    row = platform.db.query("SELECT last_heartbeat FROM terminals")[0]
     beat = json.loads(row[0])
     assert beat["queue_depth"] == 0 and beat["free_disk_bytes"] > 0
     assert beat["device_health"]["printer"] == "ready"

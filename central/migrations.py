@@ -1,0 +1,412 @@
+"""The platform's schema as an ordered list of named steps, with the SQL of each engine.
+
+sqlite-utils' ``Migrations`` only runs on SQLite, so the platform has its own tiny runner:
+a ``migrations`` table records the names applied, each step runs in one transaction
+together with its record (all or nothing, also on PostgreSQL, whose DDL is transactional),
+and on PostgreSQL an advisory lock lets several workers start at once and migrate once.
+
+A SQLite database created before this runner recorded its steps in sqlite-utils'
+``_sqlite_migrations`` table (set ``central``); those names (``0001_initial``,
+``0002_unique_numbers``, ``0003_acceptance_dates``, ``0004_enrol_code_expiry``) are taken
+over as applied. Shipped
+steps are never edited: a change of schema is a new step at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from central.crypto import KEY_ID_META, PlatformCipher
+from central.dialect import MIGRATION_LOCK_ID, Backend, Tx
+
+
+class MigrationError(Exception):
+    """A step cannot be applied as the data stands; the message says what to resolve."""
+
+
+Hook = Callable[[Tx, PlatformCipher | None], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    sqlite: str
+    postgresql: str
+    before: Hook | None = None
+    after: Hook | None = None
+
+    def sql(self, engine: str) -> list[str]:
+        script = self.sqlite if engine == "sqlite" else self.postgresql
+        return [s.strip() for s in script.split(";") if s.strip()]
+
+
+_INITIAL = """
+CREATE TABLE terminals (
+    terminal_id TEXT PRIMARY KEY,
+    terminal_code TEXT NOT NULL UNIQUE,
+    secret TEXT NOT NULL,
+    region_code TEXT NOT NULL,
+    station_name TEXT NOT NULL,
+    kiosk_version TEXT NOT NULL DEFAULT '',
+    enrolled_at {real} NOT NULL,
+    revoked_at {real},
+    last_seen {real},
+    last_heartbeat TEXT
+);
+CREATE TABLE enrol_codes (
+    code TEXT PRIMARY KEY,
+    region_code TEXT,
+    created_at {real} NOT NULL,
+    used_at {real},
+    terminal_id TEXT
+);
+CREATE TABLE nonces (
+    terminal_id TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    seen_at {real} NOT NULL,
+    PRIMARY KEY (terminal_id, nonce)
+);
+CREATE TABLE applications (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    number TEXT NOT NULL,
+    service_code TEXT NOT NULL,
+    service_version INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    received_at {real} NOT NULL,
+    status TEXT NOT NULL DEFAULT 'received',
+    status_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX applications_number ON applications(number);
+CREATE TABLE ratings (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at {real} NOT NULL
+);
+CREATE TABLE requests (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at {real} NOT NULL
+);
+CREATE TABLE conflicts (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at {real} NOT NULL,
+    UNIQUE (kind, id, content_hash)
+);
+CREATE TABLE expected_attachments (
+    application_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    PRIMARY KEY (application_id, sha256)
+);
+CREATE INDEX expected_attachments_sha ON expected_attachments(sha256);
+CREATE TABLE attachments (
+    sha256 TEXT PRIMARY KEY,
+    length INTEGER NOT NULL,
+    received INTEGER NOT NULL DEFAULT 0,
+    complete INTEGER NOT NULL DEFAULT 0,
+    completed_at {real}
+);
+CREATE TABLE attachment_chunks (
+    sha256 TEXT NOT NULL,
+    "offset" INTEGER NOT NULL,
+    data {blob} NOT NULL,
+    PRIMARY KEY (sha256, "offset")
+);
+CREATE TABLE status_events (
+    seq {serial},
+    application_id TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    number TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    missing TEXT NOT NULL DEFAULT '[]',
+    result_notice TEXT NOT NULL DEFAULT '',
+    changed_at {real} NOT NULL
+);
+CREATE INDEX status_events_terminal ON status_events(terminal_id, seq);
+CREATE TABLE catalogue (
+    code TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    item TEXT NOT NULL,
+    seq INTEGER NOT NULL UNIQUE
+);
+CREATE TABLE heartbeats (
+    terminal_id TEXT NOT NULL,
+    received_at {real} NOT NULL,
+    payload TEXT NOT NULL
+)
+"""
+
+
+def _initial(engine: str) -> str:
+    if engine == "sqlite":
+        return _INITIAL.format(real="REAL", blob="BLOB", serial="INTEGER PRIMARY KEY AUTOINCREMENT")
+    return _INITIAL.format(
+        real="DOUBLE PRECISION",
+        blob="BYTEA",
+        serial="BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+    )
+
+
+def _no_duplicate_numbers(tx: Tx, _cipher: PlatformCipher | None) -> None:
+    """A database holding two applications under one number cannot get the unique index:
+    stop with the numbers to resolve instead of guessing which row is which."""
+    duplicates = [
+        row[0]
+        for row in tx.execute(
+            "SELECT number FROM applications GROUP BY number HAVING COUNT(*) > 1 ORDER BY number"
+        ).fetchall()
+    ]
+    if duplicates:
+        shown = ", ".join(duplicates[:5]) + (" …" if len(duplicates) > 5 else "")
+        raise MigrationError(
+            f"cannot make application numbers unique: {len(duplicates)} number(s) are held by "
+            f"more than one application ({shown}); give each a distinct number, then start again"
+        )
+
+
+_UNIQUE_NUMBERS = """
+DROP INDEX applications_number;
+CREATE UNIQUE INDEX applications_number ON applications(number);
+ALTER TABLE applications ADD COLUMN provisional_number TEXT;
+CREATE INDEX applications_provisional_number ON applications(provisional_number)
+"""
+
+_ACCEPTANCE_DATES = """
+ALTER TABLE applications ADD COLUMN accepted_on TEXT;
+ALTER TABLE applications ADD COLUMN due_on TEXT;
+ALTER TABLE applications ADD COLUMN clock_stopped_on TEXT;
+ALTER TABLE status_events ADD COLUMN accepted_on TEXT;
+ALTER TABLE status_events ADD COLUMN due_on TEXT
+"""
+
+DEFAULT_ENROL_CODE_HOURS = 72
+"""An enrolment code not used within this many hours is refused (``enrol-code --valid-hours``)."""
+
+_ENROL_CODE_EXPIRY = """
+ALTER TABLE enrol_codes ADD COLUMN expires_at {real};
+UPDATE enrol_codes SET expires_at = created_at + 259200
+"""
+"""Enrolment codes expire (issue 11.6); codes issued before this step get 72 h (259,200 s)
+from issue (``DEFAULT_ENROL_CODE_HOURS``)."""
+
+_PRIVATE_UPLOADS = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+ALTER TABLE applications ADD COLUMN supersedes TEXT;
+CREATE INDEX applications_supersedes ON applications(supersedes);
+CREATE TABLE uploads (
+    terminal_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    length BIGINT NOT NULL,
+    received BIGINT NOT NULL DEFAULT 0,
+    complete INTEGER NOT NULL DEFAULT 0,
+    completed_at {real},
+    PRIMARY KEY (terminal_id, sha256)
+);
+CREATE TABLE upload_chunks (
+    terminal_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    pos BIGINT NOT NULL,
+    data {blob} NOT NULL,
+    PRIMARY KEY (terminal_id, sha256, pos)
+);
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    data {blob} NOT NULL
+)
+"""
+
+
+def _encrypt_at_rest(tx: Tx, cipher: PlatformCipher | None) -> None:
+    """Encrypt what older steps stored in clear; move uploads to per-terminal state.
+
+    Terminal secrets and every payload (applications, ratings, requests, conflicts) are
+    sealed under the platform key with their row as associated data. Completed
+    attachments move to content-addressed ``blobs`` (encrypted); each terminal's declared
+    attachments get their own upload state (complete if the bytes are here, else from 0:
+    the kiosk resumes from whatever offset the platform answers).
+    """
+    if cipher is None:
+        raise MigrationError("encrypting the platform database needs the platform key")
+    for terminal_id, secret in tx.execute("SELECT terminal_id, secret FROM terminals").fetchall():
+        if not str(secret).startswith("enc1:"):
+            tx.execute(
+                "UPDATE terminals SET secret = ? WHERE terminal_id = ?",
+                (cipher.seal(secret, secret_context(terminal_id)), terminal_id),
+            )
+    for table in ("applications", "ratings", "requests"):
+        rows = tx.execute(f"SELECT id, payload FROM {table}").fetchall()  # noqa: S608
+        for row_id, payload in rows:
+            if str(payload).startswith("enc1:"):
+                continue
+            if table == "applications":
+                supersedes = json.loads(payload).get("supersedes")
+                tx.execute(
+                    "UPDATE applications SET supersedes = ? WHERE id = ?", (supersedes, row_id)
+                )
+            tx.execute(
+                f"UPDATE {table} SET payload = ? WHERE id = ?",  # noqa: S608
+                (cipher.seal(payload, payload_context(table, row_id)), row_id),
+            )
+    for kind, row_id, digest, payload in tx.execute(
+        "SELECT kind, id, content_hash, payload FROM conflicts"
+    ).fetchall():
+        if not str(payload).startswith("enc1:"):
+            tx.execute(
+                "UPDATE conflicts SET payload = ? WHERE kind = ? AND id = ? AND content_hash = ?",
+                (
+                    cipher.seal(payload, conflict_context(kind, row_id, digest)),
+                    kind,
+                    row_id,
+                    digest,
+                ),
+            )
+    complete = {
+        sha for (sha,) in tx.execute("SELECT sha256 FROM attachments WHERE complete = 1").fetchall()
+    }
+    for sha in complete:
+        data = b"".join(
+            bytes(chunk)
+            for (chunk,) in tx.execute(
+                'SELECT data FROM attachment_chunks WHERE sha256 = ? ORDER BY "offset"', (sha,)
+            ).fetchall()
+        )
+        tx.execute(
+            "INSERT INTO blobs(sha256, data) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (sha, cipher.seal_bytes(data, blob_context(sha))),
+        )
+    declared = tx.execute(
+        "SELECT DISTINCT p.terminal_id, e.sha256, e.size FROM expected_attachments e"
+        " JOIN applications p ON p.id = e.application_id ORDER BY p.terminal_id, e.sha256"
+    ).fetchall()
+    for terminal_id, sha, size in declared:
+        done = sha in complete
+        tx.execute(
+            "INSERT INTO uploads(terminal_id, sha256, length, received, complete) VALUES (?,?,?,?,?)"
+            " ON CONFLICT DO NOTHING",
+            (terminal_id, sha, size, size if done else 0, 1 if done else 0),
+        )
+    tx.execute("DROP TABLE attachment_chunks")
+    tx.execute("DROP TABLE attachments")
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (KEY_ID_META, cipher.key_id),
+    )
+
+
+def secret_context(terminal_id: str) -> str:
+    return f"terminals:{terminal_id}:secret"
+
+
+def payload_context(table: str, row_id: str) -> str:
+    return f"{table}:{row_id}:payload"
+
+
+def conflict_context(kind: str, row_id: str, digest: str) -> str:
+    return f"conflicts:{kind}:{row_id}:{digest}:payload"
+
+
+def blob_context(sha256: str) -> str:
+    return f"blobs:{sha256}"
+
+
+def chunk_context(terminal_id: str, sha256: str, pos: int) -> str:
+    return f"upload_chunks:{terminal_id}:{sha256}:{pos}"
+
+
+STEPS: tuple[Step, ...] = (
+    Step("0001_initial", _initial("sqlite"), _initial("postgresql")),
+    Step(
+        "0002_unique_numbers",
+        _UNIQUE_NUMBERS,
+        _UNIQUE_NUMBERS,
+        before=_no_duplicate_numbers,
+    ),
+    Step("0003_acceptance_dates", _ACCEPTANCE_DATES, _ACCEPTANCE_DATES),
+    Step(
+        "0004_enrol_code_expiry",
+        _ENROL_CODE_EXPIRY.format(real="REAL"),
+        _ENROL_CODE_EXPIRY.format(real="DOUBLE PRECISION"),
+    ),
+    Step(
+        "0005_private_uploads_encrypted_at_rest",
+        _PRIVATE_UPLOADS.format(real="REAL", blob="BLOB"),
+        _PRIVATE_UPLOADS.format(real="DOUBLE PRECISION", blob="BYTEA"),
+        after=_encrypt_at_rest,
+    ),
+)
+"""Append new steps here; never edit a shipped one."""
+
+_SQLITE_UTILS_TABLE = "_sqlite_migrations"
+
+
+def applied(backend: Backend) -> list[str]:
+    if not backend.table_exists("migrations"):
+        return []
+    return [r[0] for r in backend.query("SELECT name FROM migrations ORDER BY applied_at, name")]
+
+
+def apply(
+    backend: Backend,
+    cipher: PlatformCipher | None,
+    *,
+    stop_before: str | Iterable[str] | None = None,
+) -> list[str]:
+    """Apply the pending steps in order (up to ``stop_before``); the names applied now.
+
+    Returns the names so the caller can tell whether old plaintext was rewritten.
+    """
+    stops = {stop_before} if isinstance(stop_before, str) else set(stop_before or ())
+    with backend.transaction() as tx:
+        _lock(tx)
+        tx.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        if tx.engine == "sqlite" and backend.table_exists(_SQLITE_UTILS_TABLE):
+            tx.execute(
+                "INSERT INTO migrations(name, applied_at) SELECT name, applied_at"
+                " FROM _sqlite_migrations WHERE migration_set = 'central'"
+                " ON CONFLICT DO NOTHING"
+            )
+    done: list[str] = []
+    for step in STEPS:
+        if step.name in stops:
+            break
+        with backend.transaction() as tx:
+            _lock(tx)
+            if tx.execute("SELECT 1 FROM migrations WHERE name = ?", (step.name,)).fetchone():
+                continue
+            if step.before is not None:
+                step.before(tx, cipher)
+            for statement in step.sql(tx.engine):
+                tx.execute(statement)
+            if step.after is not None:
+                step.after(tx, cipher)
+            tx.execute(
+                "INSERT INTO migrations(name, applied_at) VALUES (?, ?)",
+                (step.name, dt.datetime.now(dt.UTC).isoformat()),
+            )
+        done.append(step.name)
+    return done
+
+
+def _lock(tx: Tx) -> None:
+    if tx.engine == "postgresql":
+        tx.execute(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
