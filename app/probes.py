@@ -16,7 +16,6 @@ import shutil
 import socket
 import threading
 from collections.abc import Callable
-from importlib import metadata
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -43,6 +42,7 @@ from kiosk.store import Store
 from kiosk.store.db import probe_database
 from kiosk.store.outbox import Outbox
 from kiosk.sync_health import HEALTH_META_KEY, SyncHealth
+from kiosk.version import kiosk_version
 from kiosk.workdays import shipped_calendar
 
 if TYPE_CHECKING:
@@ -286,10 +286,7 @@ def disk_fact(home: DataDir, *, store_full: bool = False) -> DiskFact:
 
 
 def software_version() -> str:
-    try:
-        return metadata.version("kiosk")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return kiosk_version()  # the one look-up (kiosk.version), as enrolment and sync report it
 
 
 def versions_fact(core: KioskCore) -> VersionFact:

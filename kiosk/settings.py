@@ -7,6 +7,7 @@ code reads environment variables or dict paths for configuration.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,14 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.errors import KioskError
+
+#: 行政区划代码: 6 digits (county), 9 (township) or 12 (village). The settings field, the
+#: enrolment request (``kiosk provision``, the wizard) and the wire protocol all use this one.
+REGION_CODE_PATTERN = r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$"
+
+
+def is_region_code(text: str) -> bool:
+    return re.fullmatch(REGION_CODE_PATTERN, text) is not None
 
 
 class _Section(BaseModel):
@@ -30,7 +39,7 @@ class TerminalSettings(_Section):
     station_name: str = Field("演示便民服务站", description="Station name printed on receipts.")
     region_code: str = Field(
         "330102001000",
-        pattern=r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$",
+        pattern=REGION_CODE_PATTERN,
         description="Administrative region code (行政区划代码), 6, 9 or 12 digits.",
     )
     helpline: str = Field("12345", description="Helpline printed on receipts.")

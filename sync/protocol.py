@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.settings import REGION_CODE_PATTERN
+
 PROTOCOL_VERSION = "1"
 API_PREFIX = "/v1"
 
@@ -67,7 +69,7 @@ class EnrolRequest(_Model):
     """Sent once by ``kiosk provision``; the only unsigned request (the code is the credential)."""
 
     code: str = Field(min_length=6, max_length=64, description="One-time enrolment code.")
-    region_code: str = Field(pattern=r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$")
+    region_code: str = Field(pattern=REGION_CODE_PATTERN)
     station_name: str = Field(min_length=1, max_length=100)
     kiosk_version: str = ""
 

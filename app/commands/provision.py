@@ -1,25 +1,36 @@
 """``kiosk provision``: enrol this terminal with a platform using a one-time code.
 
-Writes the platform URL, terminal id and terminal code into ``terminal.toml``
-and the secret into a separate 0600 file: the TOML gets copied into tickets,
-the secret must not.
+The steps live in :mod:`sync.provisioning` (shared with the technician's
+wizard); this command maps its typed errors to exit statuses:
+0 enrolled, 1 code refused, 2 platform unreachable, 3 request refused before
+contacting the platform (bad region code, station name, URL or CA bundle; plain
+``http://`` to a host other than this machine without ``--insecure``).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from importlib import metadata
 from typing import Any
 
 from kiosk.paths import data_dir
-from kiosk.settings import load_settings, save_settings
-from kiosk.store import Store
-from kiosk.usecases.enrolment import adopt_terminal_code, renumbering_summary
-from sync.client import AuthError, TransientError, enrol
-from sync.credentials import save_secret
-from sync.protocol import EnrolRequest
-from sync.signing import decode_secret
+from kiosk.usecases.enrolment import renumbering_summary
+from kiosk.version import kiosk_version
+from sync.provisioning import (
+    EnrolmentError,
+    EnrolmentRefused,
+    InsecureURL,
+    InvalidEnrolmentRequest,
+    PlatformUnreachable,
+    ProvisionRequest,
+    enrol_terminal,
+)
+
+__all__ = ["kiosk_version", "register"]  # kiosk_version: app.commands.sync_cmd imports it here
+
+EXIT_REFUSED = 1
+EXIT_UNREACHABLE = 2
+EXIT_INVALID = 3
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -27,72 +38,59 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser = sub.add_parser(
         "provision",
         help="enrol this terminal with the central platform (one-time code)",
-        description="Exit status: 0 enrolled, 1 code refused, 2 platform unreachable.",
+        description=(
+            "Exit status: 0 enrolled, 1 code refused, 2 platform unreachable, "
+            "3 request refused before contacting the platform (bad region code, station, URL "
+            "or CA bundle; plain http:// to another machine without --insecure)."
+        ),
     )
     parser.add_argument("--platform", required=True, metavar="URL", help="platform base URL")
     parser.add_argument("--code", required=True, help="one-time enrolment code from the platform")
     parser.add_argument(
-        "--region", required=True, metavar="CODE", help="region code (行政区划代码)"
+        "--region",
+        required=True,
+        metavar="CODE",
+        help="region code (行政区划代码), 6, 9 or 12 digits",
     )
     parser.add_argument(
         "--station", required=True, metavar="NAME", help="station name for receipts"
     )
     parser.add_argument("--ca-bundle", default="", metavar="PATH", help="CA bundle to verify TLS")
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow plain http:// to a host other than this machine (test benches only)",
+    )
     parser.set_defaults(handler=_provision)
 
 
-def kiosk_version() -> str:
-    try:
-        return metadata.version("kiosk")
-    except metadata.PackageNotFoundError:
-        return "dev"
-
-
 def _provision(args: argparse.Namespace) -> int:
-    data = data_dir().ensure()
-    settings = load_settings(data.settings_file)
-    request = EnrolRequest(
-        code=args.code,
-        region_code=args.region,
-        station_name=args.station,
-        kiosk_version=kiosk_version(),
+    request = ProvisionRequest(
+        args.platform, args.code, args.region, args.station, args.ca_bundle, args.insecure
     )
     try:
-        answer = enrol(args.platform, request, ca_bundle=args.ca_bundle)
-    except AuthError as exc:
-        print(
-            f"kiosk provision: enrolment refused ({exc.code.value}); ask for a new code",
-            file=sys.stderr,
-        )
-        return 1
-    except TransientError as exc:
-        print(f"kiosk provision: platform unreachable: {exc}", file=sys.stderr)
-        return 2
-    save_secret(data, decode_secret(answer.secret))
-    updated = settings.model_copy(
-        update={
-            "platform": settings.platform.model_copy(
-                update={
-                    "url": args.platform.rstrip("/"),
-                    "terminal_id": answer.terminal_id,
-                    "ca_bundle": args.ca_bundle,
-                }
-            ),
-            "terminal": settings.terminal.model_copy(
-                update={
-                    "code": answer.terminal_code,
-                    "region_code": args.region,
-                    "station_name": args.station,
-                }
-            ),
-        }
-    )
-    save_settings(data.settings_file, type(settings).model_validate(updated.model_dump()))
-    store = Store(data)
-    try:
-        renumbering = adopt_terminal_code(store, answer.terminal_code)
-    finally:
-        store.close()
-    print(f"enrolled as terminal {answer.terminal_id} (code {answer.terminal_code})")
-    print(renumbering_summary(renumbering))
+        result = enrol_terminal(data_dir().ensure(), request)
+    except EnrolmentError as exc:
+        code, line = _failure(exc)
+        print(f"kiosk provision: {line}", file=sys.stderr)
+        return code
+    print(f"enrolled as terminal {result.terminal_id} (code {result.terminal_code})")
+    if result.renumbering is not None:
+        print(renumbering_summary(result.renumbering))
     return 0
+
+
+def _failure(exc: EnrolmentError) -> tuple[int, str]:
+    """Exit status and the English line for stderr (the Chinese message is the wizard's)."""
+    if isinstance(exc, EnrolmentRefused):
+        return EXIT_REFUSED, f"enrolment refused ({exc.reason}); ask for a new code"
+    if isinstance(exc, PlatformUnreachable):
+        return EXIT_UNREACHABLE, f"platform unreachable: {exc.detail}"
+    if isinstance(exc, InsecureURL):
+        return EXIT_INVALID, (
+            "refusing plain http:// to a host other than this machine "
+            "(the code would cross the network in clear); use https:// or --insecure"
+        )
+    if isinstance(exc, InvalidEnrolmentRequest):
+        return EXIT_INVALID, f"invalid {exc.field.replace('_', ' ')}: {exc}"
+    return EXIT_UNREACHABLE, str(exc)

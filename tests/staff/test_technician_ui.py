@@ -35,8 +35,7 @@ from ui.devices import CardReaderBridge
 from ui.staff.printing import StaffPrinter
 from ui.technician.console import TechnicianConsole
 from ui.technician.lockdown import ShortcutBlocker, is_escape_shortcut, lock_down, release
-from ui.technician.provisioning import enrol_terminal
-from ui.technician.wizard import ProvisioningWizard
+from ui.technician.wizard import ProvisioningWizard, provision_with
 
 
 def _report(**overrides):
@@ -161,7 +160,7 @@ def test_provisioning_wizard_against_the_reference_platform(
         code = db.new_enrol_code("330102001000")
         wizard = ProvisioningWizard(
             core,
-            lambda request: enrol_terminal(core.data, request),
+            provision_with(core),
             reader=reader,
             printer=StaffPrinter(core, pdf_printer),
             auth=auth,

@@ -8,7 +8,6 @@ reader; print a test page); 4 done → ``finished`` locks the terminal into kios
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
@@ -21,15 +20,25 @@ from kiosk.identity import mask_name
 from kiosk.staff import Role
 from kiosk.usecases import staff_auth
 from kiosk.usecases.staff_auth import DEFAULT_AUTH, AuthConfig
+from sync.provisioning import (
+    InvalidEnrolmentRequest,
+    ProvisionRequest,
+    ProvisionResult,
+    check_request,
+    enrol_terminal,
+)
 from ui.devices import CardReaderBridge
 from ui.staff.common import Background, Page, digits_field
 from ui.staff.printing import StaffPrinter
-from ui.technician.provisioning import ProvisionRequest, ProvisionResult
 from ui.widgets import ErrorLabel, button, label
 
+#: Enrolment as the wizard runs it (off the GUI thread): :func:`provision_with` in production.
 Provision = Callable[[ProvisionRequest], ProvisionResult]
 
-_REGION_RE = re.compile(r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$")
+
+def provision_with(core: KioskCore) -> Provision:
+    """The one enrolment (``sync.provisioning``, as ``kiosk provision``) on the running kiosk's store."""
+    return lambda request: enrol_terminal(core.data, request, store=core.store)
 
 
 def _text_field(name: str, placeholder: str) -> QLineEdit:
@@ -103,24 +112,18 @@ class ProvisioningWizard(QStackedWidget):
         self.addWidget(page)
 
     def enrol(self) -> None:
-        url, code = self.url.text().strip(), self.code.text().strip()
-        region, station = self.region.text().strip(), self.station.text().strip()
-        if not url.startswith(("https://", "http://")):
-            self.platform_error.show_message("平台地址应以 https:// 开头。")
-            return
-        if not code:
-            self.platform_error.show_message("请填写平台提供的一次性注册码。")
-            return
-        if not _REGION_RE.fullmatch(region):
-            self.platform_error.show_message("行政区划代码应为 6、9 或 12 位数字。")
-            return
-        if not station:
-            self.platform_error.show_message("请填写服务站名称。")
+        """Check the fields at once (the same checks as ``kiosk provision``), then enrol off-thread."""
+        typed = ProvisionRequest(
+            self.url.text(), self.code.text(), self.region.text(), self.station.text()
+        )
+        try:
+            request = check_request(typed)
+        except InvalidEnrolmentRequest as exc:
+            self.platform_error.show_message(str(exc))
             return
         self.platform_error.show_message("")
         self.enrol_button.setEnabled(False)
         self.enrol_button.setText("正在注册…")
-        request = ProvisionRequest(url, code, region, station)
         self.worker.run(lambda: self.provision(request))
 
     def _enrolled(self, result: object, exc: object) -> None:
