@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import socket
 import ssl
 import time
@@ -53,6 +54,8 @@ from sync.protocol import (
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+
+_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 class SyncError(Exception):
@@ -137,7 +140,11 @@ def enrol(
     ca_bundle: str = "",
     timeout: float = 30.0,
 ) -> EnrolResponse:
-    """Exchange a one-time code for a terminal id and secret (``kiosk provision``)."""
+    """Exchange a one-time code for a terminal id and secret (``kiosk provision``).
+
+    Throttled (429) or busy (503) is a :class:`TransientError` with ``retry_after``: the
+    code is still good, try again later. (Plain-http refusal: ``sync.provisioning``.)
+    """
     with httpx.Client(transport=_transport(ca_bundle), timeout=timeout) as http:
         try:
             response = http.post(
@@ -152,6 +159,8 @@ def enrol(
             return EnrolResponse.model_validate_json(response.content)
         except ValidationError as exc:
             raise TransientError("enrolment answer malformed") from exc
+    if response.status_code in (429, 503) or response.status_code >= 500:
+        raise TransientError(f"HTTP {response.status_code}", _retry_after(response, time.time()))
     try:
         error = ErrorBody.model_validate_json(response.content)
     except ValidationError:
@@ -237,14 +246,18 @@ class PlatformClient:
         received_at = self._clock()
         status = response.status_code
         content = response.content
-        verified = signing.verify_response(
-            secret, nonce, status, content, response.headers.get(H_SIGNATURE, "")
+        given = response.headers.get(H_SIGNATURE, "")
+        # A signature that is not 64 hex digits cannot verify (and non-ASCII text would make
+        # compare_digest raise TypeError: an answer must never crash the engine).
+        verified = bool(_HEX64.match(given)) and signing.verify_response(
+            secret, nonce, status, content, given
         )
         if not verified:
+            # Unsigned refusals (401 unknown_terminal or bad_signature, 403 revoked before the
+            # body was read, 503 busy, 413…) are transient: anyone on the path can produce
+            # them, so they must never pause the queue. Only a signed auth error pauses.
             if status in (429, 503) or status >= 500:
                 raise TransientError(f"HTTP {status}", _retry_after(response, received_at))
-            if status in (401, 403):
-                self._unsigned_auth_error(content)
             raise TransientError(f"unverified answer (HTTP {status}, {len(content)} bytes)")
         try:
             if status in ok:
@@ -263,16 +276,6 @@ class PlatformClient:
     def _note(self, sent_at: float, received_at: float, server_time: float) -> None:
         if self.on_exchange is not None:
             self.on_exchange(Exchange(sent_at, received_at, server_time))
-
-    @staticmethod
-    def _unsigned_auth_error(content: bytes) -> None:
-        """An unknown terminal gets an unsigned 401 (the platform has no key to sign with)."""
-        try:
-            error = ErrorBody.model_validate_json(content)
-        except ValidationError:
-            return
-        if error.error is ErrorCode.UNKNOWN_TERMINAL:
-            raise AuthError(error.error, error.message)
 
     @staticmethod
     def _raise_error(error: ErrorBody) -> None:

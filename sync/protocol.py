@@ -96,6 +96,12 @@ class ErrorCode(StrEnum):
     HASH_MISMATCH = "hash_mismatch"
     UNKNOWN_ATTACHMENT = "unknown_attachment"
     TOO_LARGE = "too_large"
+    # Refusals of the transport, never signed (issue 11): the kiosk retries later.
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    TIMEOUT = "timeout"
+    BUSY = "busy"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
 
 
 AUTH_ERRORS = frozenset({ErrorCode.BAD_SIGNATURE, ErrorCode.UNKNOWN_TERMINAL, ErrorCode.REVOKED})

@@ -126,15 +126,21 @@ def test_revoked_terminal_is_rejected_and_client_pauses(platform, client_for):
     creds = platform.enrol()
     client = client_for(creds)
     platform.db.revoke(creds.terminal_id)
-    with pytest.raises(AuthError) as info:
+    # a body is refused before it is read, so that answer cannot be authenticated: unsigned,
+    # transient (issue 11.1, 11.9) ...
+    with pytest.raises(TransientError):
         client.upload_batch(BatchRequest(applications=[make_application()]))
+    # ... and the signed GET that starts every round tells the kiosk to pause
+    with pytest.raises(AuthError) as info:
+        client.pull_catalogue(0)
     assert info.value.code is ErrorCode.REVOKED
     assert platform.db.applications() == []
 
 
-def test_unknown_terminal_is_an_auth_error(platform, client_for):
+def test_unsigned_unknown_terminal_is_transient_not_a_pause(platform, client_for):
+    """Anyone on the path can answer an unsigned 401: it must never pause the queue (11.9)."""
     client = client_for(Credentials("Tnobody", signing.new_secret()))
-    with pytest.raises(AuthError):
+    with pytest.raises(TransientError):
         client.pull_statuses(0)
 
 
