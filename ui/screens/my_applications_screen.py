@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.application import Application
 from kiosk.journey import Step
+from kiosk.usecases.my_applications import dates_of
 from ui.screens.base import Screen
 from ui.widgets import button, label
 
@@ -54,6 +55,8 @@ class MyApplicationsScreen(Screen):
             if application.state_reason:
                 state += f"（{application.state_reason}）"
             box.addWidget(label(f"状态：{state}", "", f"app_state_{index}"))
+            dates = "\n".join(f"{name}：{text}" for name, text in dates_of(application))
+            box.addWidget(label(dates, "", f"app_dates_{index}"))
             box.addWidget(label(as_of_text(application), "muted", f"app_as_of_{index}"))
             row = QHBoxLayout()
             row.setSpacing(self.ctx.theme.spacing_px * 2)
