@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kiosk.atomic import atomic_writer
+
 LOG_FILE_NAME = "kiosk.log"
 MAX_BYTES = 2 * 1024 * 1024
 BACKUP_COUNT = 5
@@ -276,8 +278,8 @@ def export_logs(logs_dir: Path, target: Path, *, terminal_code: str, now: dt.dat
     if not target.is_dir():
         raise FileNotFoundError(f"目录不存在：{target}")
     out = target / f"kiosk-logs-{terminal_code}-{now:%Y%m%dT%H%M%SZ}.jsonl"
-    tmp = out.with_suffix(".part")
-    with tmp.open("w", encoding="utf-8") as sink:
+    # fsync'd before the rename: the technician pulls the USB stick right after the message.
+    with atomic_writer(out, suffix=".part") as sink:
         for path in log_files(logs_dir):
             with path.open(encoding="utf-8", errors="replace") as source:
                 for raw_line in source:
@@ -286,8 +288,8 @@ def export_logs(logs_dir: Path, target: Path, *, terminal_code: str, now: dt.dat
                         continue
                     try:
                         json.loads(line)
-                        sink.write(redact(line) + "\n")
+                        text = redact(line)
                     except ValueError:
-                        sink.write(json.dumps({"raw": redact(line)}, ensure_ascii=False) + "\n")
-    tmp.replace(out)
+                        text = json.dumps({"raw": redact(line)}, ensure_ascii=False)
+                    sink.write(text.encode("utf-8") + b"\n")
     return out

@@ -15,6 +15,7 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kiosk.atomic import atomic_write
 from kiosk.errors import KioskError
 
 #: 行政区划代码: 6 digits (county), 9 (township) or 12 (village). The settings field, the
@@ -75,7 +76,10 @@ class DeviceSettings(_Section):
     )
     document_camera: str = Field(
         "",
-        description="Document camera (高拍仪) URL: folder:PATH (its save folder) or sim:; empty: none.",
+        description=(
+            "Document camera (高拍仪) URL: folder:PATH (its save folder), qt: (first camera) or"
+            " qt:NAME (live preview), or sim:; empty: none."
+        ),
     )
 
 
@@ -125,8 +129,6 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Write atomically so a power cut never leaves half a settings file."""
+    """Write atomically (fsync'd, renamed, directory fsync'd): a power cut never leaves half a file."""
     data: dict[str, Any] = settings.model_dump()
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, tomli_w.dumps(data))

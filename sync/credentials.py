@@ -6,12 +6,11 @@ and paste it into tickets); it lives alone in a 0600 file of the data directory.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
-import os
 from pathlib import Path
 from typing import IO
 
+from kiosk.atomic import atomic_write
 from kiosk.paths import DataDir
 from kiosk.settings import Settings
 from sync.client import Credentials
@@ -25,15 +24,7 @@ def secret_file(data: DataDir) -> Path:
 def save_secret(data: DataDir, secret: bytes) -> Path:
     """Write atomically with owner-only permissions from the first byte (no chmod race)."""
     path = secret_file(data)
-    tmp = path.with_suffix(".tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(encode_secret(secret) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+    atomic_write(path, (encode_secret(secret) + "\n").encode("ascii"), mode=0o600)
     return path
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from devices.printers.errors import PrintJobFailedError
 from devices.printers.protocol import PrintOutcome
 from devices.printers.status import PrinterStatus
+from kiosk.atomic import atomic_write
 from printouts.document import Document
 from printouts.pdf.render import PageKind, render_pdf
 
@@ -31,10 +32,8 @@ class PdfFilePrinter:
         return self.print_pdf(render_pdf(doc, self.page), doc.title)
 
     def print_pdf(self, pdf: bytes, title: str) -> PrintOutcome:
-        tmp = self.path.with_name(self.path.name + ".tmp")
         try:
-            tmp.write_bytes(pdf)
-            tmp.replace(self.path)
+            atomic_write(self.path, pdf)
         except OSError as exc:
             raise PrintJobFailedError(PrinterStatus.ERROR, type(exc).__name__) from exc
         return PrintOutcome(PrinterStatus.READY, PrinterStatus.READY, str(self.path))

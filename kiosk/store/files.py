@@ -9,12 +9,11 @@ unreferenced file, which :meth:`AttachmentFiles.remove_orphans` deletes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from kiosk.atomic import atomic_write
 from kiosk.crypto import DataCipher
 from kiosk.store.db import os_store_error
 
@@ -38,26 +37,10 @@ class AttachmentFiles:
         if target.exists():
             return digest
         blob = self._cipher.encrypt(content, f"attachment:{digest}")
-        tmp = target.with_suffix(".tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                view = memoryview(blob)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            tmp.replace(target)
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            atomic_write(target, blob, mode=0o600)  # removes its .tmp file on any failure
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
             raise os_store_error(exc, target, self.folder.parent) from exc
         return digest
 
