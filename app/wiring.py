@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from devices.camera.protocol import DocumentCamera
 from devices.cards.reader import CardReader
@@ -30,6 +30,15 @@ from ui.speech import Voice
 from ui.status_bar import ConnectionSnapshot
 from ui.theme import Theme
 from ui.window import KioskWindow
+
+if TYPE_CHECKING:  # imported for types only: a kiosk that never syncs loads neither httpx nor sync
+    import httpx
+
+    from central.db import CentralDB
+    from kiosk.diagnostics import Report
+    from sync.engine import SyncEngine
+    from ui.staff.console import StaffConsole
+    from ui.technician.console import TechnicianConsole
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +72,7 @@ class Kiosk:
     printer: PrinterBridge
     voice: Voice
     closers: list[Callable[[], None]] = field(default_factory=list)
-    engine: Any = None  # sync.engine.SyncEngine when one runs
+    engine: SyncEngine | None = None  # when one runs
     camera: CameraBridge | None = None  # the document camera's bridge, when one is wired in
 
     def nudge_sync_after_filing(self) -> None:
@@ -114,7 +123,7 @@ def build_ui(
     options: UiOptions | None = None,
     status_source: Callable[[], ConnectionSnapshot] | None = None,
     dev_controls: DevControls | None = None,
-    engine: Any = None,
+    engine: SyncEngine | None = None,
     camera: DocumentCamera | None = None,
 ) -> Kiosk:
     """The window on ``core`` with the given devices (started here, stopped by ``close``).
@@ -171,14 +180,14 @@ def build_ui(
 
 
 def _consoles(
-    core: KioskCore, printer: PrinterBridge, reader: CardReaderBridge, engine: Any
-) -> tuple[Any, Any]:
+    core: KioskCore, printer: PrinterBridge, reader: CardReaderBridge, engine: SyncEngine | None
+) -> tuple[StaffConsole, TechnicianConsole]:
     """The staff console (sign-in, queue, supplements) and the technician console (PIN, doctor)."""
     from app.probes import in_app_report
     from ui.staff.console import StaffConsole
     from ui.technician.console import TechnicianConsole
 
-    def report() -> Any:
+    def report() -> Report:
         return in_app_report(
             core,
             reader_status=lambda: reader.status.value,
@@ -194,7 +203,7 @@ def _consoles(
     return staff, technician
 
 
-def switchable_transport() -> tuple[Any, threading.Event]:
+def switchable_transport() -> tuple[httpx.BaseTransport, threading.Event]:
     """An HTTP transport the dev dock can cut (set the event): requests then fail like a dead link.
 
     Built on demand so a kiosk that never syncs does not import httpx at start-up.
@@ -228,7 +237,9 @@ def demo_data_dir(environ: dict[str, str] | None = None) -> DataDir:
     return DataDir(Path(tempfile.mkdtemp(prefix="kiosk-demo-")))
 
 
-def _start_demo_platform(core: KioskCore, transport: Any) -> tuple[Any, Callable[[], None], Any]:
+def _start_demo_platform(
+    core: KioskCore, transport: httpx.BaseTransport
+) -> tuple[SyncEngine, Callable[[], None], CentralDB]:
     """Reference platform on loopback, this terminal enrolled, the sync engine running."""
     from central.db import CentralDB
     from central.server import start_in_thread
@@ -269,7 +280,7 @@ def _start_demo_platform(core: KioskCore, transport: Any) -> tuple[Any, Callable
     return engine, stop, central
 
 
-def _engine_snapshot(core: KioskCore, engine: Any) -> Callable[[], ConnectionSnapshot]:
+def _engine_snapshot(core: KioskCore, engine: SyncEngine) -> Callable[[], ConnectionSnapshot]:
     def snapshot() -> ConnectionSnapshot:
         status = engine.status()
         return ConnectionSnapshot(
@@ -306,7 +317,7 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
     closers: list[Callable[[], None]] = []
     status_source: Callable[[], ConnectionSnapshot] | None = None
     controls: DevControls | None = None
-    engine: Any = None
+    engine: SyncEngine | None = None
     if demo:
         controls = DevControls()
         status_source, engine = _demo_parts(core, reader, controls, closers)
@@ -357,10 +368,10 @@ def _demo_parts(
     reader: CardReader | None,
     controls: DevControls,
     closers: list[Callable[[], None]],
-) -> tuple[Callable[[], ConnectionSnapshot] | None, Any]:
+) -> tuple[Callable[[], ConnectionSnapshot] | None, SyncEngine | None]:
     """Loopback platform, sync engine, and the dev dock's card, paper and network controls."""
     status_source: Callable[[], ConnectionSnapshot] | None = None
-    engine: Any = None
+    engine: SyncEngine | None = None
     transport, cut = switchable_transport()
     try:
         engine, stop, central = _start_demo_platform(core, transport)
@@ -424,7 +435,7 @@ def _add_printer_controls(controls: DevControls, core: KioskCore) -> None:
     controls.paper_in = command("paper-in")
 
 
-def _start_configured_sync(core: KioskCore) -> Any:
+def _start_configured_sync(core: KioskCore) -> SyncEngine | None:
     """The sync engine for a provisioned terminal, or None (not provisioned: the queue waits).
 
     The engine's thread takes the terminal's sync lock itself; with ``kiosk sync``
