@@ -119,9 +119,25 @@ GUIDE_MARGIN = 0.08
 """Space around the guide, as a fraction of the picture's shorter side: the paper's edge shows."""
 
 
+A4_LONG_MM = 297.0
+CARD_MM = (85.6, 54.0)
+
+
 def guide_rect(guide: Guide, picture: QRectF) -> QRectF:
-    """Where the guide of ``guide`` is drawn over a picture shown in ``picture``."""
-    return fit_rect(GUIDE_ASPECT[guide], picture, GUIDE_MARGIN)
+    """Where the guide of ``guide`` is drawn over a picture shown in ``picture``.
+
+    A 高拍仪's arm holds the lens at a fixed height, and its picture is made to take in
+    an A4 page: the A4 guide is the largest portrait A4 rectangle within the margin.
+    A card is drawn at its true size on that scale (85.6 mm against the page's 297),
+    so a card laid on the plate fits its guide.
+    """
+    page = fit_rect(GUIDE_ASPECT[Guide.A4], picture, GUIDE_MARGIN)
+    if guide is Guide.A4:
+        return page
+    px_per_mm = page.height() / A4_LONG_MM
+    width, height = CARD_MM[0] * px_per_mm, CARD_MM[1] * px_per_mm
+    centre = picture.center()
+    return QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
 
 
 # -- where frames come from ---------------------------------------------------------------------

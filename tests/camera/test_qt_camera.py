@@ -202,9 +202,14 @@ def test_frame_guide_is_an_a4_page_or_an_id_card_by_the_field():
     assert a4.center() == picture.center()
     card = guide_rect(Guide.ID_CARD, picture)
     assert card.width() / card.height() == pytest.approx(85.6 / 54, rel=1e-6)
-    assert picture.contains(card) and card.center() == picture.center()
-    tall = guide_rect(Guide.ID_CARD, QRectF(0, 0, 600, 1000))  # the width is the limit
+    # True size on the page's scale: a card laid on the camera's plate fits its guide.
+    assert card.width() == pytest.approx(a4.height() * 85.6 / 297)
+    assert a4.contains(card) and card.center() == picture.center()
+    tall = guide_rect(Guide.A4, QRectF(0, 0, 600, 1000))  # the width is the limit
     assert tall.width() == pytest.approx(600 * (1 - 2 * 0.08))
+    assert guide_rect(Guide.ID_CARD, QRectF(0, 0, 600, 1000)).width() == pytest.approx(
+        tall.height() * 85.6 / 297
+    )
     assert GUIDE_ASPECT[Guide.ID_CARD] > 1 > GUIDE_ASPECT[Guide.A4]
 
 
@@ -229,8 +234,8 @@ def test_preview_paints_the_pushed_frame_under_the_guide(qtbot):
     assert inside.lightness() > 240  # the white page shows through the guide, undimmed
     corner = shot.pixelColor(int(picture.left()) + 4, int(picture.top()) + 4)
     assert corner.lightness() < 120  # outside the guide: dimmed desk
-    edge = shot.pixelColor(int(guide.left()), int(guide.center().y()))
-    assert (edge.red(), edge.blue()) > (200, 0) and edge.blue() < 80  # the yellow guide line
+    edge = [shot.pixelColor(int(guide.left()), int(guide.top() + y)) for y in range(40)]
+    assert any(c.red() > 200 and c.green() > 150 and c.blue() < 80 for c in edge)  # dashed yellow
     preview.hide()
     assert not source.started  # no preview: the camera's light goes off
 

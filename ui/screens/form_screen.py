@@ -155,6 +155,8 @@ class FormScreen(Screen):
             capture.setEnabled(camera is not None and not busy and not live_missing)
             capture.clicked.connect(lambda _=False, key=current.key: self._capture(key))
             self.input_area.addWidget(capture)
+            if live_missing:
+                self.input_area.addStretch(1)  # the message stays its own size, on top
             return
         thumbnail = label("", "", "thumbnail")
         pixmap = QPixmap()
