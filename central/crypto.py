@@ -27,6 +27,9 @@ PREFIX = "enc1:"
 
 KEY_ID_META = "crypto:key_id"
 
+ENV_KEY_FILE = "KIOSK_CENTRAL_KEY_FILE"
+"""Environment variable naming the key file (``--key-file``'s default; read by workers)."""
+
 
 class PlatformKeyError(Exception):
     """The platform key cannot be used; the message says what to do."""

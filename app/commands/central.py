@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,26 +25,38 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     serve = commands.add_parser("serve", help="run the platform's HTTP server in the foreground")
     serve.add_argument("--port", type=int, required=True, help="TCP port to listen on")
-    serve.add_argument(
-        "--db", type=Path, required=True, help="platform database (created if missing)"
-    )
+    _db_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes (default 1); above 1 needs a PostgreSQL --db",
+    )
     serve.set_defaults(handler=_serve)
 
     code = commands.add_parser("enrol-code", help="print a one-time terminal enrolment code")
-    code.add_argument("--db", type=Path, required=True)
+    _db_options(code)
     code.add_argument("--region", help="only a terminal of this region code may use it")
+    code.add_argument(
+        "--valid-hours",
+        type=_positive_hours,
+        default=72,
+        metavar="H",
+        help="hours until the code expires if unused (default 72)",
+    )
     code.set_defaults(handler=_enrol_code)
 
     apps = commands.add_parser("applications", help="list what arrived from terminals")
-    apps.add_argument("--db", type=Path, required=True)
+    _db_options(apps)
     apps.add_argument(
         "--json", action="store_true", help="full records as JSON (includes personal data)"
     )
     apps.set_defaults(handler=_applications)
 
     status = commands.add_parser("set-status", help="move an application to a new status")
-    status.add_argument("--db", type=Path, required=True)
+    _db_options(status)
     status.add_argument(
         "number",
         metavar="NUMBER",
@@ -68,15 +81,37 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     status.set_defaults(handler=_set_status)
 
     revoke = commands.add_parser("revoke", help="revoke a terminal: its requests are refused")
-    revoke.add_argument("--db", type=Path, required=True)
+    _db_options(revoke)
     revoke.add_argument("terminal_id", metavar="TERMINAL_ID")
     revoke.set_defaults(handler=_revoke)
 
 
-def _open(path: Path) -> CentralDB:
+def _db_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        required=True,
+        metavar="PATH|URL",
+        help="platform database: a SQLite file (created if missing) or a "
+        "postgresql://USER@HOST/DBNAME URL",
+    )
+    from central.crypto import ENV_KEY_FILE
+
+    from_env = os.environ.get(ENV_KEY_FILE)
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        default=Path(from_env) if from_env else None,
+        metavar="PATH",
+        help="platform key that encrypts terminal secrets and personal data (created 0600 "
+        f"if the database holds nothing encrypted yet); default: ${ENV_KEY_FILE}, else "
+        "beside a SQLite file (DB.key); required with PostgreSQL",
+    )
+
+
+def _open(args: argparse.Namespace) -> CentralDB:
     """The platform database, or exit 1 with one line (e.g. numbers that cannot be made unique)."""
     try:
-        db = CentralDB(path)
+        db = CentralDB(args.db, key_file=args.key_file)
     except CentralError as exc:
         print(f"kiosk central: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -85,24 +120,50 @@ def _open(path: Path) -> CentralDB:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Exit 1 with one line if the database cannot be opened or ``--workers`` does not fit it."""
+    from central.dialect import redact
     from central.server import serve
+    from central.workers import WorkersError, check_workers
 
-    print(f"reference platform on http://{args.host}:{args.port} (db {args.db})", file=sys.stderr)
-    serve(args.db, args.host, args.port)
+    try:
+        check_workers(args.db, args.workers)
+    except WorkersError as exc:
+        print(f"kiosk central: {exc}", file=sys.stderr)
+        return 1
+    workers = f", {args.workers} workers" if args.workers > 1 else ""
+    print(
+        f"reference platform on http://{args.host}:{args.port} (db {redact(args.db)}{workers})",
+        file=sys.stderr,
+    )
+    try:
+        serve(args.db, args.host, args.port, workers=args.workers, key_file=args.key_file)
+    except CentralError as exc:
+        print(f"kiosk central: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
-def _enrol_code(args: argparse.Namespace) -> int:
-    db = _open(args.db)
+def _positive_hours(text: str) -> float:
     try:
-        print(db.new_enrol_code(args.region))
+        hours = float(text)
+    except ValueError:
+        hours = float("nan")
+    if not 0 < hours <= 24 * 365:
+        raise argparse.ArgumentTypeError(f"not a number of hours between 0 and 8760: {text}")
+    return hours
+
+
+def _enrol_code(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        print(db.new_enrol_code(args.region, valid_hours=args.valid_hours))
     finally:
         db.close()
     return 0
 
 
 def _applications(args: argparse.Namespace) -> int:
-    db = _open(args.db)
+    db = _open(args)
     try:
         rows = db.applications()
     finally:
@@ -124,7 +185,7 @@ def _applications(args: argparse.Namespace) -> int:
 
 def _set_status(args: argparse.Namespace) -> int:
     """Refuses (exit 1, one line) a number nobody holds, or an alias several applications share."""
-    db = _open(args.db)
+    db = _open(args)
     try:
         db.set_status(
             args.number, PlatformStatus(args.status), args.reason, args.missing, args.notice
@@ -138,7 +199,7 @@ def _set_status(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    db = _open(args.db)
+    db = _open(args)
     try:
         db.revoke(args.terminal_id)
     except CentralError as exc:

@@ -9,14 +9,33 @@ from pathlib import Path
 import pytest
 
 from tests.faults.faulthelpers import ProvisionedTerminal, ServedPlatform, provision, serve_platform
-from tests.sync.conftest import client_for, kiosk_store, make_engine, platform
+from tests.sync.conftest import (
+    PlatformDatabase,
+    client_for,
+    kiosk_store,
+    make_engine,
+    platform,
+    platform_database,
+    platform_engine,
+    postgres_dsn,
+    postgres_server,
+)
 
-__all__ = ["client_for", "kiosk_store", "make_engine", "platform"]  # the in-process platform
+__all__ = [  # the in-process platform, on the engine under test (SQLite unless parametrised)
+    "client_for",
+    "kiosk_store",
+    "make_engine",
+    "platform",
+    "platform_database",
+    "platform_engine",
+    "postgres_dsn",
+    "postgres_server",
+]
 
 
 @pytest.fixture
-def served_platform(tmp_path: Path) -> Iterator[ServedPlatform]:
-    with serve_platform(tmp_path / "central.sqlite3") as served:
+def served_platform(platform_database: PlatformDatabase) -> Iterator[ServedPlatform]:
+    with serve_platform(platform_database.spec) as served:
         yield served
 
 

@@ -49,7 +49,9 @@ def kiosk_json(*args: str, home: Path | None = None) -> tuple[int, Any]:
 @dataclass
 class ServedPlatform:
     url: str
-    db: Path
+    db: str | Path
+    """What ``--db`` takes: a SQLite file or a PostgreSQL URL (its key file is then in
+    ``$KIOSK_CENTRAL_KEY_FILE``, see ``tests/sync/conftest.py`` ``platform_database``)."""
 
 
 @dataclass
@@ -68,10 +70,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve_platform(db: Path) -> Iterator[ServedPlatform]:
+def serve_platform(db: str | Path, *, workers: int = 1) -> Iterator[ServedPlatform]:
+    """``kiosk central serve`` on a free port: SQLite file or PostgreSQL URL, N workers."""
     port = _free_port()
+    argv = ["central", "serve", "--port", str(port), "--db", str(db), "--workers", str(workers)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "central", "serve", "--port", str(port), "--db", str(db)],
+        [sys.executable, "-m", "app.cli", *argv],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

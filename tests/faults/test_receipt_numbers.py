@@ -39,8 +39,11 @@ from tests.faults.faulthelpers import (
     kiosk,
     platform_applications,
     provision,
+from tests.sync.conftest import both_engines
 )
 from tests.sync.synchelpers import fill_store, make_application
+pytest_generate_tests = both_engines  # each platform test on SQLite and on PostgreSQL
+
 
 
 def _numbers(home: Path, ids: list[str]) -> list[str]:
@@ -270,7 +273,7 @@ def test_set_status_refuses_unknown_or_ambiguous_number(platform, client_for, tm
         ack = client.upload_batch(BatchRequest(applications=[app]))
         assert ack.results[0].outcome is Outcome.ACCEPTED
         numbers.append(app.number)
-    db = str(platform.db.path)
+    db = platform.db.spec
 
     unknown = kiosk("central", "set-status", "--db", db, "111111-261123-0009-3", "accepted")
     assert unknown.returncode == 1

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.sync.conftest import both_engines
 from tests.sync.synchelpers import fill_store, open_store, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,9 +47,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+pytest_generate_tests = both_engines  # the whole loop on SQLite and on PostgreSQL
+
+
 @pytest.fixture
-def served(tmp_path):
-    db = tmp_path / "central.sqlite3"
+def served(platform_database):
+    db = platform_database.spec
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "central", "serve", "--port", str(port), "--db", str(db)],

@@ -9,7 +9,10 @@ from kiosk.states import ApplicationState, DeliveryState
 from kiosk.store.outbox import Outbox
 from sync.engine import ConnectionState, backoff_delay
 from sync.protocol import PlatformStatus
+from tests.sync.conftest import both_engines
 from tests.sync.synchelpers import assert_platform_holds_exactly, fill_store, wait_until
+
+pytest_generate_tests = both_engines  # each test on SQLite and on PostgreSQL
 
 
 def _state(store, app_id):
