@@ -22,7 +22,7 @@ from pathlib import Path
 from kiosk.application import Applicant
 from kiosk.core import KioskCore
 from kiosk.paths import DataDir
-from kiosk.store.outbox import ItemKind, Outbox
+from kiosk.store.outbox import Outbox, OutboxKind
 from kiosk.usecases.submit import submit_application
 from tests.core.conftest import PENSION, ZHANG
 
@@ -96,7 +96,7 @@ def add_history(core: KioskCore, count: int) -> None:
         with core.store.conn.write():
             for _ in range(chunk):
                 submit_application(core, PENSION.code, applicant, ANSWERS)
-        for entry in outbox.claim(ItemKind.APPLICATION, chunk, now=0.0, lease_s=1):
+        for entry in outbox.claim(OutboxKind.APPLICATION, chunk, now=0.0, lease_s=1):
             outbox.acknowledged(entry)
         done += chunk
     core.clock = real_clock
@@ -110,7 +110,7 @@ def outbox_cycle(core: KioskCore, n: int) -> float:
         submit_application(core, PENSION.code, ZHANG, ANSWERS)
     drained = 0
     while drained < n:
-        batch = outbox.claim(ItemKind.APPLICATION, 50, now=time.time(), lease_s=60)
+        batch = outbox.claim(OutboxKind.APPLICATION, 50, now=time.time(), lease_s=60)
         for entry in batch:
             outbox.acknowledged(entry)
         drained += len(batch)

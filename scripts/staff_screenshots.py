@@ -39,12 +39,12 @@ from kiosk.diagnostics import (
 )
 from kiosk.paths import DataDir
 from kiosk.staff import Role, ScryptParams
-from kiosk.store.outbox import ItemKind, Outbox
+from kiosk.store.outbox import Outbox, OutboxKind
 from kiosk.usecases import staff_auth
 from kiosk.usecases.staff_auth import AuthConfig
 from kiosk.usecases.submit import submit_application
 from ui.devices import PrinterBridge
-from ui.staff.consent_screen import ConsentScreen
+from ui.staff.consent_screen import AssistedConsentPage
 from ui.staff.console import StaffConsole
 from ui.technician.console import TechnicianConsole
 from ui.technician.wizard import ProvisioningWizard
@@ -88,7 +88,7 @@ def _sample_core(home: Path) -> KioskCore:
         for _ in range(4)
     ]
     outbox = Outbox(core.store)
-    claimed = outbox.claim(ItemKind.APPLICATION, 10, now=1e12, lease_s=60)
+    claimed = outbox.claim(OutboxKind.APPLICATION, 10, now=1e12, lease_s=60)
     by_id = {e.item_id: e for e in claimed}
     outbox.quarantine(by_id[apps[1].id], "平台拒收：事项版本已停用，请按新版本重新填写")
     outbox.acknowledged(by_id[apps[2].id])
@@ -153,7 +153,7 @@ def main(argv: list[str]) -> int:
         staff.queue.select(supplement.number)
         staff.queue.act(supplement.actions[0])
         _grab(staff, out, "supplement")
-        consent = ConsentScreen()
+        consent = AssistedConsentPage()
         assert staff.session is not None
         consent.ask(staff.session, "城乡居民基本医疗保险参保登记")
         _grab(consent, out, "consent")

@@ -44,9 +44,9 @@ from kiosk.store.outbox import (
     UNDECRYPTABLE_REASON,
     Outbox,
     OutboxEntry,
+    OutboxKind,
     UnreadableRowError,
 )
-from kiosk.store.outbox import ItemKind as OutboxKind
 from kiosk.store.store import Store
 from kiosk.sync_health import HEALTH_META_KEY, ConnectionState, SyncHealth
 from sync.client import (

@@ -10,8 +10,8 @@ from devices.cards.events import (
     CardInserted,
     CardListener,
     CardRemoved,
-    ErrorCode,
     ReaderError,
+    ReaderErrorCode,
     ReaderStatus,
     StatusChanged,
 )
@@ -23,8 +23,8 @@ __all__ = [
     "CardListener",
     "CardReader",
     "CardRemoved",
-    "ErrorCode",
     "ReaderError",
+    "ReaderErrorCode",
     "ReaderStatus",
     "StatusChanged",
 ]

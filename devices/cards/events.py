@@ -23,7 +23,7 @@ class ReaderStatus(StrEnum):
     ERROR = "error"  # the last exchange failed; see the ReaderError event for the code
 
 
-class ErrorCode(StrEnum):
+class ReaderErrorCode(StrEnum):
     """Closed set of reader failures; ``message_zh`` is what staff and residents see."""
 
     TIMEOUT = "timeout"  # the reader did not answer in time
@@ -45,19 +45,19 @@ class ErrorCode(StrEnum):
         return _MESSAGES_ZH[self]
 
 
-_MESSAGES_ZH: dict[ErrorCode, str] = {
-    ErrorCode.TIMEOUT: "读卡器无响应，请联系工作人员。",
-    ErrorCode.BAD_CHECKSUM: "读卡器通信出错，请重新放置证件。",
-    ErrorCode.GARBAGE: "读卡器通信出错，请重新放置证件。",
-    ErrorCode.PROTOCOL: "读卡器通信出错，请联系工作人员。",
-    ErrorCode.SELECT_FAILED: "读卡失败，请重新放置证件。",
-    ErrorCode.READ_FAILED: "读卡失败，请将证件放稳后重试。",
-    ErrorCode.CARD_AUTH_FAILED: "证件校验未通过，请联系工作人员。",
-    ErrorCode.UNSUPPORTED_CARD: "无法识别该证件类型。",
-    ErrorCode.BAD_CARD_DATA: "证件信息无法识别，请联系工作人员。",
-    ErrorCode.SAM_FAULT: "读卡模块故障，请联系工作人员。",
-    ErrorCode.PORT_LOST: "读卡器未连接，请联系工作人员。",
-    ErrorCode.PCSC: "读卡服务异常，请联系工作人员。",
+_MESSAGES_ZH: dict[ReaderErrorCode, str] = {
+    ReaderErrorCode.TIMEOUT: "读卡器无响应，请联系工作人员。",
+    ReaderErrorCode.BAD_CHECKSUM: "读卡器通信出错，请重新放置证件。",
+    ReaderErrorCode.GARBAGE: "读卡器通信出错，请重新放置证件。",
+    ReaderErrorCode.PROTOCOL: "读卡器通信出错，请联系工作人员。",
+    ReaderErrorCode.SELECT_FAILED: "读卡失败，请重新放置证件。",
+    ReaderErrorCode.READ_FAILED: "读卡失败，请将证件放稳后重试。",
+    ReaderErrorCode.CARD_AUTH_FAILED: "证件校验未通过，请联系工作人员。",
+    ReaderErrorCode.UNSUPPORTED_CARD: "无法识别该证件类型。",
+    ReaderErrorCode.BAD_CARD_DATA: "证件信息无法识别，请联系工作人员。",
+    ReaderErrorCode.SAM_FAULT: "读卡模块故障，请联系工作人员。",
+    ReaderErrorCode.PORT_LOST: "读卡器未连接，请联系工作人员。",
+    ReaderErrorCode.PCSC: "读卡服务异常，请联系工作人员。",
 }
 
 
@@ -77,7 +77,7 @@ class CardRemoved:
 class ReaderError:
     """An exchange failed. ``detail`` is English for logs and never holds personal data."""
 
-    code: ErrorCode
+    code: ReaderErrorCode
     detail: str
 
 

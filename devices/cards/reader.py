@@ -15,8 +15,8 @@ from typing import Protocol, runtime_checkable
 from devices.cards.events import (
     CardEvent,
     CardListener,
-    ErrorCode,
     ReaderError,
+    ReaderErrorCode,
     ReaderStatus,
     StatusChanged,
 )
@@ -130,7 +130,7 @@ class ThreadedReader(ABC):
         log.debug("%s: %s -> %s", self._description, old.value, new.value)
         self._emit(StatusChanged(old, new))
 
-    def _error(self, code: ErrorCode, detail: str) -> None:
+    def _error(self, code: ReaderErrorCode, detail: str) -> None:
         log.warning("%s: %s: %s", self._description, code.value, detail)
         self._emit(ReaderError(code, detail))
 
@@ -139,7 +139,7 @@ class ThreadedReader(ABC):
             self._run()
         except Exception as exc:  # a bug must not kill the kiosk silently
             log.exception("card reader worker crashed")
-            self._error(ErrorCode.SAM_FAULT, f"worker crashed: {type(exc).__name__}")
+            self._error(ReaderErrorCode.SAM_FAULT, f"worker crashed: {type(exc).__name__}")
             self._set_status(ReaderStatus.ERROR)
 
     @abstractmethod

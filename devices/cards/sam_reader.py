@@ -18,7 +18,7 @@ import serial
 
 from devices.cards.card_data import parse_card_data
 from devices.cards.errors import CardDataError, ChecksumError, FrameError
-from devices.cards.events import CardInserted, CardRemoved, ErrorCode, ReaderStatus
+from devices.cards.events import CardInserted, CardRemoved, ReaderErrorCode, ReaderStatus
 from devices.cards.frames import Command, Response
 from devices.cards.reader import ThreadedReader
 from devices.cards.sam_link import LinkTimeoutError, SamLink, SerialPort
@@ -56,7 +56,7 @@ def serial_opener(url: str, baudrate: int, timings: SamTimings) -> PortOpener:
 
 
 class _ExchangeError(Exception):
-    def __init__(self, code: ErrorCode, detail: str) -> None:
+    def __init__(self, code: ReaderErrorCode, detail: str) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
@@ -74,7 +74,7 @@ class SamCardReader(ThreadedReader):
         self._link: SamLink | None = None
         self._card_present = False
         self._failed_reads = 0
-        self._last_error: ErrorCode | None = None
+        self._last_error: ReaderErrorCode | None = None
 
     # -- worker ---------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ class SamCardReader(ThreadedReader):
         try:
             self._link = SamLink(self._opener())
         except (*PORT_ERRORS, ValueError) as exc:
-            self._report(ErrorCode.PORT_LOST, f"cannot open port: {type(exc).__name__}")
+            self._report(ReaderErrorCode.PORT_LOST, f"cannot open port: {type(exc).__name__}")
             self._set_status(ReaderStatus.DISCONNECTED)
             return False
         log.info("%s: port open", self.description)
@@ -108,7 +108,7 @@ class SamCardReader(ThreadedReader):
         if self._card_present:
             self._card_present = False
             self._emit(CardRemoved())
-        self._report(ErrorCode.PORT_LOST, f"port lost: {type(exc).__name__}")
+        self._report(ReaderErrorCode.PORT_LOST, f"port lost: {type(exc).__name__}")
         self._set_status(ReaderStatus.DISCONNECTED)
 
     def _close(self) -> None:
@@ -157,7 +157,7 @@ class SamCardReader(ThreadedReader):
                 data = parse_card_data(answer.data)
                 holder = decode_text_block(data.text, data.photo)
             except (FrameError, CardDataError) as exc:
-                raise _ExchangeError(ErrorCode.BAD_CARD_DATA, f"card data: {exc}") from exc
+                raise _ExchangeError(ReaderErrorCode.BAD_CARD_DATA, f"card data: {exc}") from exc
         except _ExchangeError:
             self._failed_reads += 1
             raise
@@ -171,18 +171,18 @@ class SamCardReader(ThreadedReader):
         try:
             return self._link.exchange(command, timeout)
         except ChecksumError as exc:
-            raise _ExchangeError(ErrorCode.BAD_CHECKSUM, f"{command.name}: {exc}") from exc
+            raise _ExchangeError(ReaderErrorCode.BAD_CHECKSUM, f"{command.name}: {exc}") from exc
         except FrameError as exc:
-            raise _ExchangeError(ErrorCode.GARBAGE, f"{command.name}: {exc}") from exc
+            raise _ExchangeError(ReaderErrorCode.GARBAGE, f"{command.name}: {exc}") from exc
         except LinkTimeoutError as exc:
-            code = ErrorCode.GARBAGE if exc.garbage else ErrorCode.TIMEOUT
+            code = ReaderErrorCode.GARBAGE if exc.garbage else ReaderErrorCode.TIMEOUT
             raise _ExchangeError(code, f"{command.name}: {exc}") from exc
 
     def _ok(self) -> None:
         self._last_error = None
         self._set_status(ReaderStatus.CARD_PRESENT if self._card_present else ReaderStatus.NO_CARD)
 
-    def _report(self, code: ErrorCode, detail: str) -> None:
+    def _report(self, code: ReaderErrorCode, detail: str) -> None:
         """Emit an error once per run of identical failures, so a dead reader does not flood."""
         if code is self._last_error:
             return

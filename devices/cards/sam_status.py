@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from devices.cards.events import ErrorCode
+from devices.cards.events import ReaderErrorCode
 
 
 class SamStatus(IntEnum):
@@ -35,27 +35,27 @@ class SamStatus(IntEnum):
     SAM_NOT_AUTHORISED = 0x66
 
 
-_ERROR_CODES: dict[int, ErrorCode] = {
-    SamStatus.SELECT_FAILED: ErrorCode.SELECT_FAILED,
-    SamStatus.READ_FAILED: ErrorCode.READ_FAILED,
-    SamStatus.HOST_CHECKSUM_ERROR: ErrorCode.PROTOCOL,
-    SamStatus.HOST_LENGTH_ERROR: ErrorCode.PROTOCOL,
-    SamStatus.HOST_COMMAND_ERROR: ErrorCode.PROTOCOL,
-    SamStatus.UNAUTHORISED: ErrorCode.SAM_FAULT,
-    SamStatus.UNRECOGNISED: ErrorCode.SAM_FAULT,
-    SamStatus.CARD_AUTH_FAILED: ErrorCode.CARD_AUTH_FAILED,
-    SamStatus.SAM_AUTH_FAILED: ErrorCode.CARD_AUTH_FAILED,
-    SamStatus.VERIFY_FAILED: ErrorCode.CARD_AUTH_FAILED,
-    SamStatus.UNKNOWN_CARD_TYPE: ErrorCode.UNSUPPORTED_CARD,
-    SamStatus.NO_RANDOM: ErrorCode.READ_FAILED,
-    SamStatus.SAM_SELF_TEST_FAILED: ErrorCode.SAM_FAULT,
-    SamStatus.SAM_NOT_AUTHORISED: ErrorCode.SAM_FAULT,
+_ERROR_CODES: dict[int, ReaderErrorCode] = {
+    SamStatus.SELECT_FAILED: ReaderErrorCode.SELECT_FAILED,
+    SamStatus.READ_FAILED: ReaderErrorCode.READ_FAILED,
+    SamStatus.HOST_CHECKSUM_ERROR: ReaderErrorCode.PROTOCOL,
+    SamStatus.HOST_LENGTH_ERROR: ReaderErrorCode.PROTOCOL,
+    SamStatus.HOST_COMMAND_ERROR: ReaderErrorCode.PROTOCOL,
+    SamStatus.UNAUTHORISED: ReaderErrorCode.SAM_FAULT,
+    SamStatus.UNRECOGNISED: ReaderErrorCode.SAM_FAULT,
+    SamStatus.CARD_AUTH_FAILED: ReaderErrorCode.CARD_AUTH_FAILED,
+    SamStatus.SAM_AUTH_FAILED: ReaderErrorCode.CARD_AUTH_FAILED,
+    SamStatus.VERIFY_FAILED: ReaderErrorCode.CARD_AUTH_FAILED,
+    SamStatus.UNKNOWN_CARD_TYPE: ReaderErrorCode.UNSUPPORTED_CARD,
+    SamStatus.NO_RANDOM: ReaderErrorCode.READ_FAILED,
+    SamStatus.SAM_SELF_TEST_FAILED: ReaderErrorCode.SAM_FAULT,
+    SamStatus.SAM_NOT_AUTHORISED: ReaderErrorCode.SAM_FAULT,
 }
 
 
-def error_code_for(sw3: int) -> ErrorCode:
+def error_code_for(sw3: int) -> ReaderErrorCode:
     """The reader error an unexpected ``SW3`` maps to (``SAM_FAULT`` for unknown values)."""
-    return _ERROR_CODES.get(sw3, ErrorCode.SAM_FAULT)
+    return _ERROR_CODES.get(sw3, ReaderErrorCode.SAM_FAULT)
 
 
 def describe(sw3: int) -> str:

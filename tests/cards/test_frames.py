@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devices.cards.errors import ChecksumError, FrameError
-from devices.cards.events import ErrorCode
+from devices.cards.events import ReaderErrorCode
 from devices.cards.frames import (
     Command,
     build_command,
@@ -139,30 +139,30 @@ def test_scan_of_pure_noise_keeps_only_a_possible_preamble_start() -> None:
 @pytest.mark.parametrize("status", list(SamStatus))
 def test_every_status_has_a_name_and_an_error_mapping(status: SamStatus) -> None:
     assert describe(status).startswith(status.name)
-    assert isinstance(error_code_for(status), ErrorCode)
+    assert isinstance(error_code_for(status), ReaderErrorCode)
 
 
 @pytest.mark.parametrize(
     ("sw3", "code"),
     [
-        (0x41, ErrorCode.READ_FAILED),
-        (0x81, ErrorCode.SELECT_FAILED),
-        (0x10, ErrorCode.PROTOCOL),
-        (0x11, ErrorCode.PROTOCOL),
-        (0x21, ErrorCode.PROTOCOL),
-        (0x23, ErrorCode.SAM_FAULT),
-        (0x24, ErrorCode.SAM_FAULT),
-        (0x31, ErrorCode.CARD_AUTH_FAILED),
-        (0x32, ErrorCode.CARD_AUTH_FAILED),
-        (0x33, ErrorCode.CARD_AUTH_FAILED),
-        (0x40, ErrorCode.UNSUPPORTED_CARD),
-        (0x47, ErrorCode.READ_FAILED),
-        (0x60, ErrorCode.SAM_FAULT),
-        (0x66, ErrorCode.SAM_FAULT),
-        (0x12, ErrorCode.SAM_FAULT),
+        (0x41, ReaderErrorCode.READ_FAILED),
+        (0x81, ReaderErrorCode.SELECT_FAILED),
+        (0x10, ReaderErrorCode.PROTOCOL),
+        (0x11, ReaderErrorCode.PROTOCOL),
+        (0x21, ReaderErrorCode.PROTOCOL),
+        (0x23, ReaderErrorCode.SAM_FAULT),
+        (0x24, ReaderErrorCode.SAM_FAULT),
+        (0x31, ReaderErrorCode.CARD_AUTH_FAILED),
+        (0x32, ReaderErrorCode.CARD_AUTH_FAILED),
+        (0x33, ReaderErrorCode.CARD_AUTH_FAILED),
+        (0x40, ReaderErrorCode.UNSUPPORTED_CARD),
+        (0x47, ReaderErrorCode.READ_FAILED),
+        (0x60, ReaderErrorCode.SAM_FAULT),
+        (0x66, ReaderErrorCode.SAM_FAULT),
+        (0x12, ReaderErrorCode.SAM_FAULT),
     ],
 )
-def test_error_status_codes_map_to_reader_errors(sw3: int, code: ErrorCode) -> None:
+def test_error_status_codes_map_to_reader_errors(sw3: int, code: ReaderErrorCode) -> None:
     assert error_code_for(sw3) is code
 
 

@@ -8,7 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from app.cli import main
-from devices.cards.events import CardInserted, CardRemoved, ErrorCode, ReaderError, ReaderStatus
+from devices.cards.events import (
+    CardInserted,
+    CardRemoved,
+    ReaderError,
+    ReaderErrorCode,
+    ReaderStatus,
+)
 from devices.cards.pcsc.pcsc_reader import PcscCardReader
 from devices.cards.reader import CardReader
 from devices.cards.sim.chip_card import ChipProfile, VirtualChipCard, load_chip_profiles
@@ -93,7 +99,7 @@ def test_pin_card_without_prompt_reports_auth_failure(
 ) -> None:
     insert(slot, chips["chip-ss-pin"])
     event = events.wait_for(lambda e: isinstance(e, ReaderError), timeout=10)
-    assert isinstance(event, ReaderError) and event.code is ErrorCode.CARD_AUTH_FAILED
+    assert isinstance(event, ReaderError) and event.code is ReaderErrorCode.CARD_AUTH_FAILED
 
 
 def test_pin_card_with_prompt_is_read(
@@ -121,7 +127,7 @@ def test_unknown_reader_name_is_disconnected(events: EventLog) -> None:
     reader.start()
     try:
         event = events.wait_for(lambda e: isinstance(e, ReaderError), timeout=10)
-        assert isinstance(event, ReaderError) and event.code is ErrorCode.PORT_LOST
+        assert isinstance(event, ReaderError) and event.code is ReaderErrorCode.PORT_LOST
         assert reader.status is ReaderStatus.DISCONNECTED
     finally:
         reader.stop()

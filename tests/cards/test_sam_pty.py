@@ -10,8 +10,8 @@ import os
 from devices.cards.events import (
     CardInserted,
     CardRemoved,
-    ErrorCode,
     ReaderError,
+    ReaderErrorCode,
     ReaderStatus,
 )
 from devices.cards.reader import CardReader
@@ -21,7 +21,7 @@ from devices.cards.sim.sam_simulator import SamSimulator
 from tests.cards.conftest import EventLog, wait_until
 
 
-def is_error(code: ErrorCode):
+def is_error(code: ReaderErrorCode):
     return lambda e: isinstance(e, ReaderError) and e.code is code
 
 
@@ -69,7 +69,7 @@ def test_card_removed_mid_read(sim: SamSimulator, reader: SamCardReader, events:
     assert sim.read_in_progress.wait(5)
     mark = events.mark()
     sim.remove()
-    events.wait_for(is_error(ErrorCode.READ_FAILED), start=mark)
+    events.wait_for(is_error(ReaderErrorCode.READ_FAILED), start=mark)
     events.wait_status(ReaderStatus.NO_CARD, start=mark)
     assert not events.of_type(CardInserted)
 
@@ -91,7 +91,7 @@ def test_garbage_instead_of_an_answer_is_reported_then_recovered(
     events.wait_status(ReaderStatus.NO_CARD)
     mark = events.mark()
     sim.garbage(1, instead=True)
-    events.wait_for(is_error(ErrorCode.GARBAGE), start=mark)
+    events.wait_for(is_error(ReaderErrorCode.GARBAGE), start=mark)
     events.wait_status(ReaderStatus.ERROR, start=mark)
     events.wait_status(ReaderStatus.NO_CARD, start=mark)
 
@@ -102,7 +102,7 @@ def test_bad_checksum_is_reported_then_the_card_is_read(
     events.wait_status(ReaderStatus.NO_CARD)
     mark = events.mark()
     sim.bad_checksum(1)
-    events.wait_for(is_error(ErrorCode.BAD_CHECKSUM), start=mark)
+    events.wait_for(is_error(ReaderErrorCode.BAD_CHECKSUM), start=mark)
     sim.insert("foreign-2023")
     inserted = events.wait_for(lambda e: isinstance(e, CardInserted), start=mark)
     assert isinstance(inserted, CardInserted)
@@ -115,11 +115,11 @@ def test_silent_reader_times_out_once_and_recovers(
     events.wait_status(ReaderStatus.NO_CARD)
     mark = events.mark()
     sim.silent(True)
-    events.wait_for(is_error(ErrorCode.TIMEOUT), start=mark)
+    events.wait_for(is_error(ReaderErrorCode.TIMEOUT), start=mark)
     events.wait_status(ReaderStatus.ERROR, start=mark)
     sim.silent(False)
     events.wait_status(ReaderStatus.NO_CARD, start=mark)
-    timeouts = [e for e in events.events[mark:] if is_error(ErrorCode.TIMEOUT)(e)]
+    timeouts = [e for e in events.events[mark:] if is_error(ReaderErrorCode.TIMEOUT)(e)]
     assert len(timeouts) == 1  # a dead reader does not flood the listeners
 
 
@@ -130,7 +130,7 @@ def test_unplug_and_replug(reader: SamCardReader, sim: SamSimulator, events: Eve
     sim.unplug()
     assert not os.path.lexists(sim.port_path)
     events.wait_for(lambda e: isinstance(e, CardRemoved), start=mark)
-    events.wait_for(is_error(ErrorCode.PORT_LOST), start=mark)
+    events.wait_for(is_error(ReaderErrorCode.PORT_LOST), start=mark)
     events.wait_status(ReaderStatus.DISCONNECTED, start=mark)
     mark = events.mark()
     sim.replug()
@@ -147,7 +147,7 @@ def test_reader_started_before_the_device_appears(sim: SamSimulator, events: Eve
     late.add_listener(events)
     late.start()
     try:
-        events.wait_for(is_error(ErrorCode.PORT_LOST))
+        events.wait_for(is_error(ReaderErrorCode.PORT_LOST))
         assert late.status is ReaderStatus.DISCONNECTED
         sim.replug()
         events.wait_status(ReaderStatus.NO_CARD)

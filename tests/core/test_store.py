@@ -12,7 +12,7 @@ from kiosk.ids import provisional_terminal_code
 from kiosk.paths import DataDir
 from kiosk.states import ApplicationState
 from kiosk.store import NewAttachment
-from kiosk.store.outbox import ItemKind, Outbox
+from kiosk.store.outbox import Outbox, OutboxKind
 from kiosk.usecases.submit import submit_application
 
 from .conftest import PENSION, WANG, ZHANG
@@ -84,12 +84,12 @@ def test_outbox_lease_ack_and_attachments(core: KioskCore) -> None:
         core, attachments=[NewAttachment("hukou_photo", "a.png", "image/png", b"scan")]
     )
     plain = _submit(core, WANG)
-    claimed = outbox.claim(ItemKind.APPLICATION, 10, now=1000.0, lease_s=60)
+    claimed = outbox.claim(OutboxKind.APPLICATION, 10, now=1000.0, lease_s=60)
     assert [e.item_id for e in claimed] == [with_file.id, plain.id]
-    assert outbox.claim(ItemKind.APPLICATION, 10, now=1001.0, lease_s=60) == []  # leased
+    assert outbox.claim(OutboxKind.APPLICATION, 10, now=1001.0, lease_s=60) == []  # leased
     assert core.store.application(plain.id).state is ApplicationState.SENDING  # type: ignore[union-attr]
     # the sync round died: the lease expires and the items can be claimed again
-    again = outbox.claim(ItemKind.APPLICATION, 10, now=1061.0, lease_s=60)
+    again = outbox.claim(OutboxKind.APPLICATION, 10, now=1061.0, lease_s=60)
     assert len(again) == 2
     for entry in again:
         outbox.acknowledged(entry)
@@ -106,15 +106,15 @@ def test_transient_failure_requeues_and_business_error_quarantines_one_item(
 ) -> None:
     outbox = Outbox(core.store)
     first, second = _submit(core), _submit(core, WANG)
-    a, b = outbox.claim(ItemKind.APPLICATION, 10, now=0.0, lease_s=60)
+    a, b = outbox.claim(OutboxKind.APPLICATION, 10, now=0.0, lease_s=60)
     outbox.retry_later(a, next_attempt_at=500.0, error="timeout")
     outbox.quarantine(b, "事项版本已停用")
     assert core.store.application(first.id).state is ApplicationState.QUEUED  # type: ignore[union-attr]
     quarantined = core.store.application(second.id)
     assert quarantined is not None and quarantined.state is ApplicationState.QUARANTINED
     assert quarantined.state_reason == "事项版本已停用"
-    assert outbox.claim(ItemKind.APPLICATION, 10, now=100.0, lease_s=60) == []  # backing off
-    (retry,) = outbox.claim(ItemKind.APPLICATION, 10, now=501.0, lease_s=60)
+    assert outbox.claim(OutboxKind.APPLICATION, 10, now=100.0, lease_s=60) == []  # backing off
+    (retry,) = outbox.claim(OutboxKind.APPLICATION, 10, now=501.0, lease_s=60)
     assert retry.attempts == 1 and retry.last_error == "timeout"
     core.store.requeue(second.id)  # staff fixed the cause
     assert core.store.application(second.id).state is ApplicationState.QUEUED  # type: ignore[union-attr]
@@ -129,7 +129,7 @@ def test_platform_status_and_my_applications(core: KioskCore) -> None:
         )
         is False
     )
-    (entry,) = outbox.claim(ItemKind.APPLICATION, 1, now=0.0, lease_s=60)
+    (entry,) = outbox.claim(OutboxKind.APPLICATION, 1, now=0.0, lease_s=60)
     outbox.acknowledged(entry)
     as_of = dt.datetime(2026, 10, 9, 3, 0, tzinfo=dt.UTC)
     assert outbox.apply_platform_status(
@@ -147,7 +147,7 @@ def test_purge_keeps_what_my_applications_needs(core: KioskCore) -> None:
     application = _submit(
         core, attachments=[NewAttachment("hukou_photo", "a.png", "image/png", b"scan!")]
     )
-    (entry,) = outbox.claim(ItemKind.APPLICATION, 1, now=0.0, lease_s=60)
+    (entry,) = outbox.claim(OutboxKind.APPLICATION, 1, now=0.0, lease_s=60)
     outbox.acknowledged(entry)
     outbox.attachment_uploaded(application.id, application.attachments[0].sha256)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
@@ -202,7 +202,7 @@ def test_purge_also_clears_delivered_requests_and_rating_reasons(core: KioskCore
     request = file_request(
         core, RequestKind.HELP, "村口路灯坏了三天了", name="张桂英", phone="13800138000"
     )
-    for kind in (ItemKind.RATING, ItemKind.REQUEST):
+    for kind in (OutboxKind.RATING, OutboxKind.REQUEST):
         for entry in outbox.claim(kind, 10, now=0.0, lease_s=60):
             outbox.acknowledged(entry)
     core.store.purge_personal_data(older_than=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
@@ -220,10 +220,10 @@ def test_purge_also_clears_delivered_requests_and_rating_reasons(core: KioskCore
 def test_release_returns_items_to_the_queue_without_counting_an_attempt(core: KioskCore) -> None:
     outbox = Outbox(core.store)
     application = _submit(core)
-    claimed = outbox.claim(ItemKind.APPLICATION, 10, now=0.0, lease_s=600)
+    claimed = outbox.claim(OutboxKind.APPLICATION, 10, now=0.0, lease_s=600)
     outbox.release(claimed)
-    (again,) = outbox.claim(ItemKind.APPLICATION, 10, now=1.0, lease_s=600)
+    (again,) = outbox.claim(OutboxKind.APPLICATION, 10, now=1.0, lease_s=600)
     assert again.attempts == 0
     assert outbox.release_all() == 1  # a killed process's lease
     assert core.store.application(application.id).state is ApplicationState.QUEUED  # type: ignore[union-attr]
-    assert len(outbox.claim(ItemKind.APPLICATION, 10, now=2.0, lease_s=600)) == 1
+    assert len(outbox.claim(OutboxKind.APPLICATION, 10, now=2.0, lease_s=600)) == 1

@@ -27,8 +27,7 @@ from kiosk.ids import is_valid_application_number, provisional_terminal_code
 from kiosk.paths import DataDir
 from kiosk.states import ApplicationState
 from kiosk.store.numbering import INSTALL_ID_KEY
-from kiosk.store.outbox import ItemKind as OutboxKind
-from kiosk.store.outbox import Outbox
+from kiosk.store.outbox import Outbox, OutboxKind
 from kiosk.usecases.enrolment import adopt_terminal_code
 from kiosk.usecases.feedback import rate_application
 from kiosk.usecases.my_applications import application_by_number
@@ -39,11 +38,11 @@ from tests.faults.faulthelpers import (
     kiosk,
     platform_applications,
     provision,
-from tests.sync.conftest import both_engines
 )
+from tests.sync.conftest import both_engines
 from tests.sync.synchelpers import fill_store, make_application
-pytest_generate_tests = both_engines  # each platform test on SQLite and on PostgreSQL
 
+pytest_generate_tests = both_engines  # each platform test on SQLite and on PostgreSQL
 
 
 def _numbers(home: Path, ids: list[str]) -> list[str]:

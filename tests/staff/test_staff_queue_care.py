@@ -13,7 +13,7 @@ from kiosk.errors import KioskError
 from kiosk.staff import StaffSession
 from kiosk.states import ApplicationState
 from kiosk.store import NewAttachment
-from kiosk.store.outbox import ItemKind, Outbox
+from kiosk.store.outbox import Outbox, OutboxKind
 from kiosk.usecases import queue_care as qc
 from kiosk.usecases.submit import submit_application
 from sync.protocol import PlatformStatus
@@ -38,7 +38,7 @@ def _file(core: KioskCore, session: StaffSession, code: str = SIMPLE_ITEM, files
 def _quarantine(core: KioskCore, app_id: str, reason: str) -> None:
     """What the sync engine does on a business error from the platform."""
     outbox = Outbox(core.store)
-    claimed = outbox.claim(ItemKind.APPLICATION, 50, now=1e12, lease_s=60)
+    claimed = outbox.claim(OutboxKind.APPLICATION, 50, now=1e12, lease_s=60)
     outbox.quarantine(next(e for e in claimed if e.item_id == app_id), reason)
     outbox.release([e for e in claimed if e.item_id != app_id])
 

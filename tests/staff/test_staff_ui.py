@@ -14,7 +14,7 @@ from kiosk.cardholder import CardHolder, CardType
 from kiosk.staff import Role
 from kiosk.states import ApplicationState
 from kiosk.store import NewAttachment
-from kiosk.store.outbox import ItemKind, Outbox
+from kiosk.store.outbox import Outbox, OutboxKind
 from kiosk.usecases import staff_auth
 from kiosk.usecases.submit import submit_application
 from sync.protocol import PlatformStatus
@@ -121,7 +121,7 @@ def test_queue_shows_reasons_and_resubmits_a_quarantined_application(
     ok = _file(core)
     stuck = _file(core)
     outbox = Outbox(core.store)
-    claimed = outbox.claim(ItemKind.APPLICATION, 10, now=1e12, lease_s=60)
+    claimed = outbox.claim(OutboxKind.APPLICATION, 10, now=1e12, lease_s=60)
     outbox.quarantine(next(e for e in claimed if e.item_id == stuck.id), "平台拒收：事项版本已停用")
     outbox.release([e for e in claimed if e.item_id != stuck.id])
     console = _console(qtbot, core, auth, pdf_printer)
@@ -262,11 +262,11 @@ def test_import_paper_forms_from_the_queue_screen(qtbot, core, auth, pdf_printer
 
 
 def test_the_resident_confirms_assisted_filing(qtbot, core, auth):
-    from ui.staff.consent_screen import ConsentScreen
+    from ui.staff.consent_screen import AssistedConsentPage
 
     staff_auth.add_staff(core, "1001", "李卫东", Role.STAFF, "246810", config=auth)
     session = staff_auth.sign_in_with_pin(core, "1001", "246810", config=auth)
-    screen = ConsentScreen()
+    screen = AssistedConsentPage()
     qtbot.addWidget(screen)
     screen.ask(session, "城乡居民基本医疗保险参保登记")
     assert "李卫东" in screen.text.text() and "1001" in screen.text.text()

@@ -174,13 +174,13 @@ def test_backoff_grows_with_jitter_and_is_capped():
 def test_lease_of_a_killed_engine_is_released_by_the_next(platform, kiosk_store, make_engine):
     import time
 
-    from kiosk.store.outbox import ItemKind
+    from kiosk.store.outbox import OutboxKind
     from sync.credentials import SyncLock
 
     engine = make_engine(wait=lambda event, timeout: event.wait(5))
     apps = fill_store(kiosk_store, apps=1, ratings=0, requests=0)  # filed after enrolment
     # a round that died after claiming: the item is leased for ten minutes
-    assert Outbox(kiosk_store).claim(ItemKind.APPLICATION, 10, time.time(), 600)
+    assert Outbox(kiosk_store).claim(OutboxKind.APPLICATION, 10, time.time(), 600)
     assert engine.run_round().delivered == 0  # the lease is respected within a process
     other = SyncLock(kiosk_store.data)
     assert other.acquire()  # while someone else holds the lock, leases are not touched
@@ -216,14 +216,14 @@ def test_status_for_an_application_whose_ack_was_lost_is_not_skipped(
     import time
 
     from kiosk.store import sync_queries
-    from kiosk.store.outbox import ItemKind
+    from kiosk.store.outbox import OutboxKind
     from sync.client import PlatformClient
     from sync.protocol import ApplicationUpload, BatchRequest
 
     engine = make_engine()
     apps = fill_store(kiosk_store, apps=1, files_per_app=0, ratings=0, requests=0)
     # The platform stored it but the kiosk never saw the acknowledgement: still leased and sending.
-    assert Outbox(kiosk_store).claim(ItemKind.APPLICATION, 1, time.time(), 600)
+    assert Outbox(kiosk_store).claim(OutboxKind.APPLICATION, 1, time.time(), 600)
     with PlatformClient(platform.url, make_engine.credentials[0]) as other:
         other.upload_batch(
             BatchRequest(applications=[ApplicationUpload.model_validate(apps[0].upload_content())])

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from kiosk.journey import Step
 from ui.screens.base import Screen
-from ui.staff.consent_screen import ConsentScreen as StaffConsentPage
+from ui.staff.consent_screen import AssistedConsentPage
 
 
 class ConsentScreen(Screen):
-    """Hosts ``ui.staff.consent_screen.ConsentScreen`` as the journey's CONSENT step."""
+    """Hosts ``ui.staff.consent_screen.AssistedConsentPage`` as the journey's CONSENT step."""
 
     step = Step.CONSENT
     title_text = "请您本人确认"
 
     def build(self) -> None:
-        self.page = StaffConsentPage()
+        self.page = AssistedConsentPage()
         self.page.title.hide()  # this screen's own title says it already
         self.page.outer.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(self.page)

@@ -14,7 +14,7 @@ from ui.staff.common import Page
 from ui.widgets import button, label
 
 
-class ConsentScreen(Page):
+class AssistedConsentPage(Page):
     """Emits ``confirmed()`` or ``declined()``."""
 
     confirmed = Signal()

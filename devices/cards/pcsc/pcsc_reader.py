@@ -12,7 +12,7 @@ import logging
 
 from smartcard import scard
 
-from devices.cards.events import CardInserted, CardRemoved, ErrorCode, ReaderStatus
+from devices.cards.events import CardInserted, CardRemoved, ReaderErrorCode, ReaderStatus
 from devices.cards.pcsc.apdu import ApduError, RawTransmit
 from devices.cards.pcsc.pboc import read_pboc
 from devices.cards.pcsc.plugins import PinPrompt, PsamDriver
@@ -61,7 +61,7 @@ class PcscCardReader(ThreadedReader):
         self.pin = pin
         self.psam = psam
         self._present = False
-        self._last_error: ErrorCode | None = None
+        self._last_error: ReaderErrorCode | None = None
 
     def _run(self) -> None:
         context: int | None = None
@@ -73,7 +73,7 @@ class PcscCardReader(ThreadedReader):
                         _check("SCardEstablishContext", hresult)
                     self._watch(context)
                 except PcscError as exc:
-                    self._disconnected(ErrorCode.PCSC, str(exc))
+                    self._disconnected(ReaderErrorCode.PCSC, str(exc))
                     if context is not None:
                         scard.SCardReleaseContext(context)
                         context = None
@@ -86,7 +86,7 @@ class PcscCardReader(ThreadedReader):
         """Follow one reader until it disappears or we are asked to stop."""
         name = self._pick_reader(context)
         if name is None:
-            self._disconnected(ErrorCode.PORT_LOST, "no matching PC/SC reader")
+            self._disconnected(ReaderErrorCode.PORT_LOST, "no matching PC/SC reader")
             self._wait(RECONNECT_S)
             return
         known = scard.SCARD_STATE_UNAWARE
@@ -98,7 +98,7 @@ class PcscCardReader(ThreadedReader):
             _, event_state, _atr = states[0]
             known = event_state & ~scard.SCARD_STATE_CHANGED
             if event_state & _GONE:
-                self._disconnected(ErrorCode.PORT_LOST, "PC/SC reader removed")
+                self._disconnected(ReaderErrorCode.PORT_LOST, "PC/SC reader removed")
                 return
             if event_state & scard.SCARD_STATE_PRESENT:
                 if not self._present:
@@ -123,14 +123,14 @@ class PcscCardReader(ThreadedReader):
         try:
             holder = self._read_card(context, name)
         except PinRequiredError as exc:
-            self._report(ErrorCode.CARD_AUTH_FAILED, str(exc))
+            self._report(ReaderErrorCode.CARD_AUTH_FAILED, str(exc))
             self._set_status(ReaderStatus.ERROR)
         except ApduError as exc:
             sw = f" (SW {exc.sw:04X})" if exc.sw is not None else ""
-            self._report(ErrorCode.UNSUPPORTED_CARD, f"{exc}{sw}")
+            self._report(ReaderErrorCode.UNSUPPORTED_CARD, f"{exc}{sw}")
             self._set_status(ReaderStatus.ERROR)
         except PcscError as exc:
-            self._report(ErrorCode.READ_FAILED, str(exc))
+            self._report(ReaderErrorCode.READ_FAILED, str(exc))
             self._set_status(ReaderStatus.ERROR)
         else:
             self._last_error = None
@@ -166,12 +166,12 @@ class PcscCardReader(ThreadedReader):
             self._present = False
             self._emit(CardRemoved())
 
-    def _disconnected(self, code: ErrorCode, detail: str) -> None:
+    def _disconnected(self, code: ReaderErrorCode, detail: str) -> None:
         self._removed()
         self._report(code, detail)
         self._set_status(ReaderStatus.DISCONNECTED)
 
-    def _report(self, code: ErrorCode, detail: str) -> None:
+    def _report(self, code: ReaderErrorCode, detail: str) -> None:
         if code is self._last_error:
             return
         self._last_error = code
