@@ -105,7 +105,7 @@ def adopt_code(store: Store, code: str, now: float | None = None) -> Renumbering
     sequence of the same day drawn. The first old number is kept as the alias.
     Queued ratings that name an old number are updated too.
     """
-    from kiosk.store.store import _move  # store.py imports this module
+    from kiosk.store.store import move_state  # store.py imports this module
 
     if not is_platform_code(code):
         raise ValueError("an enrolled terminal code is six digits, 100000-999999")
@@ -131,7 +131,7 @@ def adopt_code(store: Store, code: str, now: float | None = None) -> Renumbering
                     in_flight += 1
                     continue
                 c.execute("UPDATE outbox SET lease_until = 0 WHERE item_id = ?", (app_id,))
-                _move(c, app_id, ApplicationState.QUEUED, "", None)
+                move_state(c, app_id, ApplicationState.QUEUED, "", None)
             new = _new_number(c, code, old, created_at)
             c.execute(
                 "UPDATE applications SET number = ?, "

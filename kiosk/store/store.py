@@ -401,7 +401,7 @@ class Store:
     ) -> None:
         """Move one application, checking the state machine inside the transaction."""
         with self.conn.write() as c:
-            _move(c, application_id, target, reason, now)
+            move_state(c, application_id, target, reason, now)
 
     def requeue(self, application_id: str) -> None:
         """Staff sends a quarantined application again (same id, so still idempotent)."""
@@ -411,7 +411,7 @@ class Store:
             ).fetchone()
             if row is None:
                 raise KioskError("找不到这件申请。")
-            _move(c, application_id, ApplicationState.QUEUED, "", None)
+            move_state(c, application_id, ApplicationState.QUEUED, "", None)
             _enqueue(c, application_id, "application", int(row[0]))
 
     # -- ratings and requests ------------------------------------------------------
@@ -607,13 +607,20 @@ def _enqueue(c: sqlite3.Connection, item_id: str, kind: str, seq: int) -> None:
     )
 
 
-def _move(
+def move_state(
     c: sqlite3.Connection,
     application_id: str,
     target: ApplicationState,
     reason: str,
     now: dt.datetime | None,
 ) -> ApplicationState:
+    """Move one application to ``target`` inside the caller's write transaction ``c``.
+
+    The store package's internal API for state changes (``Store``, ``Outbox`` and
+    the renumbering at enrolment all use it; nothing outside ``kiosk/store/``
+    does): it refuses every move ``kiosk.states`` does not list and stamps the
+    change and, on first delivery, ``delivered_at``. Returns the previous state.
+    """
     row = c.execute("SELECT state FROM applications WHERE id = ?", (application_id,)).fetchone()
     if row is None:
         raise StoreError(f"unknown application {application_id}")
