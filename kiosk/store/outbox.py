@@ -37,7 +37,7 @@ class UnreadableRowError(KioskError):
     """One stored item cannot be read back (decryption failed, file missing): quarantine it alone."""
 
 
-class ItemKind(StrEnum):
+class OutboxKind(StrEnum):
     APPLICATION = "application"
     ATTACHMENTS = "attachments"  # the application was acknowledged; its files are still uploading
     RATING = "rating"
@@ -47,7 +47,7 @@ class ItemKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
     item_id: str
-    kind: ItemKind
+    kind: OutboxKind
     attempts: int
     last_error: str
 
@@ -73,7 +73,7 @@ class Outbox:
         self.store = store
         self.conn = store.conn
 
-    def claim(self, kind: ItemKind, limit: int, now: float, lease_s: float) -> list[OutboxEntry]:
+    def claim(self, kind: OutboxKind, limit: int, now: float, lease_s: float) -> list[OutboxEntry]:
         """Lease up to ``limit`` due items of one kind, oldest first."""
         with self.conn.write() as c:
             rows = c.execute(
@@ -88,12 +88,12 @@ class Outbox:
                 self._mark_sending(c, kind, item_id)
         return [OutboxEntry(r[0], kind, int(r[1]), r[2]) for r in rows]
 
-    def _mark_sending(self, c: sqlite3.Connection, kind: ItemKind, item_id: str) -> None:
-        if kind is ItemKind.APPLICATION:
+    def _mark_sending(self, c: sqlite3.Connection, kind: OutboxKind, item_id: str) -> None:
+        if kind is OutboxKind.APPLICATION:
             state = c.execute("SELECT state FROM applications WHERE id = ?", (item_id,)).fetchone()
             if state and state[0] == ApplicationState.QUEUED.value:
                 move_state(c, item_id, ApplicationState.SENDING, "", None)
-        elif kind in (ItemKind.RATING, ItemKind.REQUEST):
+        elif kind in (OutboxKind.RATING, OutboxKind.REQUEST):
             table = _table(kind)
             c.execute(
                 f"UPDATE {table} SET state = ? WHERE id = ? AND state = ?",  # noqa: S608 - fixed names
@@ -119,14 +119,14 @@ class Outbox:
             raise UnreadableRowError(f"attachment {sha256[:12]}") from exc
 
     def _payload(self, entry: OutboxEntry) -> dict[str, Any]:
-        if entry.kind in (ItemKind.APPLICATION, ItemKind.ATTACHMENTS):
+        if entry.kind in (OutboxKind.APPLICATION, OutboxKind.ATTACHMENTS):
             application = self.store.application(entry.item_id)
             if application is None:
                 raise KeyError(entry.item_id)
             content = application.upload_content()
             content["content_hash"] = application.content_hash()
             return content
-        if entry.kind is ItemKind.RATING:
+        if entry.kind is OutboxKind.RATING:
             rows = self.conn.query("SELECT * FROM ratings WHERE id = ?", (entry.item_id,))
             if not rows:
                 raise KeyError(entry.item_id)
@@ -154,7 +154,7 @@ class Outbox:
     def acknowledged(self, entry: OutboxEntry, now: dt.datetime | None = None) -> None:
         """The platform confirmed the item (accepted or duplicate of the same content)."""
         with self.conn.write() as c:
-            if entry.kind is ItemKind.APPLICATION:
+            if entry.kind is OutboxKind.APPLICATION:
                 current = c.execute(
                     "SELECT state FROM applications WHERE id = ?", (entry.item_id,)
                 ).fetchone()[0]
@@ -185,7 +185,7 @@ class Outbox:
         c.execute(
             "UPDATE outbox SET kind = ?, lease_until = 0, next_attempt_at = 0, attempts = 0 "
             "WHERE item_id = ?",
-            (ItemKind.ATTACHMENTS.value, app_id),
+            (OutboxKind.ATTACHMENTS.value, app_id),
         )
 
     def _finish_application(
@@ -254,7 +254,7 @@ class Outbox:
             leased = c.execute("SELECT item_id, kind FROM outbox WHERE lease_until > 0").fetchall()
             c.execute("UPDATE outbox SET lease_until = 0 WHERE lease_until > 0")
             for item_id, kind in leased:
-                _back_to_queued(c, item_id, ItemKind(kind))
+                _back_to_queued(c, item_id, OutboxKind(kind))
         return len(leased)
 
     def forget_future_times(self, now: float, lease_s: float) -> int:
@@ -280,13 +280,13 @@ class Outbox:
             ).fetchall()
             c.execute("UPDATE outbox SET lease_until = 0 WHERE lease_until > ?", (horizon,))
             for item_id, kind in leased:
-                _back_to_queued(c, item_id, ItemKind(kind))
+                _back_to_queued(c, item_id, OutboxKind(kind))
         return int(found)
 
     def quarantine(self, entry: OutboxEntry, reason: str) -> None:
         """A business error on this item only: take it out of the flow with a reason staff can read."""
         with self.conn.write() as c:
-            if entry.kind in (ItemKind.APPLICATION, ItemKind.ATTACHMENTS):
+            if entry.kind in (OutboxKind.APPLICATION, OutboxKind.ATTACHMENTS):
                 move_state(c, entry.item_id, ApplicationState.QUARANTINED, reason, None)
             else:
                 c.execute(
@@ -348,7 +348,7 @@ class Outbox:
             if state.is_delivered:
                 c.execute(
                     "DELETE FROM outbox WHERE item_id = ? AND kind = ?",
-                    (application_id, ItemKind.APPLICATION.value),
+                    (application_id, OutboxKind.APPLICATION.value),
                 )
             return True
 
@@ -358,7 +358,7 @@ class Outbox:
         oldest: dt.datetime | None = None
         if depth:
             first = self.conn.query("SELECT item_id, kind FROM outbox ORDER BY seq LIMIT 1")[0]
-            oldest = self._created_at(first["item_id"], ItemKind(first["kind"]))
+            oldest = self._created_at(first["item_id"], OutboxKind(first["kind"]))
         quarantined = int(
             self.conn.query(
                 "SELECT (SELECT COUNT(*) FROM applications WHERE state = ?)"
@@ -401,7 +401,7 @@ class Outbox:
         for entry in self.entries():
             try:
                 self.payload(entry)
-                if entry.kind is ItemKind.ATTACHMENTS:
+                if entry.kind is OutboxKind.ATTACHMENTS:
                     for pending in self.pending_attachments(entry.item_id):
                         self.attachment_content(pending.sha256)
             except UnreadableRowError:
@@ -410,9 +410,11 @@ class Outbox:
                 continue  # incomplete, not undecryptable: the sync round reports those
         return broken
 
-    def _created_at(self, item_id: str, kind: ItemKind) -> dt.datetime | None:
+    def _created_at(self, item_id: str, kind: OutboxKind) -> dt.datetime | None:
         table = (
-            "applications" if kind in (ItemKind.APPLICATION, ItemKind.ATTACHMENTS) else _table(kind)
+            "applications"
+            if kind in (OutboxKind.APPLICATION, OutboxKind.ATTACHMENTS)
+            else _table(kind)
         )
         rows = self.conn.query(f"SELECT created_at FROM {table} WHERE id = ?", (item_id,))  # noqa: S608
         return dt.datetime.fromisoformat(rows[0]["created_at"]) if rows else None
@@ -422,7 +424,7 @@ class Outbox:
             "SELECT item_id, kind, attempts, last_error FROM outbox ORDER BY seq"
         )
         return [
-            OutboxEntry(r["item_id"], ItemKind(r["kind"]), int(r["attempts"]), r["last_error"])
+            OutboxEntry(r["item_id"], OutboxKind(r["kind"]), int(r["attempts"]), r["last_error"])
             for r in rows
         ]
 
@@ -433,18 +435,18 @@ class Outbox:
         self.store.set_meta(f"cursor:{name}", value)
 
 
-def _back_to_queued(c: sqlite3.Connection, item_id: str, kind: ItemKind) -> None:
+def _back_to_queued(c: sqlite3.Connection, item_id: str, kind: OutboxKind) -> None:
     """An item no longer being sent shows as waiting again (never moves a delivered one back)."""
-    if kind is ItemKind.APPLICATION:
+    if kind is OutboxKind.APPLICATION:
         row = c.execute("SELECT state FROM applications WHERE id = ?", (item_id,)).fetchone()
         if row and row[0] == ApplicationState.SENDING.value:
             move_state(c, item_id, ApplicationState.QUEUED, "", None)
-    elif kind in (ItemKind.RATING, ItemKind.REQUEST):
+    elif kind in (OutboxKind.RATING, OutboxKind.REQUEST):
         c.execute(
             f"UPDATE {_table(kind)} SET state = ? WHERE id = ? AND state = ?",  # noqa: S608 - fixed names
             (DeliveryState.QUEUED.value, item_id, DeliveryState.SENDING.value),
         )
 
 
-def _table(kind: ItemKind) -> str:
-    return {ItemKind.RATING: "ratings", ItemKind.REQUEST: "requests"}[kind]
+def _table(kind: OutboxKind) -> str:
+    return {OutboxKind.RATING: "ratings", OutboxKind.REQUEST: "requests"}[kind]
