@@ -64,27 +64,105 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _json(model: type[BaseModel], description: str) -> dict[str, Any]:
-    return {
+_SIGNATURE_HEADER = {
+    "schema": {"type": "string"},
+    "description": "hex HMAC-SHA256(secret, response\\nREQUEST_NONCE\\nSTATUS\\nhex SHA256(body)); "
+    "present only on answers to authenticated requests (signature and nonce verified): "
+    "an unsigned refusal must never pause the kiosk.",
+}
+
+_RETRY_AFTER = {
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "Seconds to wait before trying again.",
+}
+
+
+def _json(
+    model: type[BaseModel],
+    description: str,
+    headers: dict[str, Any] | None = None,
+    *,
+    content: bool = True,
+) -> dict[str, Any]:
+    """A response; ``content=False`` for HEAD, whose answers have headers only."""
+    out: dict[str, Any] = {
         "description": description,
-        "headers": {
-            p.H_SIGNATURE: {
-                "schema": {"type": "string"},
-                "description": "hex HMAC-SHA256(secret, response\\nREQUEST_NONCE\\nSTATUS\\nhex SHA256(body)).",
-            }
-        },
-        "content": {"application/json": {"schema": _ref(model)}},
+        "headers": {p.H_SIGNATURE: _SIGNATURE_HEADER, **(headers or {})},
     }
+    if content:
+        out["content"] = {"application/json": {"schema": _ref(model)}}
+    return out
 
 
-def _errors() -> dict[str, Any]:
-    return {
-        "401": _json(
-            p.ErrorBody,
-            "bad_signature, unknown_terminal (unsigned), stale_timestamp, replayed_nonce",
+def _errors(*, content: bool = True, enrol: bool = False) -> dict[str, Any]:
+    """The refusals every endpoint can give (docs/protocol.md, "Hardened intake")."""
+    e = p.ErrorBody
+    out: dict[str, Any] = {
+        "400": _json(
+            e,
+            "bad_request: a malformed header, query, path or body (never a 500). Signed when "
+            "the request was authenticated.",
+            content=content,
         ),
-        "403": _json(p.ErrorBody, "revoked"),
+        "408": _json(
+            e, "timeout: the body stalled longer than the idle timeout (unsigned).", content=content
+        ),
+        "413": _json(
+            e,
+            "too_large: the body (or its decompressed form) is over this endpoint's limit; "
+            "refused before it is read when Content-Length says so (unsigned unless "
+            "authenticated).",
+            content=content,
+        ),
+        "503": _json(
+            e,
+            "busy: too many bodies in flight; retry after Retry-After (unsigned).",
+            {"Retry-After": _RETRY_AFTER},
+            content=content,
+        ),
     }
+    if enrol:
+        out["403"] = _json(e, "bad_enrolment_code: unknown, used or expired.", content=content)
+        out["429"] = _json(
+            e,
+            "too_many_attempts: too many failed codes from this address or in total; "
+            "retry after Retry-After.",
+            {"Retry-After": _RETRY_AFTER},
+            content=content,
+        )
+        return out
+    out["401"] = _json(
+        e,
+        "unknown_terminal, bad_signature (both unsigned: checked from the headers, before the "
+        "body is read), stale_timestamp (signed only when the request has no body and its "
+        "signature verifies), replayed_nonce (signed).",
+        content=content,
+    )
+    out["403"] = _json(
+        e,
+        "revoked (signed only when the request has no body and its signature verifies; a "
+        "request with a body is refused unread, unsigned).",
+        content=content,
+    )
+    return out
+
+
+_OFFSET_HEADER = {
+    p.H_UPLOAD_OFFSET: {
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "description": "Bytes the platform holds.",
+    }
+}
+_UPLOAD_HEADERS = {
+    **_OFFSET_HEADER,
+    p.H_UPLOAD_LENGTH: {
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "description": "Declared total length.",
+    },
+}
 
 
 def _cursor() -> dict[str, Any]:
@@ -123,10 +201,7 @@ def build_openapi() -> dict[str, Any]:
                         "description": "Enrolled.",
                         "content": {"application/json": {"schema": _ref(p.EnrolResponse)}},
                     },
-                    "403": {
-                        "description": "bad_enrolment_code",
-                        "content": {"application/json": {"schema": _ref(p.ErrorBody)}},
-                    },
+                    **_errors(enrol=True),
                 },
             }
         },
@@ -141,7 +216,8 @@ def build_openapi() -> dict[str, Any]:
             "post": {
                 "parameters": _SIGNED_HEADERS,
                 "summary": "Upload applications, ratings and requests; one result per item, echoing ids.",
-                "description": "Body is gzip-compressed JSON (Content-Encoding: gzip). Each item is validated "
+                "description": "Body is JSON, gzip-compressed (Content-Encoding: gzip, what the kiosk "
+                "sends) or not; at most 16 MiB on the wire and decompressed. Each item is validated "
                 "and stored on its own: accepted, duplicate (same id and content hash), conflict (same id, "
                 "other content; quarantined), rejected (with reason).",
                 "requestBody": {
@@ -156,7 +232,11 @@ def build_openapi() -> dict[str, Any]:
                 "summary": "Where to resume an attachment this terminal declared (tus HEAD equivalent, signed).",
                 "parameters": [*_SIGNED_HEADERS, _sha()],
                 "responses": {
-                    "200": _json(p.AttachmentState, "Offset, declared length, completeness."),
+                    "200": _json(
+                        p.AttachmentState,
+                        "Offset, declared length, completeness.",
+                        _UPLOAD_HEADERS,
+                    ),
                     "404": _json(
                         p.ErrorBody,
                         "unknown_attachment: not declared by an application of this terminal",
@@ -165,9 +245,17 @@ def build_openapi() -> dict[str, Any]:
                 },
             },
             "head": {
-                "summary": "tus-style offset query: Upload-Offset and Upload-Length headers (not signed).",
+                "summary": "tus-style offset query: a signed request like GET, answered with the "
+                "Upload-Offset and Upload-Length headers and no body. The answer's signature "
+                "covers the status and the empty body, not these headers: the kiosk uses GET.",
                 "parameters": [*_SIGNED_HEADERS, _sha()],
-                "responses": {"200": {"description": "Offset in headers."}},
+                "responses": {
+                    "200": _json(
+                        p.AttachmentState, "Offset in headers.", _UPLOAD_HEADERS, content=False
+                    ),
+                    "404": _json(p.ErrorBody, "unknown_attachment", content=False),
+                    **_errors(content=False),
+                },
             },
             "patch": {
                 "summary": "Append bytes at Upload-Offset; sha-256 verified when the last byte arrives.",
@@ -178,7 +266,9 @@ def build_openapi() -> dict[str, Any]:
                         "name": p.H_UPLOAD_OFFSET,
                         "in": "header",
                         "required": True,
-                        "schema": {"type": "integer"},
+                        "schema": {"type": "integer", "minimum": 0},
+                        "description": "Where these bytes start; anything but a non-negative "
+                        "integer is a 400.",
                     },
                 ],
                 "requestBody": {
@@ -190,10 +280,15 @@ def build_openapi() -> dict[str, Any]:
                     },
                 },
                 "responses": {
-                    "200": _json(p.AttachmentState, "Appended."),
+                    "200": _json(p.AttachmentState, "Appended.", _OFFSET_HEADER),
+                    "404": _json(
+                        p.ErrorBody,
+                        "unknown_attachment: not declared by an application of this terminal",
+                    ),
                     "409": _json(
                         p.AttachmentState,
                         "Offset was not the platform's; resume from the returned offset.",
+                        _OFFSET_HEADER,
                     ),
                     "422": _json(
                         p.ErrorBody, "hash_mismatch: the platform discarded the bytes; start again."
