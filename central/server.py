@@ -17,8 +17,8 @@ Hardened intake (issue 11), in the order a request meets it:
 2. the headers alone: signed headers well formed, terminal known and not revoked,
    timestamp fresh — an unauthenticated caller is refused before one byte of its body is
    read (no more 100 × 16 MiB bodies buffered for a terminal that does not exist);
-3. a body slot: at most ``max_concurrent_bodies`` bodies are read at once (503 ``busy``
-   with Retry-After beyond), each with its endpoint's byte limit (413) and an idle timeout
+3. a body slot: at most ``max_concurrent_bodies`` bodies are read at once (a request waits
+   up to ``busy_wait_s`` for a slot, then gets 503 ``busy`` with Retry-After), each with its endpoint's byte limit (413) and an idle timeout
    (408), gzip inflated with a ceiling (a zip bomb is a 413);
 4. the HMAC over the body, then the nonce; only now is the caller authenticated, and only
    answers to authenticated requests are signed: a refusal of an unauthenticated request
@@ -46,7 +46,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import uvicorn
 from pydantic import BaseModel, ValidationError
@@ -134,6 +134,8 @@ class ServerLimits:
     """Open connections per worker; more are closed on accept (below the fd limit: no EMFILE)."""
     max_concurrent_bodies: int = 32
     """Request bodies being read or processed at once per worker; more get 503 ``busy``."""
+    busy_wait_s: float = 2.0
+    """How long a request waits for a body slot before it is answered 503 ``busy``."""
     busy_retry_after_s: int = 5
     max_header_bytes: int = 16 * 1024
     """Largest request head (uvicorn's ``h11_max_incomplete_event_size``)."""
@@ -403,6 +405,7 @@ class Platform:
         self.stats = IntakeStats()
         self.enrol_throttle = EnrolThrottle(self.limits)
         self._warn = RateLimitedLog(log, self.limits.log_interval_s)
+        self._slots = asyncio.Semaphore(self.limits.max_concurrent_bodies)
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -540,23 +543,40 @@ class Platform:
                 )
             )
 
-    def _take_body_slot(self, request: Request) -> None:
-        if self.stats.bodies_in_flight >= self.limits.max_concurrent_bodies:
-            self.stats.busy += 1
-            self._warn.warning(
-                "busy",
-                "refused a request: %d bodies in flight (limit %d)",
-                self.stats.bodies_in_flight,
-                self.limits.max_concurrent_bodies,
-            )
-            raise self._refuse(
-                request,
-                ErrorCode.BUSY,
-                503,
-                "platform busy, try again later",
-                retry_after=self.limits.busy_retry_after_s,
-            )
+    async def _take_body_slot(self, request: Request) -> None:
+        """A slot to read a body in, waiting up to ``busy_wait_s``; 503 ``busy`` after that.
+
+        Waiting callers have sent their head only; their bodies stay in the kernel's buffers
+        (uvicorn stops reading a connection whose application is not receiving).
+        """
+        if not self._slots.locked():
+            await self._slots.acquire()  # free: immediate
+        else:
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self.limits.busy_wait_s)
+            except TimeoutError:
+                self._busy(request)
         self.stats.bodies_in_flight += 1
+
+    def _give_back_body_slot(self) -> None:
+        self.stats.bodies_in_flight -= 1
+        self._slots.release()
+
+    def _busy(self, request: Request) -> NoReturn:
+        self.stats.busy += 1
+        self._warn.warning(
+            "busy",
+            "refused a request: %d bodies in flight (limit %d)",
+            self.stats.bodies_in_flight,
+            self.limits.max_concurrent_bodies,
+        )
+        raise self._refuse(
+            request,
+            ErrorCode.BUSY,
+            503,
+            "platform busy, try again later",
+            retry_after=self.limits.busy_retry_after_s,
+        )
 
     async def _read_body(self, request: Request, limit: int) -> bytes:
         """The body, at most ``limit`` bytes (413), no silence over the idle timeout (408)."""
@@ -590,13 +610,13 @@ class Platform:
         async def endpoint(request: Request) -> Response:
             try:
                 caller = await run_in_threadpool(self._check_headers, request)
-                self._take_body_slot(request)
+                await self._take_body_slot(request)
                 try:
                     body = await self._read_body(request, limit)
                     await run_in_threadpool(self._verify, request, caller, body)
                     return await handler(request, caller.terminal, caller.nonce, body)
                 finally:
-                    self.stats.bodies_in_flight -= 1
+                    self._give_back_body_slot()
             except _DeniedError as denied:
                 return denied.response
             except ClientDisconnect:
@@ -624,11 +644,11 @@ class Platform:
                     "too many failed enrolment attempts; try again later",
                     retry_after=wait,
                 )
-            self._take_body_slot(request)
+            await self._take_body_slot(request)
             try:
                 body = await self._read_body(request, SMALL_BODY_BYTES)
             finally:
-                self.stats.bodies_in_flight -= 1
+                self._give_back_body_slot()
         except _DeniedError as denied:
             return denied.response
         except ClientDisconnect:

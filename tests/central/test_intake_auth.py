@@ -129,7 +129,7 @@ def test_gzip_bomb_is_413_not_memory(start_platform):
 
 
 def test_concurrent_bodies_are_capped_with_503_busy(start_platform):
-    platform = start_platform(max_concurrent_bodies=1, busy_retry_after_s=7)
+    platform = start_platform(max_concurrent_bodies=1, busy_wait_s=0.2, busy_retry_after_s=7)
     creds = platform.enrol()
     body = json.dumps(
         {"queue_depth": 0, "oldest_unsent_age_s": None, "free_disk_bytes": 1, "terminal_time": 0.0}
