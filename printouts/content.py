@@ -32,7 +32,7 @@ def _refuse_full_id(value: str, what: str) -> None:
         )
 
 
-class Channel(StrEnum):
+class ChannelLabel(StrEnum):
     """How the application was filed: by the resident or by staff on their behalf."""
 
     SELF = "自助"
@@ -49,7 +49,7 @@ class ReceiptContent:
     service_item: str
     applicant_name_masked: str
     applicant_id_masked: str
-    channel: Channel
+    channel: ChannelLabel
     filed_at: datetime
     promised_by: date | None
     qr_payload: str
@@ -70,7 +70,7 @@ class ReceiptContent:
 
 
 @dataclass(frozen=True, slots=True)
-class Material:
+class NoticeMaterial:
     """One required material of a service item, as the one-time notice lists it."""
 
     name: str
@@ -87,7 +87,7 @@ class NoticeContent:
     item_code: str
     department: str
     conditions: tuple[str, ...]
-    materials: tuple[Material, ...]
+    materials: tuple[NoticeMaterial, ...]
     time_limit_days: int | None
     fee: str
     where_to_go: str
@@ -97,7 +97,7 @@ class NoticeContent:
 
 
 @dataclass(frozen=True, slots=True)
-class FormField:
+class FormRow:
     """One label/value pair of an application form."""
 
     label: str
@@ -116,7 +116,7 @@ class FormContent:
     title: str
     application_number: str
     station_name: str
-    fields: tuple[FormField, ...]
+    fields: tuple[FormRow, ...]
     filed_at: datetime
     signature_labels: tuple[str, ...] = ("申请人签名", "代办人签名")
     declaration: str = "本人承诺以上所填信息及所提交材料真实有效，如有虚假，愿承担相应法律责任。"
@@ -158,7 +158,7 @@ class ResultNoticeContent:
     qr_payload: str = ""
     helpline: str = ""
     station_name: str = ""
-    extra: tuple[FormField, ...] = field(default=())
+    extra: tuple[FormRow, ...] = field(default=())
 
     def __post_init__(self) -> None:
         _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.application import Application
-from kiosk.application import Channel as CoreChannel
+from kiosk.application import Application, Channel
 from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.chinatime import CHINA_TZ
 from kiosk.deadlines import DeadlineKind, deadline_of
 from kiosk.identity import mask_id_number, mask_name
 from kiosk.settings import Settings
 from printouts.content import (
-    Channel,
+    ChannelLabel,
     FormContent,
-    FormField,
-    Material,
+    FormRow,
     NoticeContent,
+    NoticeMaterial,
     ReceiptContent,
     ResultNoticeContent,
 )
@@ -45,7 +44,7 @@ def receipt_content(
 
     ``reprint`` defaults to whether a receipt was printed before (then it says 补打).
     """
-    assisted = application.channel is not CoreChannel.SELF_SERVICE
+    assisted = application.channel is not Channel.SELF_SERVICE
     deadline = deadline_of(application)
     return ReceiptContent(
         station_name=settings.terminal.station_name,
@@ -54,7 +53,7 @@ def receipt_content(
         service_item=application.service_name,
         applicant_name_masked=mask_name(application.applicant.name) or "—",
         applicant_id_masked=mask_id_number(application.applicant.id_number) or "—",
-        channel=Channel.ASSISTED if assisted else Channel.SELF,
+        channel=ChannelLabel.ASSISTED if assisted else ChannelLabel.SELF,
         staff_name=staff_name if assisted else "",
         filed_at=_local(application.created_at),
         promised_by=deadline.date if deadline.kind is DeadlineKind.ESTIMATE else None,
@@ -90,7 +89,9 @@ def notice_content(item: ServiceItem, settings: Settings, now: dt.datetime) -> N
         item_code=item.code,
         department=item.department,
         conditions=item.conditions,
-        materials=tuple(Material(m.name, m.copies, m.original, m.note) for m in item.materials),
+        materials=tuple(
+            NoticeMaterial(m.name, m.copies, m.original, m.note) for m in item.materials
+        ),
         time_limit_days=item.time_limit_days,
         fee=item.fee,
         where_to_go=item.where or settings.terminal.station_name,
@@ -125,7 +126,7 @@ def form_content(
     covered = {spec.prefill or spec.key for spec in specs} | {spec.key for spec in specs}
     details = {"name": applicant.name, "id_number": applicant.id_number, "phone": applicant.phone}
     fields = [
-        FormField(label, details[key])
+        FormRow(label, details[key])
         for key, label in _APPLICANT_DETAILS.items()
         if key not in covered and details[key]
     ]
@@ -136,11 +137,11 @@ def form_content(
         source = spec.prefill or spec.key
         if not raw and source in details:
             raw = details[source]
-        fields.append(FormField(spec.label, raw))
+        fields.append(FormRow(spec.label, raw))
     for key, raw in answers.items():
         if key in _APPLICANT_DETAILS and raw == details[key]:
             continue  # already printed above as the applicant's detail
-        fields.append(FormField(key, raw))
+        fields.append(FormRow(key, raw))
     return FormContent(
         title=form_title(application.service_name),
         application_number=application.number,

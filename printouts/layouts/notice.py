@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from printouts.content import Material, NoticeContent
+from kiosk import wording
+from printouts.content import NoticeContent, NoticeMaterial
 from printouts.document import (
     Align,
     Blank,
@@ -18,22 +19,20 @@ from printouts.document import (
 from printouts.layouts._format import fmt_datetime
 
 
-def material_line(m: Material) -> str:
-    """``户口簿（原件，1份）：备注``: original or copy, and how many, are what people forget."""
-    kind = "原件" if m.original else "复印件"
-    line = f"{m.name}（{kind}，{m.copies}份）"
-    return f"{line}：{m.notes}" if m.notes else line
+def material_line(m: NoticeMaterial) -> str:
+    """``户口簿（原件，1份）：备注``, worded as on the guide screen (:mod:`kiosk.wording`)."""
+    return wording.material_line(m.name, original=m.original, copies=m.copies, note=m.notes)
 
 
 def layout_notice(c: NoticeContent) -> Document:
-    time_limit = f"{c.time_limit_days}个工作日" if c.time_limit_days else "即办"
+    time_limit = wording.time_limit_text(c.time_limit_days)
     blocks: list[Block] = [
         Heading("一次性告知单"),
         Text(c.item_name, Align.CENTER, bold=True),
         Rule(double=True),
         Field("事项编码", c.item_code),
         Field("受理部门", c.department),
-        Field("承诺时限", time_limit),
+        Field(wording.TIME_LIMIT_LABEL, time_limit),
         Field("收费标准", c.fee or "不收费"),
         Rule(),
         Text("一、申请条件", bold=True),

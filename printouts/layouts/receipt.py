@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from printouts.content import Channel, ReceiptContent
+from printouts.content import ChannelLabel, ReceiptContent
 from printouts.document import (
     Align,
     Blank,
@@ -23,7 +23,7 @@ def layout_receipt(c: ReceiptContent) -> Document:
     """Application number large and early: it is what staff and the hotline ask for first."""
     title = "受理回执（补打）" if c.reprint else "受理回执"
     channel = c.channel.value
-    if c.channel is Channel.ASSISTED and c.staff_name:
+    if c.channel is ChannelLabel.ASSISTED and c.staff_name:
         channel = f"{channel}（代办人：{c.staff_name}）"
     # Three dates, not one: filing is the kiosk's, acceptance and the time limit the department's.
     if c.accepted_on is not None:

@@ -19,7 +19,7 @@ from kiosk.identity import mask_id_number, mask_name
 from kiosk.paths import DataDir
 from kiosk.usecases.submit import submit_application
 from printouts import content
-from printouts.content import FormContent, FormField
+from printouts.content import FormContent, FormRow
 from printouts.escpos.decode import decode
 from printouts.escpos.profile import PrinterProfile
 from printouts.escpos.render import render_escpos
@@ -146,7 +146,7 @@ def test_a4_forms_of_every_catalogue_item_have_no_overlapping_text() -> None:
     value = "浙江省杭州市西湖区西湖镇龙井村3组（靠近村委会）"
     for item in load_sample_catalogue():
         fields = tuple(
-            FormField(f.label, value) for f in item.form if f.type is not FieldType.ATTACHMENT
+            FormRow(f.label, value) for f in item.form if f.type is not FieldType.ATTACHMENT
         )
         form = FormContent(form_title(item.name), "330102001-20261123-0007", "站", fields, _NOW)
         boxes = fragments(render_pdf(layout_form(form), PageKind.A4))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.journey import COUNTER_ONLY, Step, can_file_here
+from kiosk.wording import TIME_LIMIT_LABEL, material_line, time_limit_text
 from ui.screens.base import Screen
 from ui.widgets import button, label
 
@@ -59,11 +60,10 @@ class GuideScreen(Screen):
             self.counter.setText("")
         self.counter.setVisible(bool(self.counter.text()))
         self.name.setText(item.name)
-        limit = f"{item.time_limit_days}个工作日" if item.time_limit_days else "当场办结"
         blocks: list[tuple[str, str]] = [
             ("guide", item.guide),
             ("facts", f"受理部门：{item.department}"),
-            ("fact_time_limit", f"办理时限：{limit}"),
+            ("fact_time_limit", f"{TIME_LIMIT_LABEL}：{time_limit_text(item.time_limit_days)}"),
             ("fact_fee", f"收费：{item.fee}"),
         ]
         if item.conditions:
@@ -73,8 +73,7 @@ class GuideScreen(Screen):
         blocks += [
             (
                 f"material_{i}",
-                f"{i}. {m.name}（{'原件' if m.original else '复印件'}{m.copies}份）"
-                + (f"：{m.note}" if m.note else ""),
+                f"{i}. " + material_line(m.name, original=m.original, copies=m.copies, note=m.note),
             )
             for i, m in enumerate(item.materials, 1)
         ]
