@@ -15,7 +15,6 @@ from typing import Any
 
 from kiosk.paths import data_dir
 from kiosk.usecases.enrolment import renumbering_summary
-from kiosk.version import kiosk_version
 from sync.provisioning import (
     EnrolmentError,
     EnrolmentRefused,
@@ -26,7 +25,7 @@ from sync.provisioning import (
     enrol_terminal,
 )
 
-__all__ = ["kiosk_version", "register"]  # kiosk_version: app.commands.sync_cmd imports it here
+__all__ = ["register"]
 
 EXIT_REFUSED = 1
 EXIT_UNREACHABLE = 2

@@ -21,8 +21,8 @@ from typing import Any
 
 import httpx
 
-from app.commands.provision import kiosk_version
 from kiosk.core import KioskCore
+from kiosk.version import kiosk_version
 from sync.client import Credentials, PlatformClient
 from sync.client import _transport as platform_transport
 from sync.credentials import SyncLock, load_credentials
