@@ -223,9 +223,13 @@ class PostgresBackend(Backend):
     blob_type = "BYTEA"
 
     def __init__(self, dsn: str, *, max_size: int = 10) -> None:
+        import psycopg
         from psycopg_pool import ConnectionPool
 
         self.dsn = dsn
+        # One direct connection first: an unreachable server or a refused login fails now,
+        # with the server's own reason, not after the pool's 30 s of quiet retries.
+        psycopg.connect(dsn, connect_timeout=10).close()
         self.pool = ConnectionPool(
             dsn, min_size=1, max_size=max_size, open=False, name="central", timeout=30
         )

@@ -9,7 +9,24 @@ import pytest
 
 from central.db import CentralDB
 from central.server import RunningPlatform, ServerLimits
+from tests.sync.conftest import (
+    client_for,
+    platform,
+    platform_database,
+    platform_engine,
+    postgres_dsn,
+    postgres_server,
+)
 from tests.sync.synchelpers import MovableClock, Platform
+
+__all__ = [  # the platform on the engine under test (tests/sync/conftest.py), for storage tests
+    "client_for",
+    "platform",
+    "platform_database",
+    "platform_engine",
+    "postgres_dsn",
+    "postgres_server",
+]
 
 
 @pytest.fixture

@@ -52,6 +52,8 @@ class ServedPlatform:
     db: str | Path
     """What ``--db`` takes: a SQLite file or a PostgreSQL URL (its key file is then in
     ``$KIOSK_CENTRAL_KEY_FILE``, see ``tests/sync/conftest.py`` ``platform_database``)."""
+    pid: int = 0
+    """The ``kiosk central serve`` process."""
 
 
 @dataclass
@@ -91,7 +93,7 @@ def serve_platform(db: str | Path, *, workers: int = 1) -> Iterator[ServedPlatfo
 
     try:
         wait_until(up, timeout=60, what="kiosk central serve")
-        yield ServedPlatform(url, db)
+        yield ServedPlatform(url, db, proc.pid)
     finally:
         proc.terminate()
         proc.wait(10)
