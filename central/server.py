@@ -727,7 +727,20 @@ class Platform:
         )
 
     def _store_batch(self, terminal: Terminal, document: dict[str, Any]) -> list[ItemResult]:
-        """Validate and store each item on its own: one bad item never blocks the rest."""
+        """The batch in one SQLite transaction: one commit per batch, not one per item.
+
+        Each item is still decided on its own (the keys decide, no exceptions), so one bad
+        item never blocks the rest; a failure of the database itself rolls the whole batch
+        back and the kiosk, which got no acknowledgement, resends it (duplicates are
+        harmless). PostgreSQL's transactions do not nest here (each is its own pooled
+        connection), and its commits are cheap: there, each item commits on its own.
+        """
+        if self.db.engine == "sqlite":
+            with self.db.backend.transaction():
+                return self._store_items(terminal, document)
+        return self._store_items(terminal, document)
+
+    def _store_items(self, terminal: Terminal, document: dict[str, Any]) -> list[ItemResult]:
         known_codes = self.db.catalogue_codes()
         results: list[ItemResult] = []
         kinds: tuple[tuple[str, ItemKind, type[BaseModel]], ...] = (
