@@ -495,7 +495,7 @@ def _counts(counter: Counter[str] | Counter[int]) -> str:
 # --- main ----------------------------------------------------------------------------------
 
 
-def soak(minutes: float, seed: int) -> int:
+def soak(minutes: float, seed: int, sync_log: Path | None = None) -> int:
     rng = random.Random(seed)
     tally = Tally()
     seconds = minutes * 60
@@ -539,6 +539,8 @@ def soak(minutes: float, seed: int) -> int:
                 drained = drain(home)
                 log = (root / "sync.log").read_text(encoding="utf-8", errors="replace")
                 tally.sync_tracebacks = log.count("Traceback")
+                if sync_log is not None:
+                    sync_log.write_text(log, encoding="utf-8")
                 result = reckon(tally, platform.db, DataDir(home).database)
             finally:
                 stop.set()
@@ -555,8 +557,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__)
     parser.add_argument("--minutes", type=float, default=10.0, help="how long to inject faults")
     parser.add_argument("--seed", type=int, default=1, help="seed of every random choice")
+    parser.add_argument(
+        "--sync-log", type=Path, help="keep the sync processes' stderr here (for a post-mortem)"
+    )
     args = parser.parse_args(argv)
-    return soak(args.minutes, args.seed)
+    return soak(args.minutes, args.seed, args.sync_log)
 
 
 if __name__ == "__main__":

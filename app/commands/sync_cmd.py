@@ -157,18 +157,15 @@ class StopSignals:
         return self.signum is not None
 
 
-class SyncInterrupted(SystemExit):
-    """Raised in the engine's thread once a stop was requested: a SystemExit, so the thread
-    ends silently (no traceback on the technician's screen) and the engine's
-    ``except Exception`` does not take it for a crash to retry."""
-
-
 class _StopAtNextRequest(httpx.BaseTransport):
     """The platform transport, refusing to start a request once a stop was requested.
 
     The engine then ends its round at the next request boundary (between batches, between
     attachment chunks) instead of uploading the rest of the queue first; it unwinds as it
-    does for KeyboardInterrupt, releasing the leases it holds.
+    does for KeyboardInterrupt, releasing the leases it holds. What it raises is exactly
+    ``SystemExit``: the engine's ``except Exception`` does not take it for a crash to retry,
+    and a thread ended by it ends silently (``threading.excepthook`` ignores that class
+    only, not its subclasses: a subclass printed a traceback per Ctrl-C in the soak).
     """
 
     def __init__(self, inner: httpx.BaseTransport, signals: StopSignals) -> None:
@@ -177,7 +174,7 @@ class _StopAtNextRequest(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self._signals.signum is not None:
-            raise SyncInterrupted(self._signals.exit_code)
+            raise SystemExit(self._signals.exit_code)
         return self._inner.handle_request(request)
 
     def close(self) -> None:
@@ -275,7 +272,7 @@ def _once(engine: SyncEngine, signals: StopSignals) -> _Ending:
     def work() -> None:
         try:
             outcome.append(engine.run_until_idle())
-        except SyncInterrupted:
+        except SystemExit:  # from _StopAtNextRequest: Ctrl-C; the main thread says 130
             pass
         finally:
             finished.set()

@@ -85,6 +85,8 @@ def _interrupt(proc: subprocess.Popen[str], signum: int = signal.SIGINT) -> tupl
         proc.communicate()
         pytest.fail(f"kiosk sync ignored signal {signum} for {BOUND_S:.0f} s")
     assert time.monotonic() - sent < BOUND_S
+    if proc.returncode in (130, 143):  # a stop, not a crash: no traceback from any thread
+        assert "Traceback" not in err, err
     return proc.returncode, err
 
 
@@ -146,7 +148,6 @@ def test_ctrl_c_mid_upload_through_a_slow_link_ends_kiosk_sync_promptly(linked: 
     wait_until(lambda: linked.proxy.stats.bytes_up > 256 * 1024, timeout=60, what="a chunk")
     code, err = _interrupt(proc)
     assert code == 130, err
-    assert "Traceback" not in err
     _assert_next_sync_delivers_once(linked, [app_id])
 
 
