@@ -129,3 +129,39 @@ def test_unknown_path_and_method_get_the_error_body_and_allow(start_platform):
     r = httpx.put(platform.url + "/v1/attachments/" + "a" * 64)
     assert _protocol_error(r.status_code, r.content) == "method_not_allowed"
     assert {m.strip() for m in r.headers["allow"].split(",")} == {"GET", "HEAD", "PATCH"}
+
+
+def test_non_ascii_signature_in_an_answer_is_transient_for_the_kiosk():
+    """The kiosk's side of the same fault: an answer (from anyone on the path) whose
+    signature header is not ASCII must not crash the engine with compare_digest's TypeError."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from sync.client import Credentials, PlatformClient, TransientError
+    from sync.signing import new_secret
+
+    class Liar(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"updates": [], "cursor": 0, "more": false, "server_time": 0}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Kiosk-Signature", "é" * 64)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Liar)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with (
+            PlatformClient(url, Credentials("T1", new_secret())) as client,
+            pytest.raises(TransientError),
+        ):
+            client.pull_statuses(0)
+    finally:
+        server.shutdown()
+        server.server_close()
