@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from kiosk.materials import Commitment, MaterialState
 from kiosk.states import ApplicationState
 
 
@@ -79,6 +80,11 @@ class Application:
     accepted_on: dt.date | None = None
     due_on: dt.date | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Every material's state at filing (submitted, 免提交, promised with its date, to bring) and
+    # the 告知承诺书 confirmed when something was promised (issue 13). Empty for applications
+    # filed before: they upload and hash exactly as they always did.
+    materials: tuple[MaterialState, ...] = ()
+    commitment: Commitment | None = None
 
     def content_hash(self) -> str:
         """What the platform compares for idempotency: same id + same hash is a duplicate, not a conflict."""
@@ -116,6 +122,8 @@ class Application:
             "supersedes": self.supersedes,
             # Only when set: an application never renumbered hashes as it always did.
             **({"provisional_number": self.provisional_number} if self.provisional_number else {}),
+            **({"materials": [m.to_dict() for m in self.materials]} if self.materials else {}),
+            **({"commitment": self.commitment.to_dict()} if self.commitment else {}),
         }
 
     def __repr__(self) -> str:

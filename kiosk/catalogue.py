@@ -56,14 +56,71 @@ class FormField:
     max_length: int | None = None
 
 
+class Route(StrEnum):
+    """How a kiosk can satisfy one material (issue 13, item 1)."""
+
+    SCAN = "scan"  # photographed with the document camera (高拍仪)
+    E_LICENCE = "e_licence"  # fetched from the 电子证照库 with the holder's consent (免提交)
+    PROMISE = "promise"  # filed now under a commitment to bring it later (容缺 / 告知承诺)
+    COUNTER = "counter"  # must be seen in person at a window
+
+    @property
+    def trust(self) -> TrustLevel:
+        """The level the material reaches by this route (国办函〔2016〕108号 A–D)."""
+        return _TRUST[self]
+
+
+class TrustLevel(StrEnum):
+    """Trust levels of materials: A issued by an agency, B checked by staff, C uploaded by
+    the applicant (the original is checked later), D vouched for by the applicant's promise."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+_TRUST = {
+    Route.E_LICENCE: TrustLevel.A,
+    Route.COUNTER: TrustLevel.B,
+    Route.SCAN: TrustLevel.C,
+    Route.PROMISE: TrustLevel.D,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Material:
-    """One entry of the one-time notice (一次性告知): what to bring, how many, original or copy."""
+    """One entry of the one-time notice (一次性告知): what to bring, how many, original or copy,
+    and how a kiosk can satisfy it.
+
+    ``routes`` are the ways it may arrive (:class:`Route`); ``field`` names the attachment
+    field of the form that photographs it (a required one makes the material necessary at
+    filing: without a camera it must come by another route). ``licence_type`` is the
+    e-licence that stands for it, ``promise_days`` the working days a promise gives to bring
+    it. Only a secondary material (``main`` False) may be missing at filing (容缺受理).
+    """
 
     name: str
     copies: int = 1
     original: bool = False
     note: str = ""
+    routes: tuple[Route, ...] = ()
+    main: bool = True
+    field: str = ""
+    licence_type: str = ""
+    promise_days: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.routes:  # older data: an original is seen at the counter, a copy scanned
+            object.__setattr__(self, "routes", (Route.COUNTER,) if self.original else (Route.SCAN,))
+
+    def allows(self, route: Route) -> bool:
+        return route in self.routes
+
+    @property
+    def promisable(self) -> bool:
+        """May be filed under a promise: the item's data says so, and it is secondary."""
+        return Route.PROMISE in self.routes and not self.main and self.promise_days > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +139,9 @@ class ServiceItem:
     state: ItemState = ItemState.OPEN
     where: str = ""  # where to go or who handles it after filing
     keywords: tuple[str, ...] = field(default=())
+    # The 告知承诺 text shown, read aloud and printed when materials are promised; empty:
+    # DEFAULT_COMMITMENT. Placeholders: {item}, {materials} (each with its date), {due} (the last).
+    commitment: str = ""
 
     @property
     def accepts_new(self) -> bool:
@@ -92,6 +152,16 @@ class ServiceItem:
             if form_field.key == key:
                 return form_field
         raise KeyError(key)
+
+    def material(self, name: str) -> Material:
+        for material in self.materials:
+            if material.name == name:
+                return material
+        raise KeyError(name)
+
+    @property
+    def commitment_template(self) -> str:
+        return self.commitment or DEFAULT_COMMITMENT
 
     @property
     def initials(self) -> str:
@@ -118,6 +188,39 @@ class CatalogueError(KioskError):
     """A catalogue document does not describe valid service items."""
 
 
+DEFAULT_COMMITMENT = (
+    "本人申请办理“{item}”，现承诺按期补交以下材料：{materials}。"
+    "本人已知晓：逾期未补交的，本次申请将终止办理；"
+    "承诺不实的，受理部门将撤销办理结果，本人依法承担相应责任，并记入个人信用记录。"
+)
+"""The 告知承诺书 of an item that does not bring its own (国办发〔2020〕42号: what is promised
+and what a false promise costs, in writing)."""
+
+
+def _routes(m: dict[str, Any]) -> tuple[Route, ...]:
+    """The material's routes; older catalogues name none: an original is seen at the counter,
+    a copy may be photographed. A promise is never assumed: only the item's data grants it."""
+    if "routes" in m:
+        if not m["routes"]:
+            raise ValueError(f"material {m.get('name', '?')}: no route")
+        return tuple(Route(r) for r in m["routes"])
+    return ()  # Material fills in the default
+
+
+def _material(m: dict[str, Any]) -> Material:
+    return Material(
+        name=m["name"],
+        copies=int(m.get("copies", 1)),
+        original=bool(m.get("original", False)),
+        note=m.get("note", ""),
+        routes=_routes(m),
+        main=bool(m.get("main", True)),
+        field=m.get("field", ""),
+        licence_type=m.get("licence_type", ""),
+        promise_days=int(m.get("promise_days", 0)),
+    )
+
+
 def item_from_dict(data: dict[str, Any]) -> ServiceItem:
     """Parse one item from the JSON shape used by config/catalogue.json and the platform."""
     try:
@@ -137,15 +240,7 @@ def item_from_dict(data: dict[str, Any]) -> ServiceItem:
             )
             for f in data["form"]
         )
-        materials = tuple(
-            Material(
-                name=m["name"],
-                copies=int(m.get("copies", 1)),
-                original=bool(m.get("original", False)),
-                note=m.get("note", ""),
-            )
-            for m in data["materials"]
-        )
+        materials = tuple(_material(m) for m in data["materials"])
         item = ServiceItem(
             code=data["code"],
             name=data["name"],
@@ -161,6 +256,7 @@ def item_from_dict(data: dict[str, Any]) -> ServiceItem:
             state=ItemState(data.get("state", "open")),
             where=data.get("where", ""),
             keywords=tuple(data.get("keywords", ())),
+            commitment=data.get("commitment", ""),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise CatalogueError(f"invalid service item {data.get('code', '?')}: {exc!r}") from exc
@@ -179,6 +275,31 @@ def _check_item(item: ServiceItem) -> None:
             )
     if item.time_limit_days < 0:
         raise CatalogueError(f"service item {item.code}: negative time limit")
+    names = [m.name for m in item.materials]
+    if len(names) != len(set(names)):
+        raise CatalogueError(f"service item {item.code}: duplicate material names")
+    for m in item.materials:
+        _check_material(item, m)
+
+
+def _check_material(item: ServiceItem, m: Material) -> None:
+    where = f"service item {item.code}, material {m.name}"
+    if Route.E_LICENCE in m.routes and not m.licence_type:
+        raise CatalogueError(f"{where}: route e_licence without a licence_type")
+    if Route.PROMISE in m.routes:
+        if m.main:
+            raise CatalogueError(f"{where}: only a secondary material may be promised")
+        if m.promise_days <= 0:
+            raise CatalogueError(f"{where}: route promise without promise_days")
+    if m.field:
+        try:
+            target = item.field(m.field)
+        except KeyError:
+            raise CatalogueError(f"{where}: no form field {m.field}") from None
+        if target.type is not FieldType.ATTACHMENT:
+            raise CatalogueError(f"{where}: field {m.field} is not an attachment")
+        if Route.SCAN not in m.routes:
+            raise CatalogueError(f"{where}: photographed by {m.field} but no route scan")
 
 
 def item_to_dict(item: ServiceItem) -> dict[str, Any]:
@@ -190,10 +311,7 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
         "category": item.category,
         "guide": item.guide,
         "conditions": list(item.conditions),
-        "materials": [
-            {"name": m.name, "copies": m.copies, "original": m.original, "note": m.note}
-            for m in item.materials
-        ],
+        "materials": [_material_to_dict(m) for m in item.materials],
         "form": [
             {
                 k: v
@@ -220,7 +338,26 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
         "state": item.state.value,
         "where": item.where,
         "keywords": list(item.keywords),
+        **({"commitment": item.commitment} if item.commitment else {}),
     }
+
+
+def _material_to_dict(m: Material) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": m.name,
+        "copies": m.copies,
+        "original": m.original,
+        "note": m.note,
+        "routes": [r.value for r in m.routes],
+        "main": m.main,
+    }
+    if m.field:
+        out["field"] = m.field
+    if m.licence_type:
+        out["licence_type"] = m.licence_type
+    if m.promise_days:
+        out["promise_days"] = m.promise_days
+    return out
 
 
 def load_sample_catalogue() -> list[ServiceItem]:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from kiosk.application import Applicant, Application
 from kiosk.cardholder import CardHolder
-from kiosk.catalogue import FieldType, FormField, ServiceItem, search
+from kiosk.catalogue import FieldType, FormField, Material, ServiceItem, search
 from kiosk.errors import InvalidTransition, ValidationError
 from kiosk.feedback import RatingLevel, RequestKind
 from kiosk.forms import validate_field
@@ -48,6 +48,13 @@ from kiosk.journey_session import (
     Session,
     first_unanswered,
     prefill,
+)
+from kiosk.materials import (
+    MaterialChoice,
+    can_finish_here,
+    choices_offered,
+    commitment_text,
+    needed_at_filing,
 )
 from kiosk.store import NewAttachment
 
@@ -91,8 +98,18 @@ class JourneyServices(Protocol):
         staff_id: str | None = None,
         consent: bool = False,
         attachments: Sequence[NewAttachment] = (),
+        material_choices: Mapping[str, MaterialChoice] | None = None,
+        commitment: str | None = None,
     ) -> Application:
-        """Self-service without ``staff_id``; assisted (代办) with it, only after ``consent``."""
+        """Self-service without ``staff_id``; assisted (代办) with it, only after ``consent``.
+
+        ``material_choices`` settle needed materials the kiosk could not photograph;
+        ``commitment`` is the 告知承诺书 the resident confirmed for the promised ones.
+        """
+        ...
+
+    def promise_due(self, item: ServiceItem, material: Material) -> dt.date:
+        """The day a material promised today must be brought by (kiosk.materials.promise_due)."""
         ...
 
     def save_draft(self, id_number: str, item_code: str, answers: dict[str, str]) -> None: ...
@@ -123,6 +140,10 @@ class PrintPort(Protocol):
 
     def print_result(self, application: Application) -> None: ...
 
+    def print_commitment(self, application: Application) -> None:
+        """The 告知承诺书 slip of an application filed with promised materials."""
+        ...
+
 
 COUNTER_ONLY = (
     "这个事项需要提交材料照片，本机暂不能上传。请打印告知单，带齐材料到窗口办理，"
@@ -130,9 +151,20 @@ COUNTER_ONLY = (
 )
 
 
-def can_file_here(item: ServiceItem, *, camera: bool = False) -> bool:
-    """Without a document camera, items that require an attachment go to the counter."""
-    return camera or not any(f.type is FieldType.ATTACHMENT and f.required for f in item.form)
+def can_file_here(item: ServiceItem, *, camera: bool = False, assisted: bool = False) -> bool:
+    """Whether a visit for ``item`` can end in a filing here with the routes built today.
+
+    Without a document camera, a material needed at filing must be promised (where the
+    catalogue allows it) or seen by the assisting staff member; otherwise the item still
+    goes to the counter (until booking and e-licences exist: see kiosk.materials).
+    """
+    return can_finish_here(item, camera=camera, assisted=assisted)
+
+
+NOT_HERE_WITHOUT_STAFF = (
+    "本机没有高拍仪，您带来的材料需要工作人员查看。请请工作人员帮您代办，或选择承诺后补。"
+)
+CHOOSE_EACH = "请为每一项材料选择办理方式。"
 
 
 def photo_prompt(form_field: FormField) -> str:
@@ -365,8 +397,9 @@ class Journey:
         s.field_index = first_unanswered(s, self.questions())
         for visit in (Visit(Step.FIND_ITEM), Visit(Step.GUIDE)):
             self._trail.push(visit)
-        for index in range(s.field_index):
-            self._trail.push(Visit(Step.FORM, index))
+        if not self.needed_here():  # else the papers are settled first, from the guide
+            for index in range(s.field_index):
+                self._trail.push(Visit(Step.FORM, index))
         self._take(edge)
 
     def discard_draft(self) -> None:
@@ -433,14 +466,91 @@ class Journey:
         edge = self._expect(Tap.BEGIN)
         s = self.session
         assert s.item is not None
-        if not can_file_here(s.item, camera=self.camera):
+        if not can_file_here(s.item, camera=self.camera, assisted=self.assisted):
             s.error = FieldError("service_code", COUNTER_ONLY)
             self._stay()
             return
         for key, value in prefill(s, s.item).items():
             s.answers.setdefault(key, value)
         s.error = None
+        s.field_index = 0
         self._take(edge)
+
+    # -- materials the kiosk cannot photograph (容缺受理 / 告知承诺) ------------------------------
+
+    def needed_here(self) -> list[Material]:
+        """Materials needed at filing that this kiosk cannot photograph (none with a camera)."""
+        item = self.session.item
+        if item is None or self.camera:
+            return []
+        return needed_at_filing(item)
+
+    def choices_for(self, material: Material) -> tuple[MaterialChoice, ...]:
+        """What the materials step offers for ``material`` (withdrawing is always offered)."""
+        return choices_offered(material, assisted=self.assisted)
+
+    def choose_material(self, name: str, choice: MaterialChoice) -> None:
+        """承诺后补 or 我带了材料 for one needed material; the screen stays for the others."""
+        edge = self._expect(Tap.CHOOSE)
+        s = self.session
+        material = next((m for m in self.needed_here() if m.name == name), None)
+        if material is None:
+            return
+        if choice not in self.choices_for(material):
+            message = (
+                NOT_HERE_WITHOUT_STAFF
+                if choice is MaterialChoice.SEEN
+                else f"《{name}》不能承诺后补，请带原件到窗口或请工作人员代办。"
+            )
+            s.error = FieldError(f"material:{name}", message)
+            self._stay()
+            return
+        s.choices[name] = choice
+        s.promised = False  # a changed choice is a new commitment
+        s.error = None
+        self._take(edge)
+
+    def materials_done(self) -> None:
+        """下一步: every needed material chosen; the commitment is written for the promised ones."""
+        edge = self._expect(Tap.MATERIALS_DONE)
+        s = self.session
+        assert s.item is not None
+        needed = self.needed_here()
+        missing = [m.name for m in needed if s.choices.get(m.name) not in self.choices_for(m)]
+        if missing:
+            s.error = FieldError(f"material:{missing[0]}", CHOOSE_EACH)
+            self._stay()
+            return
+        promised = [
+            (m.name, self.services.promise_due(s.item, m))
+            for m in needed
+            if s.choices.get(m.name) is MaterialChoice.PROMISE
+        ]
+        s.commitment = commitment_text(s.item, promised) if promised else ""
+        s.error = None
+        self._take(edge)
+
+    def promised_materials(self) -> list[tuple[str, dt.date]]:
+        """(name, due date) of what the resident is promising, as the commitment lists it."""
+        s = self.session
+        if s.item is None:
+            return []
+        return [
+            (m.name, self.services.promise_due(s.item, m))
+            for m in self.needed_here()
+            if s.choices.get(m.name) is MaterialChoice.PROMISE
+        ]
+
+    def promise(self) -> None:
+        """我承诺: the resident confirmed the commitment shown (and read aloud)."""
+        edge = self._expect(Tap.PROMISE)
+        self.session.promised = True
+        self.session.error = None
+        self._take(edge)
+
+    def withdraw(self) -> None:
+        """不办了: nothing is filed; the visit ends (a card holder's draft stays on disk)."""
+        self._take(self._expect(Tap.WITHDRAW))
 
     def questions(self) -> list[FormField]:
         """The fields asked at the kiosk; attachments only with a camera (else at the counter)."""
@@ -574,6 +684,8 @@ class Journey:
         answers = {f.key: s.answers[f.key] for f in questions if s.answers.get(f.key)}
         staff = self.staff_number if self.assisted else None
         photos = [s.photos[f.key] for f in questions if f.key in s.photos]
+        needed = {m.name for m in self.needed_here()}
+        choices = {name: c for name, c in s.choices.items() if name in needed}
         try:
             application = self.services.submit(
                 s.item.code,
@@ -582,6 +694,8 @@ class Journey:
                 staff_id=staff,
                 consent=s.consent,
                 attachments=photos,
+                material_choices=choices,
+                commitment=s.commitment if s.promised else None,
             )
         except ValidationError as exc:
             keys = [f.key for f in questions]
@@ -595,6 +709,8 @@ class Journey:
             self.services.discard_draft(s.id_number)
         log.info("application filed")
         self.printer.print_receipt(application, reprint=False)
+        if application.commitment is not None:
+            self.printer.print_commitment(application)
 
     def to_rating(self) -> None:
         edge = self._expect(Tap.TO_RATING)

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from kiosk.catalogue import FormField
+from kiosk.catalogue import FormField, Material
 from kiosk.journey_session import Purpose, Session
+from kiosk.materials import MaterialChoice
 
 
 class Step(StrEnum):
@@ -34,6 +35,8 @@ class Step(StrEnum):
     DRAFT_OFFER = "draft_offer"  # "you left a half-filled form: continue it?"
     FIND_ITEM = "find_item"  # category tiles, most used first, search
     GUIDE = "guide"  # guide and one-time notice; print and leave, or continue
+    MATERIALS = "materials"  # no camera: per needed material promise / brought / withdraw
+    PROMISE = "promise"  # the 告知承诺书, read aloud, confirmed with 我承诺
     FORM = "form"  # one question per screen
     REVIEW = "review"  # summary, read aloud, submit
     CONSENT = "consent"  # assisted filing: the resident's own tap consents to 代办
@@ -61,6 +64,10 @@ class Tap(StrEnum):
     ITEM = "item"
     PRINT_NOTICE = "print_notice"
     BEGIN = "begin"  # 开始填写
+    CHOOSE = "choose"  # one needed material: 承诺后补, or 我带了材料 (staff saw it)
+    MATERIALS_DONE = "materials_done"  # 下一步 on the materials step
+    WITHDRAW = "withdraw"  # 不办了
+    PROMISE = "promise"  # 我承诺
     ANSWER = "answer"  # 下一步 on a question
     PHOTO = "photo"  # the document camera took (or failed to take) a photo
     RETAKE = "retake"
@@ -130,6 +137,10 @@ class FlowData(Protocol):
 
     def questions(self) -> list[FormField]: ...
 
+    def needed_here(self) -> list[Material]:
+        """Materials needed at filing that this kiosk cannot photograph (no camera)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -185,6 +196,29 @@ def _first_question(data: FlowData) -> Visit:
     return Visit(Step.FORM, 0) if data.questions() else Visit(Step.REVIEW)
 
 
+def _after_guide(data: FlowData) -> Visit:
+    """Papers the kiosk cannot photograph are settled first: the resident learns before
+    typing anything whether the visit can end in a filing."""
+    return Visit(Step.MATERIALS) if data.needed_here() else _first_question(data)
+
+
+def _after_materials(data: FlowData) -> Visit:
+    """The commitment when something was promised, else the form where it stands."""
+    if MaterialChoice.PROMISE in data.session.choices.values():
+        return Visit(Step.PROMISE)
+    return _form_where_it_stands(data)
+
+
+def _form_where_it_stands(data: FlowData) -> Visit:
+    """The question the session is at (0 when begun; a resumed draft's first unanswered)."""
+    return Visit(Step.FORM, data.session.field_index) if data.questions() else Visit(Step.REVIEW)
+
+
+def _resume(data: FlowData) -> Visit:
+    """A resumed draft settles the papers first, like a fresh start."""
+    return Visit(Step.MATERIALS) if data.needed_here() else _question(data)
+
+
 def _question(data: FlowData) -> Visit:
     return Visit(Step.FORM, data.session.field_index)
 
@@ -220,6 +254,10 @@ def _rate_unless_rated(data: FlowData) -> Visit:
     return Visit(Step.END if s.rating_number in s.rated else Step.RATING)
 
 
+AFTER_GUIDE = Choice(_after_guide, frozenset({Step.MATERIALS, Step.FORM, Step.REVIEW}))
+AFTER_MATERIALS = Choice(_after_materials, frozenset({Step.PROMISE, Step.FORM, Step.REVIEW}))
+AFTER_PROMISE = Choice(_form_where_it_stands, frozenset({Step.FORM, Step.REVIEW}))
+RESUME = Choice(_resume, frozenset({Step.MATERIALS, Step.FORM}))
 AFTER_CARD = Choice(_after_card, frozenset({Step.DRAFT_OFFER, Step.FIND_ITEM}))
 FIRST_QUESTION = Choice(_first_question, frozenset({Step.FORM, Step.REVIEW}))
 QUESTION = Choice(_question, frozenset({Step.FORM}))
@@ -254,10 +292,21 @@ _FILE: dict[Step, StepSpec] = {
     # A typed number proves nothing about who typed it: no draft is offered.
     Step.TYPE_NAME: StepSpec({Tap.CARD: _CARD, Tap.NAME: Edge(Step.FIND_ITEM)}),
     Step.DRAFT_OFFER: StepSpec(
-        {Tap.RESUME: Edge(QUESTION), Tap.DISCARD: Edge(Step.FIND_ITEM)}, transient=True
+        {Tap.RESUME: Edge(RESUME), Tap.DISCARD: Edge(Step.FIND_ITEM)}, transient=True
     ),
     Step.FIND_ITEM: StepSpec({Tap.SEARCH: STAY, Tap.ITEM: Edge(Step.GUIDE)}),
-    Step.GUIDE: StepSpec({Tap.PRINT_NOTICE: STAY, Tap.BEGIN: Edge(FIRST_QUESTION)}),
+    Step.GUIDE: StepSpec({Tap.PRINT_NOTICE: STAY, Tap.BEGIN: Edge(AFTER_GUIDE)}),
+    # No camera: each needed material is promised (where the catalogue allows it), seen by
+    # the assisting staff member, or the resident withdraws (容缺受理 / 告知承诺, issue 13).
+    Step.MATERIALS: StepSpec(
+        {
+            Tap.CHOOSE: STAY,
+            Tap.MATERIALS_DONE: Edge(AFTER_MATERIALS),
+            Tap.WITHDRAW: Edge(Step.END),
+            Tap.PRINT_NOTICE: STAY,
+        }
+    ),
+    Step.PROMISE: StepSpec({Tap.PROMISE: Edge(AFTER_PROMISE), Tap.WITHDRAW: Edge(Step.END)}),
     Step.FORM: StepSpec({Tap.ANSWER: Edge(NEXT_QUESTION), Tap.PHOTO: STAY, Tap.RETAKE: STAY}),
     Step.REVIEW: StepSpec(
         {Tap.EDIT: Edge(QUESTION_AGAIN), Tap.SUBMIT: Edge(AFTER_FILING, Then.FILE)}

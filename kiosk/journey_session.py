@@ -14,6 +14,7 @@ from enum import StrEnum
 from kiosk.application import Applicant, Application
 from kiosk.cardholder import CardHolder
 from kiosk.catalogue import FieldType, FormField, ServiceItem
+from kiosk.materials import MaterialChoice
 from kiosk.store import NewAttachment
 
 
@@ -59,18 +60,24 @@ class Session:
     consent: bool = False  # the resident confirmed assisted filing in this visit
     self_filed: bool = False  # the resident declined assistance: file as self-service
     photos: dict[str, NewAttachment] = field(default_factory=dict)  # attachment field → photo
+    # No camera: what the resident chose for each material needed at filing (material name →
+    # promise / seen by staff), and the 告知承诺书 shown for the promised ones ("" until then).
+    choices: dict[str, MaterialChoice] = field(default_factory=dict)
+    commitment: str = ""
+    promised: bool = False  # 我承诺 tapped on the commitment shown
 
     def wipe(self) -> None:
         """Forget everything; dicts and lists are cleared, not just dropped."""
         self.answers.clear()
         self.photos.clear()
+        self.choices.clear()
         self.applications.clear()
         self.rated.clear()
         if self.draft is not None:
             self.draft[1].clear()
         fresh = Session()
         for name in self.__dataclass_fields__:
-            if name not in ("answers", "applications", "rated", "photos"):
+            if name not in ("answers", "applications", "rated", "photos", "choices"):
                 setattr(self, name, getattr(fresh, name))
 
     @property

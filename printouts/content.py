@@ -63,10 +63,37 @@ class ReceiptContent:
     accepted_on: date | None = None
     due_on: date | None = None
     due_note: str = ""
+    # Every material with its state (已提交 / 免提交 / 承诺后补 with its date / 请携带), when the
+    # application records them and something arrived another way than on paper (issue 13);
+    # it then replaces ``materials_to_bring``.
+    material_states: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")
         _refuse_full_id(self.applicant_name_masked, "applicant_name_masked")
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentContent:
+    """告知承诺书 (容缺受理): what the resident promised to bring by when, and what a false
+    promise costs, as confirmed on screen; the resident keeps it. Masked like the receipt."""
+
+    station_name: str
+    application_number: str
+    service_item: str
+    applicant_name_masked: str
+    applicant_id_masked: str
+    text: str
+    promised: tuple[str, ...]  # 居民户口簿：承诺后补，2026年12月17日前
+    material_states: tuple[str, ...]
+    confirmed_at: datetime
+    helpline: str
+    staff_name: str = ""  # 代办人, when staff assisted
+
+    def __post_init__(self) -> None:
+        _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")
+        _refuse_full_id(self.applicant_name_masked, "applicant_name_masked")
+        _refuse_full_id(self.text, "text")
 
 
 @dataclass(frozen=True, slots=True)

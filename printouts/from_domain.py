@@ -15,9 +15,11 @@ from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.chinatime import CHINA_TZ
 from kiosk.deadlines import DeadlineKind, deadline_of
 from kiosk.identity import mask_id_number, mask_name
+from kiosk.materials import MaterialStatus
 from kiosk.settings import Settings
 from printouts.content import (
     ChannelLabel,
+    CommitmentContent,
     FormContent,
     FormRow,
     NoticeContent,
@@ -64,6 +66,36 @@ def receipt_content(
         helpline=settings.terminal.helpline,
         reprint=application.receipt_printed if reprint is None else reprint,
         materials_to_bring=materials_to_bring(application, item),
+        material_states=material_state_lines(application),
+    )
+
+
+def material_state_lines(application: Application) -> tuple[str, ...]:
+    """Every material with its state, when something did not come on paper (issue 13)."""
+    if all(m.status is MaterialStatus.TO_BRING for m in application.materials):
+        return ()
+    return tuple(m.line() for m in application.materials)
+
+
+def commitment_content(
+    application: Application, settings: Settings, staff_name: str = ""
+) -> CommitmentContent:
+    """The 告知承诺书 slip of an application filed with promised materials, masked."""
+    if application.commitment is None:
+        raise ValueError("this application carries no commitment")
+    promised = tuple(m.line() for m in application.materials if m.status is MaterialStatus.PROMISED)
+    return CommitmentContent(
+        station_name=settings.terminal.station_name,
+        application_number=application.number,
+        service_item=application.service_name,
+        applicant_name_masked=mask_name(application.applicant.name) or "—",
+        applicant_id_masked=mask_id_number(application.applicant.id_number) or "—",
+        text=application.commitment.text,
+        promised=promised,
+        material_states=tuple(m.line() for m in application.materials),
+        confirmed_at=_local(application.commitment.confirmed_at),
+        helpline=settings.terminal.helpline,
+        staff_name=staff_name if application.channel is not Channel.SELF_SERVICE else "",
     )
 
 

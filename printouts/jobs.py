@@ -27,8 +27,15 @@ from kiosk.usecases import printing
 from kiosk.usecases.queue_care import mark_receipt_printed
 from printouts.content import DailySummaryContent, SummaryRow
 from printouts.document import Document
-from printouts.from_domain import form_content, notice_content, receipt_content, result_content
+from printouts.from_domain import (
+    commitment_content,
+    form_content,
+    notice_content,
+    receipt_content,
+    result_content,
+)
 from printouts.layouts import (
+    layout_commitment,
     layout_daily_summary,
     layout_form,
     layout_notice,
@@ -47,6 +54,7 @@ class JobKind(StrEnum):
     RESULT = "result"  # 办理结果通知
     SUMMARY = "summary"  # 每日办件统计
     TEST_PAGE = "test_page"  # 打印测试页
+    COMMITMENT = "commitment"  # 告知承诺书 (容缺受理), with the receipt of such a filing
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,13 @@ def notice(core: KioskCore, item: ServiceItem | str) -> PrintJob:
     return PrintJob(
         JobKind.NOTICE, layout_notice(notice_content(paper.item, paper.settings, paper.now))
     )
+
+
+def commitment(core: KioskCore, application: Application | str) -> PrintJob:
+    """告知承诺书 of an application filed with promised materials, masked."""
+    paper = printing.receipt_paper(core, application)
+    content = commitment_content(paper.application, paper.settings, paper.staff_name)
+    return PrintJob(JobKind.COMMITMENT, layout_commitment(content))
 
 
 def form(core: KioskCore, application: Application | str) -> PrintJob:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from printouts.content import (
     ChannelLabel,
+    CommitmentContent,
     DailySummaryContent,
     FormContent,
     FormRow,
@@ -119,4 +120,29 @@ def result_notice() -> ResultNoticeContent:
         qr_payload=QR_PAYLOAD,
         helpline="12345",
         station_name="西湖镇便民服务中心",
+    )
+
+
+def commitment() -> CommitmentContent:
+    """告知承诺书 of a 高龄津贴 filing whose 户口簿 is promised (issue 13)."""
+    return CommitmentContent(
+        station_name="西湖镇便民服务中心",
+        application_number=APPLICATION_NUMBER,
+        service_item="高龄津贴申领",
+        applicant_name_masked="张*芳",
+        applicant_id_masked="330102********2345",
+        text=(
+            "本人申请办理“高龄津贴申领”，现承诺按期补交以下材料：《居民户口簿》（2026年12月7日前）。"
+            "本人已知晓：逾期未补交的，本次申请将终止办理；承诺不实的，受理部门将撤销办理结果，"
+            "本人依法承担相应责任，并记入个人信用记录。"
+        ),
+        promised=("居民户口簿：承诺后补，2026年12月7日前",),
+        material_states=(
+            "居民身份证：请携带",
+            "居民户口簿：承诺后补，2026年12月7日前",
+            "老人本人社会保障卡或银行卡：请携带",
+        ),
+        confirmed_at=FILED_AT,
+        helpline="12345",
+        staff_name="李小梅",
     )

@@ -164,6 +164,27 @@ class AttachmentRef(_Model):
     size: int = Field(ge=0)
 
 
+class MaterialState(_Model):
+    """One material of an application and its state (kiosk.materials.MaterialState.to_dict)."""
+
+    name: str
+    status: Literal["submitted", "e_licence", "promised", "to_bring"]
+    trust: Literal["A", "B", "C", "D"] | None = Field(None, exclude_if=lambda v: v is None)
+    due_on: str | None = Field(
+        None, exclude_if=lambda v: v is None, description="ISO date: bring a promised one by then."
+    )
+    seen_by: str | None = Field(None, exclude_if=lambda v: v is None)
+    received_on: str | None = Field(None, exclude_if=lambda v: v is None)
+
+
+class Commitment(_Model):
+    """The 告知承诺书 as confirmed on screen (kiosk.materials.Commitment.to_dict)."""
+
+    text: str
+    confirmed_at: str
+    staff_id: str | None = Field(None, exclude_if=lambda v: v is None)
+
+
 class ApplicationUpload(_Model):
     """An application exactly as ``kiosk.application.Application.upload_content`` builds it.
 
@@ -195,6 +216,19 @@ class ApplicationUpload(_Model):
         description="The number printed on the receipt before the terminal was enrolled "
         "(code 0XXXXX), kept as an alias so a clerk can find the application by it; "
         "omitted when the application was never renumbered.",
+    )
+    materials: list[MaterialState] | None = Field(
+        None,
+        exclude_if=lambda value: value is None,  # absent for applications filed before issue 13
+        description="Every material of the item with its state at filing: submitted (photographed "
+        "here, trust C, or its original seen by the assisting staff member, trust B), e_licence "
+        "(免提交, trust A), promised (容缺 / 告知承诺, trust D, to be brought by due_on) or to_bring.",
+    )
+    commitment: Commitment | None = Field(
+        None,
+        exclude_if=lambda value: value is None,
+        description="The 告知承诺书 the resident confirmed when a material was promised; "
+        "staff_id when staff assisted.",
     )
 
 

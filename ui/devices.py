@@ -253,6 +253,9 @@ class PrinterBridge(QObject):
     def print_notice(self, item: ServiceItem) -> None:
         self._build(JobKind.NOTICE, lambda: jobs.notice(self.core, item))
 
+    def print_commitment(self, application: Application) -> None:
+        self._build(JobKind.COMMITMENT, lambda: jobs.commitment(self.core, application))
+
     def _build(self, kind: JobKind, build: Callable[[], PrintJob]) -> None:
         try:
             job = build()

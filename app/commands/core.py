@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.catalogue import ServiceItem
+from kiosk.catalogue import Material, ServiceItem
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError, StoreError
+from kiosk.materials import routes_without_camera
 from kiosk.usecases.import_csv import ImportFileError, ImportReport, import_rows, load_import_file
 from kiosk.usecases.queue_view import queue_rows
 
@@ -67,6 +68,23 @@ def _field_json(item: ServiceItem) -> list[dict[str, Any]]:
     return fields
 
 
+def _material_json(material: Material) -> dict[str, object]:
+    """A material's routes (scan, e_licence, promise, counter) and the trust level of each."""
+    entry: dict[str, object] = {
+        "name": material.name,
+        "routes": [r.value for r in material.routes],
+        "main": material.main,
+        "trust": {r.value: r.trust.value for r in material.routes},
+    }
+    if material.field:
+        entry["field"] = material.field
+    if material.licence_type:
+        entry["licence_type"] = material.licence_type
+    if material.promise_days:
+        entry["promise_days"] = material.promise_days
+    return entry
+
+
 def _catalogue(args: argparse.Namespace) -> int:
     core = KioskCore.open()
     try:
@@ -82,6 +100,8 @@ def _catalogue(args: argparse.Namespace) -> int:
                 "state": item.state.value,
                 "version": item.version,
                 "fields": _field_json(item),
+                "routes_without_camera": [r.value for r in routes_without_camera(item)],
+                "materials": [_material_json(m) for m in item.materials],
             }
             for item in items
         ]

@@ -218,3 +218,21 @@ def _acceptance_dates(db: Database) -> None:
         ALTER TABLE applications ADD COLUMN due_on TEXT;
         """
     )
+
+
+@MIGRATIONS(name="0204_material_states")
+def _material_states(db: Database) -> None:
+    """Each application's materials and their states, and the 告知承诺书 (issue 13, item 3).
+
+    ``materials`` is a JSON list of :class:`kiosk.materials.MaterialState` (name, state, trust
+    level, due date of a promise, who saw an original, when a promised one was received);
+    ``commitment`` the JSON of the confirmed commitment (its text, time and the assisting
+    staff number). Neither holds personal data (catalogue words, dates, staff numbers), so
+    both stay in clear for the staff queue's reminders. NULL for applications filed before.
+    """
+    db.executescript(
+        """
+        ALTER TABLE applications ADD COLUMN materials TEXT;
+        ALTER TABLE applications ADD COLUMN commitment TEXT;
+        """
+    )

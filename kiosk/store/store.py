@@ -22,6 +22,7 @@ from kiosk.crypto import DataCipher
 from kiosk.errors import KioskError, StoreError
 from kiosk.feedback import CitizenRequest, Rating, RatingLevel, RequestKind
 from kiosk.ids import application_number
+from kiosk.materials import Commitment, MaterialState
 from kiosk.paths import DataDir
 from kiosk.states import ApplicationState, DeliveryState, check_transition
 from kiosk.store.db import ensure_data_dir, next_counter, open_database
@@ -48,6 +49,8 @@ class NewApplication:
     staff_id: str | None
     consent: bool
     supersedes: str | None = None
+    materials: tuple[MaterialState, ...] = ()  # each material's state at filing (issue 13)
+    commitment: Commitment | None = None  # the 告知承诺书, when something was promised
 
 
 MAX_DAILY_APPLICATIONS = 9999
@@ -187,6 +190,8 @@ class Store:
                 promised_date=promised(local_day),
                 state=ApplicationState.QUEUED,
                 supersedes=new.supersedes,
+                materials=new.materials,
+                commitment=new.commitment,
             )
             self._insert_application(c, application, new.item)
         return application
@@ -210,7 +215,8 @@ class Store:
             "INSERT INTO applications(id, number, service_code, service_version, service_name, "
             "applicant_key, personal, form_public, channel, staff_id, consent, created_at, "
             "local_seq, promised_date, state, state_changed_at, content_hash, supersedes, "
-            "provisional_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "provisional_number, materials, commitment) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 app.id,
                 app.number,
@@ -231,6 +237,8 @@ class Store:
                 app.content_hash(),
                 app.supersedes,
                 app.provisional_number,
+                _dumps([m.to_dict() for m in app.materials]) if app.materials else None,
+                _dumps(app.commitment.to_dict()) if app.commitment else None,
             ),
         )
         for ref in app.attachments:
@@ -380,6 +388,12 @@ class Store:
             unreadable=unreadable,
             accepted_on=_date_or_none(row["accepted_on"]),
             due_on=_date_or_none(row["due_on"]),
+            materials=tuple(MaterialState.from_dict(m) for m in json.loads(row["materials"]))
+            if row["materials"]
+            else (),
+            commitment=Commitment.from_dict(json.loads(row["commitment"]))
+            if row["commitment"]
+            else None,
         )
 
     def _attachment_name(self, blob: bytes | None, application_id: str, lenient: bool) -> str:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from kiosk.application import Applicant, Application, Channel
-from kiosk.catalogue import ServiceItem
+from kiosk.catalogue import Material, ServiceItem
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
 from kiosk.feedback import RatingLevel, RequestKind
+from kiosk.materials import MaterialChoice, promise_due
 from kiosk.store import NewAttachment
 from kiosk.store.ui_queries import most_used_codes
 from kiosk.usecases.feedback import file_request, rate_application
@@ -59,6 +60,8 @@ class CoreServices:
         staff_id: str | None = None,
         consent: bool = False,
         attachments: Sequence[NewAttachment] = (),
+        material_choices: Mapping[str, MaterialChoice] | None = None,
+        commitment: str | None = None,
     ) -> Application:
         channel = Channel.ASSISTED if staff_id else Channel.SELF_SERVICE
         return submit_application(
@@ -70,7 +73,12 @@ class CoreServices:
             channel=channel,
             staff_id=staff_id,
             consent=consent,
+            material_choices=material_choices,
+            commitment=commitment,
         )
+
+    def promise_due(self, item: ServiceItem, material: Material) -> dt.date:
+        return promise_due(self.core.calendar, item, material, self.today())
 
     def save_draft(self, id_number: str, item_code: str, answers: dict[str, str]) -> None:
         self.core.store.save_draft(id_number, item_code, answers)

@@ -6,11 +6,20 @@ from collections.abc import Mapping, Sequence
 
 from kiosk.application import Applicant, Application, Channel
 from kiosk.catalogue import FieldType, ServiceItem
+from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
 from kiosk.forms import validate_form
 from kiosk.identity import normalize_id_number, normalize_mobile, normalize_name
 from kiosk.ids import uuid7
+from kiosk.materials import (
+    Commitment,
+    MaterialChoice,
+    choices_offered,
+    commitment_text,
+    material_states,
+    promise_due,
+)
 from kiosk.store import NewApplication, NewAttachment
 from kiosk.text_rules import check_text
 
@@ -74,8 +83,16 @@ def submit_application(
     staff_id: str | None = None,
     consent: bool = False,
     supersedes: str | None = None,
+    material_choices: Mapping[str, MaterialChoice] | None = None,
+    commitment: str | None = None,
 ) -> Application:
-    """Validate and queue one application. When this returns, it is on disk and will be sent."""
+    """Validate and queue one application. When this returns, it is on disk and will be sent.
+
+    A required photo may be missing when every material it stands for was chosen another
+    way (``material_choices``: promised where the catalogue allows it, seen by the assisting
+    staff member); a promise needs the 告知承诺书 the resident confirmed (``commitment``,
+    the text shown), which must be the text the core writes for these materials today.
+    """
     check_text(item_code, "事项编号", "service_code")
     if staff_id is not None:
         check_text(staff_id, "工作人员编号", "staff_id")
@@ -90,6 +107,8 @@ def submit_application(
         raise ValidationError("代办申请必须记录代办工作人员。", field="staff_id")
     if channel is Channel.ASSISTED and not consent:
         raise ValidationError("代办申请需要申请人本人确认同意。", field="consent")
+    choices = dict(material_choices or {})
+    _check_choices(item, choices, assisted=channel is Channel.ASSISTED)
     applicant = check_applicant(applicant)
     answers = prefilled_answers(item, applicant, answers)
     today = core.clock().date()
@@ -103,9 +122,35 @@ def submit_application(
             and form_field.type is FieldType.ATTACHMENT
             and form_field.required
             and form_field.key not in provided
+            and not _chosen_otherwise(item, form_field.key, choices)
         ):
             raise ValidationError(f"请上传“{form_field.label}”。", field=form_field.key)
     now = core.clock()
+    filed_on = china_date(now)  # the day the journey wrote the commitment for (China time)
+    due = {
+        m.name: promise_due(core.calendar, item, m, filed_on)
+        for m in item.materials
+        if choices.get(m.name) is MaterialChoice.PROMISE
+    }
+    confirmed: Commitment | None = None
+    if due:
+        expected = commitment_text(item, list(due.items()))
+        if commitment is None:
+            raise ValidationError("请先阅读并确认告知承诺书。", field="commitment")
+        if commitment != expected:
+            raise ValidationError("告知承诺书已更新，请重新阅读并确认。", field="commitment")
+        confirmed = Commitment(commitment, now, staff_id if channel is Channel.ASSISTED else None)
+    states = (
+        material_states(
+            item,
+            photographed=provided,
+            choices=choices,
+            due=due,
+            staff_id=staff_id,
+        )
+        if needs_files  # paper forms: the papers are with staff, states unknown here
+        else ()
+    )
     return core.store.submit(
         NewApplication(
             item=item,
@@ -115,6 +160,8 @@ def submit_application(
             staff_id=staff_id,
             consent=consent,
             supersedes=supersedes,
+            materials=states,
+            commitment=confirmed,
         ),
         attachments,
         id_factory=lambda: str(uuid7(int(now.timestamp() * 1000))),
@@ -124,3 +171,28 @@ def submit_application(
         # installation's provisional 0XXXXX code before enrolment (kiosk/store/numbering.py).
         terminal_code=core.settings.terminal.code,
     )
+
+
+def _check_choices(
+    item: ServiceItem, choices: Mapping[str, MaterialChoice], *, assisted: bool
+) -> None:
+    """Each choice names a material of the item and is one the catalogue (and channel) allows."""
+    for name, choice in choices.items():
+        try:
+            material = item.material(name)
+        except KeyError:
+            raise ValidationError(
+                f"“{item.name}”没有“{name}”这项材料。", field="materials"
+            ) from None
+        if choice is MaterialChoice.E_LICENCE:
+            raise ValidationError("电子证照调取尚未开通，请选择其他方式。", field="materials")
+        if choice not in choices_offered(material, assisted=assisted):
+            raise ValidationError(f"“{name}”不能这样提交，请选择其他方式。", field="materials")
+
+
+def _chosen_otherwise(
+    item: ServiceItem, field_key: str, choices: Mapping[str, MaterialChoice]
+) -> bool:
+    """A required photo's materials all came another way (a photo no material names: never)."""
+    linked = [m for m in item.materials if m.field == field_key]
+    return bool(linked) and all(m.name in choices for m in linked)

@@ -46,7 +46,10 @@ def layout_receipt(c: ReceiptContent) -> Document:
         Field("提交时间", fmt_datetime(c.filed_at)),
         *dates,
     ]
-    if c.materials_to_bring:
+    if c.material_states:
+        blocks += [Rule(), Text("材料情况：", bold=True)]
+        blocks += [ListItem(f"{i}.", m) for i, m in enumerate(c.material_states, 1)]
+    elif c.materials_to_bring:
         blocks += [Rule(), Text("请补交以下材料：", bold=True)]
         blocks += [ListItem(f"{i}.", m) for i, m in enumerate(c.materials_to_bring, 1)]
     blocks += [

@@ -101,7 +101,16 @@ def test_cli_catalogue_json_lists_fields(
     assert main(["catalogue", "--json"]) == 0
     items = {i["code"]: i for i in json.loads(capsys.readouterr().out)}
     pension = items["T-YL-001"]
-    assert set(pension) == {"code", "name", "category", "state", "version", "fields"}
+    assert set(pension) == {
+        "code",
+        "name",
+        "category",
+        "state",
+        "version",
+        "fields",
+        "routes_without_camera",  # issue 13: the ways without a camera, and each material's
+        "materials",
+    }
     grade = next(f for f in pension["fields"] if f["key"] == "grade")
     assert grade == {
         "key": "grade",

@@ -26,6 +26,7 @@ from kiosk.errors import InvalidTransition
 from kiosk.feedback import RatingLevel, RequestKind
 from kiosk.journey import COUNTER_ONLY, Journey, Purpose, Session, Step, Visit
 from kiosk.journey_flow import FLOWS, Back, Choice, Edge, Flow, Tap, Then, flow_for, spec_of
+from kiosk.materials import MaterialChoice
 from kiosk.states import ApplicationState
 from kiosk.usecases.resident import CoreServices
 
@@ -457,6 +458,13 @@ def test_every_step_is_reached_by_taps(journey, core):
     journey.card_inserted(HOLDER)
     journey.resume_draft()
     journey.home()
+    journey.card_inserted(HOLDER)  # no camera: a needed paper is promised, then withdrawn
+    journey.discard_draft()
+    journey.choose_item("MZ-GL-001")
+    journey.begin_form()
+    journey.choose_material("居民户口簿", MaterialChoice.PROMISE)
+    journey.materials_done()
+    journey.withdraw()
     journey.start(Purpose.MY_APPLICATIONS)
     journey.lookup_by_number_instead()
     journey.lookup_number(number)

@@ -17,6 +17,7 @@ from devices.printers.simulator.server import PrinterSimulator
 from printouts import samples
 from printouts.document import Document
 from printouts.layouts import (
+    layout_commitment,
     layout_daily_summary,
     layout_form,
     layout_notice,
@@ -37,6 +38,7 @@ def sample_documents() -> dict[str, Document]:
         "form": layout_form(samples.form()),
         "daily-summary": layout_daily_summary(samples.daily_summary()),
         "result-notice": layout_result_notice(samples.result_notice()),
+        "commitment": layout_commitment(samples.commitment()),
         "test-page": layout_test_page("西湖镇便民服务中心", "000017", datetime(2026, 11, 23, 9, 0)),
     }
 
