@@ -96,7 +96,11 @@ class ThrowawayPostgres:
         command = list(argv)
         if self._user is not None:
             command = ["runuser", "-u", self._user, "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        # cwd: the server's own directory, which the service user can enter (a CI checkout
+        # under /root cannot be).
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, check=False, cwd=self.root
+        )
         if result.returncode != 0:
             log = self.root / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
