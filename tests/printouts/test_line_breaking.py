@@ -31,9 +31,12 @@ NO_START = set("，。、；：？！）》」』】〕〉｝］”’…—·%,
 #: Never at a line end: opening brackets and quotes.
 NO_END = set("（《「『【〔〈｛［“‘([{<＜")
 
-#: Where an A4 field row's label and value start: 20 mm margin, 40 mm label column, 4 pt padding.
-_A4_LABEL_X = 20 * mm + 4
+#: Where an A4 field row's value starts: 20 mm margin, 40 mm label column, 4 pt padding.
 _A4_VALUE_X = 60 * mm + 4
+
+#: The lines the A4 field labels of :func:`_document` wrap into: only such a row has a value
+#: column (a plain text line can have a fragment at the value column's x by chance).
+_A4_LABEL_LINES = ("拟申请宅基地", "（平方米）", "材料")
 
 #: Hypothesis's explain phase traces every line under Python 3.11: minutes for a PDF.
 _NO_EXPLAIN = (Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink)
@@ -65,7 +68,7 @@ def _assert_breaks_obey_the_rules(lines: list[str]) -> None:
         assert line[-1:] not in NO_END, lines
 
 
-@settings(max_examples=200, deadline=None, phases=_NO_EXPLAIN)
+@settings(max_examples=200, deadline=None, phases=_NO_EXPLAIN, derandomize=True)
 @given(_TEXTS, st.integers(min_value=10, max_value=48))
 def test_no_thermal_line_starts_with_closing_or_ends_with_opening_punctuation(
     text: str, columns: int
@@ -76,7 +79,7 @@ def test_no_thermal_line_starts_with_closing_or_ends_with_opening_punctuation(
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
 
-@settings(max_examples=200, deadline=None, phases=_NO_EXPLAIN)
+@settings(max_examples=200, deadline=None, phases=_NO_EXPLAIN, derandomize=True)
 @given(_TEXTS, st.floats(min_value=5 * 12 + 1, max_value=500))
 def test_no_pdf_line_starts_with_closing_or_ends_with_opening_punctuation(
     text: str, limit: float
@@ -113,7 +116,7 @@ def _assert_printed_lines_obey_the_rules(printed: list[str]) -> None:
         assert body[-1:] not in NO_END, printed
 
 
-@settings(max_examples=30, deadline=None, phases=_NO_EXPLAIN)
+@settings(max_examples=30, deadline=None, phases=_NO_EXPLAIN, derandomize=True)
 @given(st.lists(_TEXTS, min_size=1, max_size=5))
 def test_no_printed_line_starts_with_a_prohibited_character_escpos_and_pdf(
     texts: list[str],
@@ -128,7 +131,7 @@ def test_no_printed_line_starts_with_a_prohibited_character_escpos_and_pdf(
             # column's start) the value column starts one too. Characters drawn as images
             # leave no fragment, so such a row is checked where its fragments are.
             i = None
-            if page is PageKind.A4 and abs(row[0].x - _A4_LABEL_X) < 0.5:
+            if page is PageKind.A4 and row[0].text.startswith(_A4_LABEL_LINES):
                 i = next((i for i, f in enumerate(row) if abs(f.x - _A4_VALUE_X) < 0.5), None)
             starts = [row[0]] + ([row[i]] if i else [])
             ends = [row[-1]] + ([row[i - 1]] if i else [])
