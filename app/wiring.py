@@ -183,9 +183,12 @@ def _consoles(
     core: KioskCore, printer: PrinterBridge, reader: CardReaderBridge, engine: SyncEngine | None
 ) -> tuple[StaffConsole, TechnicianConsole]:
     """The staff console (sign-in, queue, supplements) and the technician console (PIN, doctor)."""
+    from app.logs import export_logs
     from app.probes import in_app_report
     from ui.staff.console import StaffConsole
+    from ui.staff.printing import StaffPrinter
     from ui.technician.console import TechnicianConsole
+    from ui.technician.wizard import ProvisioningWizard, provision_with
 
     def report() -> Report:
         return in_app_report(
@@ -197,8 +200,17 @@ def _consoles(
         )
 
     staff = StaffConsole(core, printer)
+    wizard = ProvisioningWizard(
+        core, provision_with(core), reader=reader, printer=StaffPrinter(core, printer)
+    )
     technician = TechnicianConsole(
-        core, report, sync_now=engine.trigger_now if engine is not None else None
+        core,
+        report,
+        wizard=wizard,
+        export_logs=lambda target: export_logs(
+            core.data.logs, target, terminal_code=core.settings.terminal.code, now=core.clock()
+        ),
+        sync_now=engine.trigger_now if engine is not None else None,
     )
     return staff, technician
 

@@ -75,3 +75,25 @@ def test_idle_timings_come_from_the_terminal_settings(qtbot):
     finally:
         kiosk.close()
         core.close()
+
+
+def test_the_running_kiosks_technician_console_offers_the_wizard_and_log_export(qtbot, tmp_path):
+    """The provisioning wizard and 导出日志 were built but never handed to the running kiosk."""
+    from PySide6.QtWidgets import QPushButton
+
+    from app.wiring import build_ui
+
+    core = KioskCore.open()
+    kiosk = build_ui(core, reader=None, printer=None)
+    qtbot.addWidget(kiosk.window)
+    try:
+        console = kiosk.window.technician_console
+        assert console is not None and console.wizard is not None
+        assert console.findChild(QPushButton, "open_wizard") is not None
+        exporter = console.diagnostics.export_logs
+        assert exporter is not None
+        written = exporter(tmp_path)
+        assert written.parent == tmp_path and written.name.startswith("kiosk-logs-")
+    finally:
+        kiosk.close()
+        core.close()
