@@ -15,7 +15,9 @@ from ui.screens.guide_screen import GuideScreen
 from ui.screens.home_screen import HomeScreen
 from ui.screens.identify_screen import IdentifyScreen
 from ui.screens.lookup_screen import LookupScreen
+from ui.screens.materials_screen import MaterialsScreen
 from ui.screens.my_applications_screen import MyApplicationsScreen
+from ui.screens.promise_screen import PromiseScreen
 from ui.screens.rating_screen import RatingScreen
 from ui.screens.request_done_screen import RequestDoneScreen
 from ui.screens.request_screen import RequestScreen
@@ -34,6 +36,8 @@ SCREENS: dict[Step, type[Screen]] = {
         DraftOfferScreen,
         FindItemScreen,
         GuideScreen,
+        MaterialsScreen,
+        PromiseScreen,
         FormScreen,
         ReviewScreen,
         ConsentScreen,

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from kiosk.cardholder import CardHolder, CardType
 from kiosk.feedback import RequestKind
 from kiosk.journey import Journey, Purpose, Step
+from kiosk.materials import MaterialChoice
 
 SAMPLE_HOLDER = CardHolder(
     card_type=CardType.RESIDENT,
@@ -23,6 +24,7 @@ SAMPLE_HOLDER = CardHolder(
     address="河北省保定市清苑区东闾乡南王庄村一二三号",
 )
 SAMPLE_ITEM = "RS-YL-001"  # 城乡居民养老保险参保登记: no scan needed
+PROMISE_ITEM = "MZ-GL-001"  # 高龄津贴: its 户口簿 photo may be promised (容缺受理)
 SAMPLE_PHONE = "13812345678"
 SAMPLE_STAFF = "1001"  # staff number assisting in the consent step
 
@@ -91,6 +93,15 @@ def reach(journey: Journey, step: Step, holder: CardHolder = SAMPLE_HOLDER) -> N
     if step is Step.MY_APPLICATIONS:
         journey.start(Purpose.MY_APPLICATIONS)
         _card(journey, holder)
+        return
+    if step in (Step.MATERIALS, Step.PROMISE):  # no camera: a needed paper promised
+        _card(journey, holder)
+        journey.choose_item(PROMISE_ITEM)
+        journey.begin_form()
+        if step is Step.PROMISE:
+            for material in journey.needed_here():
+                journey.choose_material(material.name, MaterialChoice.PROMISE)
+            journey.materials_done()
         return
     _card(journey, holder)
     if step is Step.FIND_ITEM:

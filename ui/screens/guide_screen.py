@@ -49,11 +49,15 @@ class GuideScreen(Screen):
         if item is None:
             return
         self._status("")
-        here = can_file_here(item, camera=self.journey.camera)
+        here = can_file_here(item, camera=self.journey.camera, assisted=self.journey.assisted)
         self.start.setVisible(here)
         needs_scan = not can_file_here(item)
         if not here:
             self.counter.setText(f"ⓘ {COUNTER_ONLY}")
+        elif self.journey.needed_here() or (needs_scan and not self.journey.camera):
+            self.counter.setText(
+                "ⓘ 本机没有高拍仪：需要拍照的材料，可以在下一步选择承诺后补，或请工作人员查看原件。"
+            )
         elif needs_scan:
             self.counter.setText("ⓘ 这个事项需要材料照片：填写时请把材料放在高拍仪下拍照。")
         else:
