@@ -92,7 +92,7 @@ class PromiseStatus(StrEnum):
         return {
             "outstanding": "待补交",
             "due_soon": "即将到期",
-            "lapsed": "已逾期",
+            "lapsed": "已逾期，承诺失效",
             "received": "已补交",
         }[self.value]
 

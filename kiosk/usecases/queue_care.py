@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from enum import StrEnum
 
 from kiosk.application import Application, Channel
@@ -20,6 +21,7 @@ from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.deadlines import date_lines
 from kiosk.errors import KioskError, ValidationError
+from kiosk.materials import MaterialStatus, PromiseStatus, promise_due
 from kiosk.staff import StaffSession
 from kiosk.states import ApplicationState
 from kiosk.store import NewAttachment
@@ -49,6 +51,7 @@ class QueueFilter(StrEnum):
     NEEDS_ACTION = "needs_action"  # quarantined or needs supplement
     DELIVERED = "delivered"
     FINISHED = "finished"  # completed or rejected
+    PROMISES = "promises"  # materials promised (容缺受理) still outstanding, due soon or lapsed
 
     @property
     def label(self) -> str:
@@ -58,6 +61,7 @@ class QueueFilter(StrEnum):
             "needs_action": "需处理",
             "delivered": "已送达",
             "finished": "已办结",
+            "promises": "承诺待补",
         }[self.value]
 
 
@@ -101,10 +105,18 @@ class QueueEntry:
     accepted_on: dt.date | None = None
     due_on: dt.date | None = None
     dates: tuple[tuple[str, str], ...] = field(default=())
+    # Materials promised at filing and not yet received: (name, due date, status). A promise
+    # due within two working days is the staff's reminder; a lapsed one is shown as such.
+    promises: tuple[PromisedMaterial, ...] = field(default=())
 
     @property
     def state_label(self) -> str:
         return self.state.label
+
+    @property
+    def promise_note(self) -> str:
+        """``承诺补交：居民户口簿 12月17日前（即将到期）``; empty when nothing is outstanding."""
+        return "；".join(p.text for p in self.promises)
 
     def matches(self, wanted: QueueFilter) -> bool:
         if wanted is QueueFilter.WAITING:
@@ -115,7 +127,53 @@ class QueueEntry:
             return self.state in _FINISHED
         if wanted is QueueFilter.DELIVERED:
             return self.state.is_delivered and self.state not in _FINISHED
+        if wanted is QueueFilter.PROMISES:
+            return bool(self.promises)
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class PromisedMaterial:
+    """One promised material still outstanding on an application (staff queue)."""
+
+    name: str
+    due_on: dt.date
+    status: PromiseStatus
+
+    @property
+    def text(self) -> str:
+        return f"承诺补交：{self.name} {self.due_on.month}月{self.due_on.day}日前（{self.status.label}）"
+
+
+def promised_outstanding(
+    core: KioskCore, app: Application, today: dt.date
+) -> tuple[PromisedMaterial, ...]:
+    """The application's promised materials not yet received, with their status today.
+
+    Once the department accepted, the due date counts from the 受理日 (never beyond the
+    item's time limit), not from the estimate made at filing. A decided application has
+    nothing outstanding.
+    """
+    if app.state.is_final or not app.materials:
+        return ()
+    item = core.store.item(app.service_code, app.service_version)
+    out: list[PromisedMaterial] = []
+    for state in app.materials:
+        if state.status is not MaterialStatus.PROMISED or state.due_on is None:
+            continue
+        due = state.due_on
+        if app.accepted_on is not None and item is not None:
+            try:
+                material = item.material(state.name)
+            except KeyError:
+                material = None
+            if material is not None and material.promise_days:
+                filed_on = china_date(app.created_at)
+                due = promise_due(core.calendar, item, material, filed_on, app.accepted_on)
+        status = dataclass_replace(state, due_on=due).promise_status(today, core.calendar)
+        if status is not None and status is not PromiseStatus.RECEIVED:
+            out.append(PromisedMaterial(state.name, due, status))
+    return tuple(out)
 
 
 def actions_for(app: Application, superseded_by: str | None) -> tuple[CareAction, ...]:
@@ -137,14 +195,25 @@ def queue_entries(
     """The terminal's applications, newest first, with what staff can do with each."""
     pending = {e.item_id: e for e in Outbox(core.store).entries()}
     links = q.supplements(core.store.conn)
+    today = china_date(core.clock())
     entries = [
-        _entry(app, pending.get(app.id), links.get(app.id))
+        _entry(
+            app,
+            pending.get(app.id),
+            links.get(app.id),
+            promised_outstanding(core, app, today),
+        )
         for app in core.store.applications(limit=limit)
     ]
     return [e for e in entries if e.matches(wanted)]
 
 
-def _entry(app: Application, pending: OutboxEntry | None, superseded_by: str | None) -> QueueEntry:
+def _entry(
+    app: Application,
+    pending: OutboxEntry | None,
+    superseded_by: str | None,
+    promises: tuple[PromisedMaterial, ...] = (),
+) -> QueueEntry:
     return QueueEntry(
         id=app.id,
         number=app.number,
@@ -168,6 +237,7 @@ def _entry(app: Application, pending: OutboxEntry | None, superseded_by: str | N
         accepted_on=app.accepted_on,
         due_on=app.due_on,
         dates=tuple(date_lines(app)),
+        promises=promises,
     )
 
 

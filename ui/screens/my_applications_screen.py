@@ -8,11 +8,22 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.application import Application
 from kiosk.journey import Step
+from kiosk.materials import MaterialStatus
 from kiosk.usecases.my_applications import dates_of
 from ui.screens.base import Screen
 from ui.widgets import button, label
 
 _CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def promise_lines(application: Application, today: dt.date) -> str:
+    """Materials promised at filing (容缺受理), each with its date; a lapsed one says so."""
+    lines = []
+    for state in application.materials:
+        if state.status is MaterialStatus.PROMISED and state.due_on is not None:
+            lapsed = today > state.due_on and state.received_on is None
+            lines.append(state.line() + ("（已逾期，请尽快联系工作人员）" if lapsed else ""))
+    return "\n".join(lines)
 
 
 def as_of_text(application: Application) -> str:
@@ -57,6 +68,9 @@ class MyApplicationsScreen(Screen):
             box.addWidget(label(f"状态：{state}", "", f"app_state_{index}"))
             dates = "\n".join(f"{name}：{text}" for name, text in dates_of(application))
             box.addWidget(label(dates, "", f"app_dates_{index}"))
+            promised = promise_lines(application, self.journey.services.today())
+            if promised:
+                box.addWidget(label(promised, "", f"app_promises_{index}"))
             box.addWidget(label(as_of_text(application), "muted", f"app_as_of_{index}"))
             row = QHBoxLayout()
             row.setSpacing(self.ctx.theme.spacing_px * 2)

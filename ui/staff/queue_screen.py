@@ -129,7 +129,7 @@ class QueueScreen(Page):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             filed = entry.created_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M")
-            reason = entry.reason or entry.last_error
+            reason = entry.reason or entry.last_error or entry.promise_note
             if entry.superseded_by:
                 reason = "已补正，见新的申请"
             values = (
@@ -172,6 +172,7 @@ class QueueScreen(Page):
             f"{entry.number} · {entry.service_name} · {entry.state_label}"
             + (f"\n原因：{reason}" if reason else "")
             + "".join(f"\n{name}：{text}" for name, text in entry.dates)
+            + "".join(f"\n{p.text}" for p in entry.promises)
         )
 
     def act(self, action: CareAction) -> None:
