@@ -688,6 +688,10 @@ class CentralDB:
                     "terminal_id": r[7],
                     "received_at": r[8],
                     "provisional_number": r[9],
+                    # Each material's state at filing (promised ones with due_on) and the
+                    # 告知承诺书; absent from applications filed before issue 13.
+                    "materials": payload.get("materials", []),
+                    "commitment": payload.get("commitment"),
                 }
             )
         return out

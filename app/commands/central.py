@@ -179,6 +179,9 @@ def _applications(args: argparse.Namespace) -> int:
             f"  {mask_id_number(r['applicant_id_number'])}  {r['status']:<16}"
             f"  attachments {done}/{len(r['attachments'])}  {r['id']}"
         )
+        for m in r["materials"]:  # 容缺受理: what the resident promised to bring, by when
+            if m["status"] == "promised":
+                print(f"    promised: {m['name']} by {m['due_on']}")
     print(f"{len(rows)} applications", file=sys.stderr)
     return 0
 
