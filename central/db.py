@@ -175,6 +175,10 @@ class CentralDB:
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.backend.query(sql, params)
 
+    def now(self) -> float:
+        """The platform's clock (seconds since the epoch); a test's movable clock if given."""
+        return float(self._clock())
+
     # --- terminals ---------------------------------------------------------------------------
 
     def new_enrol_code(

@@ -57,7 +57,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from central.db import CentralDB, Terminal
@@ -956,7 +956,7 @@ def create_app(
     """The ASGI application; see docs/protocol.md for the endpoints."""
     platform = Platform(db, clock, limits)
     p = API_PREFIX
-    routes = [
+    routes: list[Route | Mount] = [
         Route(f"{p}/enrol", platform.enrol, methods=["POST"]),
         Route(f"{p}/catalogue", platform.signed(platform.catalogue, 0), methods=["GET"]),
         Route(f"{p}/batch", platform.signed(platform.batch, MAX_BODY_BYTES), methods=["POST"]),
@@ -972,6 +972,9 @@ def create_app(
             methods=["POST"],
         ),
     ]
+    from central.console import console_app  # the web console (issue 12), server-rendered
+
+    routes.append(Mount("/console", app=console_app(db)))
     # Answers are gzip-compressed when the kiosk accepts it (httpx does by default): a batch
     # acknowledgement is ~180 bytes per item, 0.6 s for 100 items at 256 kbit/s uncompressed.
     # The signature covers the uncompressed body, which is what the client verifies.

@@ -80,6 +80,24 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     status.add_argument("--notice", default="", help="for completed: the result notice text")
     status.set_defaults(handler=_set_status)
 
+    user = commands.add_parser("user", help="web console accounts (/console)")
+    user_cmds = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user_cmds.add_parser(
+        "add",
+        help="create a console account; the password is read from stdin, or generated and "
+        "printed once when stdin is a terminal or empty",
+    )
+    _db_options(add)
+    add.add_argument("--name", required=True, help="sign-in name")
+    add.add_argument("--role", required=True, choices=["technician", "clerk", "admin"])
+    add.add_argument(
+        "--region",
+        default="",
+        metavar="CODE",
+        help="region code prefix: the user sees only terminals and cases under it (default: all)",
+    )
+    add.set_defaults(handler=_user_add)
+
     revoke = commands.add_parser("revoke", help="revoke a terminal: its requests are refused")
     _db_options(revoke)
     revoke.add_argument("terminal_id", metavar="TERMINAL_ID")
@@ -210,4 +228,31 @@ def _revoke(args: argparse.Namespace) -> int:
         return 1
     finally:
         db.close()
+    return 0
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    """Exit 0 and print ``user NAME (ROLE, region R) created``; with a generated password also
+    ``password: …`` once on stdout. Exit 1 with one line for a taken name, bad region, or a
+    password under 10 characters."""
+    from central.console.users import UserError, add_user, generate_password
+
+    typed = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline()
+    password = typed.rstrip("\r\n")
+    generated = not password
+    if generated:
+        password = generate_password()
+    db = _open(args)
+    try:
+        account = add_user(db, args.name, args.role, args.region, password)
+    except UserError as exc:
+        print(f"kiosk central: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    region = account.region or "all"
+    print(f"user {account.name} ({account.role}, region {region}) created")
+    if generated:
+        print(f"password: {password}")
+        print("the password is shown only now; hand it over in person", file=sys.stderr)
     return 0
