@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -90,7 +91,7 @@ class Tally:
     phases: Counter[str] = field(default_factory=Counter)
     disk_full_episodes: int = 0
     disk_note: str = ""
-    sync_tracebacks: int = 0  # in the sync processes' stderr: must be 0
+    sync_tracebacks: Counter[str] = field(default_factory=Counter)  # final exception types
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -454,6 +455,22 @@ def reckon(tally: Tally, platform_db: CentralDB, database: Path) -> Reckoning:
     return out
 
 
+def tracebacks(log: str) -> Counter[str]:
+    """The exception type ending each traceback in ``log`` (a chained cause is not counted
+    apart); types only, never messages."""
+    found: Counter[str] = Counter()
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        match = re.match(r"([A-Za-z_][\w.]*)(?::|$)", line)
+        if not match or i == 0 or not lines[i - 1].startswith(" "):
+            continue  # a traceback ends with the exception under its last indented frame
+        after = next((later for later in lines[i + 1 :] if later.strip()), "")
+        if after.startswith(("The above exception", "During handling")):
+            continue
+        found[match.group(1)] += 1
+    return found
+
+
 def table(tally: Tally, r: Reckoning, minutes: float, seed: int, drained: tuple[int, int]) -> str:
     rows: list[tuple[str, str]] = [
         ("filed (submit returned a number)", str(len(tally.filed))),
@@ -474,7 +491,7 @@ def table(tally: Tally, r: Reckoning, minutes: float, seed: int, drained: tuple[
         ("sync processes started", str(tally.sync_starts)),
         ("  SIGKILLed", str(tally.sync_kills)),
         ("  Ctrl-C (exit status: times)", _counts(tally.sync_ctrl_c)),
-        ("  tracebacks on their stderr", str(tally.sync_tracebacks)),
+        ("  tracebacks on their stderr", _counts(tally.sync_tracebacks)),
         ("link phases", _counts(tally.phases)),
         ("full-disk episodes", str(tally.disk_full_episodes) + f" ({tally.disk_note})"),
         ("drain (kiosk sync --once runs, last status)", f"{drained[0]}, {drained[1]}"),
@@ -538,7 +555,7 @@ def soak(minutes: float, seed: int, sync_log: Path | None = None) -> int:
                 set_phase(proxy, "clean")
                 drained = drain(home)
                 log = (root / "sync.log").read_text(encoding="utf-8", errors="replace")
-                tally.sync_tracebacks = log.count("Traceback")
+                tally.sync_tracebacks = tracebacks(log)
                 if sync_log is not None:
                     sync_log.write_text(log, encoding="utf-8")
                 result = reckon(tally, platform.db, DataDir(home).database)

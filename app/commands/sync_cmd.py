@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from kiosk.core import KioskCore
+from kiosk.errors import KioskError
 from kiosk.version import kiosk_version
 from sync.client import Credentials, PlatformClient
 from sync.client import _transport as platform_transport
@@ -308,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.handler(args)
     except KeyboardInterrupt:  # Ctrl-C before the command installed its own handling
         return 130
+    except KioskError as exc:  # as ``kiosk`` says it (a full disk at start): one line
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
     return code
 
 
