@@ -167,3 +167,14 @@ def test_a_promise_without_the_confirmed_commitment_is_refused_by_the_core(core)
                 commitment=commitment,
             )
     assert core.store.applications() == []
+
+
+def test_without_a_camera_a_promisable_item_no_longer_ends_at_the_counter(core):
+    """The dead end of issue 13: 开始填写 on an item with a required photo said 请到窗口办理
+    even where the department accepts the paper later under a promise (容缺受理)."""
+    journey = Journey(CoreServices(core), Printer())
+    journey.card_inserted(HOLDER)
+    journey.choose_item(ELDER)
+    journey.begin_form()
+    assert journey.session.error is None
+    assert at(journey) is Step.MATERIALS
