@@ -452,6 +452,9 @@ class Journey:
         s.error = None
         if s.item is None or s.item.code != code:
             s.answers.clear()
+            s.choices.clear()  # what was chosen or promised was for the other item's papers
+            s.commitment = ""
+            s.promised = False
         s.item = item
         self._take(edge)
 

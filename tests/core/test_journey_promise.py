@@ -178,3 +178,15 @@ def test_without_a_camera_a_promisable_item_no_longer_ends_at_the_counter(core):
     journey.begin_form()
     assert journey.session.error is None
     assert at(journey) is Step.MATERIALS
+
+
+def test_choices_are_forgotten_when_another_item_is_chosen(core):
+    journey = Journey(CoreServices(core), Printer())
+    _to_materials(journey)
+    journey.choose_material(HUKOU, MaterialChoice.PROMISE)
+    journey.back()
+    journey.back()
+    assert at(journey) is Step.FIND_ITEM
+    journey.choose_item("MZ-DB-001")  # also needs the 户口簿: a new decision, not a carried one
+    journey.begin_form()
+    assert at(journey) is Step.MATERIALS and journey.session.choices == {}
