@@ -56,6 +56,7 @@ def test_promise_by_taps_files_and_prints_receipt_and_commitment_slip(qtbot, rig
     tap(qtbot, rig, "submit")
     assert at(rig.journey) is Step.SUBMITTED
     number = text_of(rig, "application_number")
+    assert "告知承诺书" in text_of(rig, "next_steps")
     stored = rig.core.store.application(number)
     hukou = next(m for m in stored.materials if m.name == "居民户口簿")
     assert hukou.status is MaterialStatus.PROMISED and hukou.due_on is not None
