@@ -35,7 +35,7 @@ class SubmittedScreen(Screen):
             f"已保存在本机，网络通畅时自动报送。\n预计办结：{application.promised_date:%Y年%m月%d日}前（以受理部门受理后的办结期限为准）。"
             "\n可凭办件编号随时在本机“查进度”。"
             + (
-                "\n另有一张告知承诺书随回执打印，请按上面的日期补交承诺的材料。"
+                "\n另有一张告知承诺书随回执打印，请按承诺书上的日期补交承诺的材料。"
                 if application.commitment is not None
                 else ""
             )
