@@ -55,6 +55,10 @@ class PlatformCipher:
                 f"{context}: cannot decrypt (damaged, or another platform key)"
             ) from None
 
+    def lookup_hash(self, value: str) -> str:
+        """A keyed hash for equality lookups (an ID number → its licences), like the kiosk's."""
+        return self._cipher.lookup_hash(value)
+
     def seal_bytes(self, data: bytes, context: str) -> bytes:
         return self._cipher.encrypt(data, context)
 

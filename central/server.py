@@ -61,6 +61,7 @@ from starlette.routing import Mount, Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from central.db import CentralDB, Terminal
+from central.licences import LicenceLibrary, LicenceNotNeededError
 from sync import signing
 from sync.protocol import (
     API_PREFIX,
@@ -86,6 +87,7 @@ from sync.protocol import (
     HeartbeatAck,
     ItemKind,
     ItemResult,
+    LicenceLookupRequest,
     Outcome,
     RatingUpload,
     RequestUpload,
@@ -406,6 +408,7 @@ class Platform:
         self.enrol_throttle = EnrolThrottle(self.limits)
         self._warn = RateLimitedLog(log, self.limits.log_interval_s)
         self._slots = asyncio.Semaphore(self.limits.max_concurrent_bodies)
+        self.licences = LicenceLibrary(db)
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -889,6 +892,35 @@ class Platform:
         )
         return self._reply(HeartbeatAck(server_time=self.clock()), terminal=terminal, nonce=nonce)
 
+    async def licence_lookup(
+        self, request: Request, terminal: Terminal, nonce: str, raw: bytes
+    ) -> Response:
+        """电子证照 lookup: only the types the item needs, logged; see central.licences."""
+        try:
+            lookup = LicenceLookupRequest.model_validate_json(raw)
+        except ValidationError as exc:
+            return self._error(
+                ErrorCode.BAD_REQUEST, 400, _validation_message(exc), terminal, nonce
+            )
+        try:
+            answer = await run_in_threadpool(self.licences.lookup, terminal.terminal_id, lookup)
+        except LicenceNotNeededError as exc:
+            self._warn.warning(
+                f"licence:{terminal.terminal_id}",
+                "licence lookup from terminal %s refused: %s",
+                terminal.terminal_id,
+                exc,
+            )
+            return self._error(ErrorCode.LICENCE_NOT_NEEDED, 403, str(exc), terminal, nonce)
+        log.info(
+            "licence lookup %s by %s: %d asked, %d found",
+            answer.lookup_id,
+            terminal.terminal_id,
+            len(lookup.licence_types),
+            len(answer.licences),
+        )
+        return self._reply(answer, terminal=terminal, nonce=nonce)
+
 
 class _TooLargeError(ValueError):
     pass
@@ -971,6 +1003,11 @@ def create_app(
             platform.signed(platform.heartbeat, SMALL_BODY_BYTES),
             methods=["POST"],
         ),
+        Route(
+            f"{p}/licences/lookup",
+            platform.signed(platform.licence_lookup, SMALL_BODY_BYTES),
+            methods=["POST"],
+        ),
     ]
     from central.console import console_app  # the web console (issue 12), server-rendered
 
@@ -1042,6 +1079,7 @@ def serve(
     raise_fd_limit()
     db = CentralDB(db_path, key_file=key_file)  # migrates (once) and creates the key if new
     db.seed_catalogue_if_empty()
+    LicenceLibrary(db).seed_if_empty()
     limits = limits or ServerLimits()
     if workers > 1:
         from central.workers import serve_workers
@@ -1121,5 +1159,6 @@ def start_in_thread(
     """Start a platform on a free loopback port for demo mode; returns (base url, stop)."""
     db = CentralDB(db_path)
     db.seed_catalogue_if_empty()
+    LicenceLibrary(db).seed_if_empty()
     running = RunningPlatform(db, clock, host)
     return running.url, running.stop

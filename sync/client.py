@@ -48,6 +48,8 @@ from sync.protocol import (
     ErrorCode,
     Heartbeat,
     HeartbeatAck,
+    LicenceLookupAnswer,
+    LicenceLookupRequest,
     StatusPage,
 )
 
@@ -83,6 +85,14 @@ class AttachmentRejectedError(SyncError):
 
     def __init__(self, code: ErrorCode) -> None:
         super().__init__(code.value)
+        self.code = code
+
+
+class LicenceRefusedError(SyncError):
+    """The e-licence library refused the lookup (signed): e.g. a type the item does not need."""
+
+    def __init__(self, code: ErrorCode, message: str = "") -> None:
+        super().__init__(f"{code.value}: {message}")
         self.code = code
 
 
@@ -283,6 +293,8 @@ class PlatformClient:
             raise AuthError(error.error, error.message)
         if error.error in (ErrorCode.UNKNOWN_ATTACHMENT, ErrorCode.HASH_MISMATCH):
             raise AttachmentRejectedError(error.error)
+        if error.error is ErrorCode.LICENCE_NOT_NEEDED:
+            raise LicenceRefusedError(error.error, error.message)
         # stale timestamp (skew now learned), replayed nonce, bad request: try again later
         raise TransientError(f"{error.error.value}: {error.message}")
 
@@ -339,5 +351,20 @@ class PlatformClient:
             "/heartbeat",
             body,
             model=HeartbeatAck,
+            headers={"Content-Type": "application/json"},
+        )[1]
+
+    def lookup_licences(self, request: LicenceLookupRequest) -> LicenceLookupAnswer:
+        """电子证照 lookup (``POST /v1/licences/lookup``): a signed answer or an exception.
+
+        :class:`TransientError` (offline, busy, unverifiable), :class:`AuthError` (this
+        terminal is refused) or :class:`LicenceRefusedError` (the library said no).
+        """
+        body = request.model_dump_json().encode()
+        return self._request(
+            "POST",
+            "/licences/lookup",
+            body,
+            model=LicenceLookupAnswer,
             headers={"Content-Type": "application/json"},
         )[1]

@@ -57,6 +57,8 @@ _MODELS: list[type[BaseModel]] = [
     p.StatusPage,
     p.Heartbeat,
     p.HeartbeatAck,
+    p.LicenceLookupRequest,
+    p.LicenceLookupAnswer,
 ]
 
 
@@ -313,6 +315,32 @@ def build_openapi() -> dict[str, Any]:
                     "content": {"application/json": {"schema": _ref(p.Heartbeat)}},
                 },
                 "responses": {"200": _json(p.HeartbeatAck, "Recorded."), **_errors()},
+            }
+        },
+        f"{p.API_PREFIX}/licences/lookup": {
+            "post": {
+                "summary": "电子证照: the holder's licences of the types an item needs (logged).",
+                "description": "Sent only while the holder's ID card is on the kiosk's reader in "
+                "this visit and after the holder agreed on screen (同意调取本人电子证照); "
+                "business_ref is the application's id, minted before filing. Only the types "
+                "the item's materials name as e-licences are answered; every answered lookup is "
+                "logged (terminal, time, item, holder). A licence past its validity is listed "
+                "as missing (expired).",
+                "parameters": _SIGNED_HEADERS,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(p.LicenceLookupRequest)}},
+                },
+                "responses": {
+                    "200": _json(p.LicenceLookupAnswer, "Found and missing licences."),
+                    **_errors(),
+                    "403": _json(
+                        p.ErrorBody,
+                        "licence_not_needed (signed): the item does not take one of these "
+                        "types as an e-licence (nothing looked up, nothing logged); revoked "
+                        "(unsigned: a request with a body is refused unread).",
+                    ),
+                },
             }
         },
     }

@@ -102,6 +102,8 @@ class ErrorCode(StrEnum):
     TIMEOUT = "timeout"
     BUSY = "busy"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+    # The e-licence library refuses a lookup (signed): a type this item does not need.
+    LICENCE_NOT_NEEDED = "licence_not_needed"
 
 
 AUTH_ERRORS = frozenset({ErrorCode.BAD_SIGNATURE, ErrorCode.UNKNOWN_TERMINAL, ErrorCode.REVOKED})
@@ -185,6 +187,19 @@ class Commitment(_Model):
     staff_id: str | None = Field(None, exclude_if=lambda v: v is None)
 
 
+class LicenceRef(_Model):
+    """An e-licence that stands for a material (免提交): a reference, never the licence itself.
+
+    ``sha256`` is the hash of the licence data the library returned (canonical JSON), so the
+    department can check later that the licence it looks up is the one the kiosk was shown.
+    """
+
+    licence_type: str = Field(min_length=1, max_length=50)
+    number: str = Field(min_length=1, max_length=64)
+    issuer: str = Field(min_length=1, max_length=100)
+    sha256: str = Field(pattern=SHA256_PATTERN)
+
+
 class ApplicationUpload(_Model):
     """An application exactly as ``kiosk.application.Application.upload_content`` builds it.
 
@@ -229,6 +244,13 @@ class ApplicationUpload(_Model):
         exclude_if=lambda value: value is None,
         description="The 告知承诺书 the resident confirmed when a material was promised; "
         "staff_id when staff assisted.",
+    )
+    licences: list[LicenceRef] | None = Field(
+        None,
+        exclude_if=lambda value: value is None,  # absent unless an e-licence was fetched
+        description="E-licences fetched for this application with the holder's consent "
+        "(POST /v1/licences/lookup, business_ref = this id): type, number, issuer and the "
+        "sha-256 of the licence data; never images.",
     )
 
 
@@ -337,6 +359,66 @@ class StatusPage(_Model):
     updates: list[StatusUpdate]
     cursor: int
     more: bool
+    server_time: float
+
+
+# --- e-licences (电子证照) ---------------------------------------------------------------------
+
+ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9X]$"
+MAX_LICENCE_TYPES = 8
+
+
+class LicenceConsent(_Model):
+    """What the resident agreed to on screen (同意调取本人电子证照), read aloud before the tap."""
+
+    text: str = Field(min_length=1, max_length=500)
+    agreed_at: str = Field(description="Kiosk wall-clock time (ISO 8601) of the tap.")
+
+
+class LicenceLookupRequest(_Model):
+    """One lookup: this holder's licences of these types, for this item and this application.
+
+    The kiosk sends it only while the holder's ID card is on its reader in this visit and
+    after the holder's own consent tap; the platform answers only types the item's
+    materials name as e-licences (else 403 ``licence_not_needed``) and logs every lookup.
+    """
+
+    business_ref: str = Field(
+        pattern=ID_PATTERN, description="The application's id (UUIDv7), minted before filing."
+    )
+    service_code: str = Field(min_length=1, max_length=64)
+    holder_id_number: str = Field(pattern=ID_NUMBER_PATTERN, description="Read from the card.")
+    holder_by: Literal["id_card"] = Field(
+        description="How the holder was identified: their card on the reader, nothing else."
+    )
+    licence_types: list[str] = Field(min_length=1, max_length=MAX_LICENCE_TYPES)
+    consent: LicenceConsent
+
+
+class Licence(_Model):
+    """One licence of the holder as the library keeps it; ``sha256`` = sha-256 of canonical
+    JSON of ``data`` (the kiosk checks it and keeps only a :class:`LicenceRef`)."""
+
+    licence_type: str
+    number: str
+    issuer: str
+    valid_from: str | None = None
+    valid_until: str | None = Field(None, description="ISO date; null: no end.")
+    data: dict[str, str]
+    sha256: str = Field(pattern=SHA256_PATTERN)
+
+
+class LicenceMissing(_Model):
+    licence_type: str
+    reason: Literal["not_found", "expired"]
+
+
+class LicenceLookupAnswer(_Model):
+    """Signed answer: the licences found (valid today) and the types not found or expired."""
+
+    lookup_id: str
+    licences: list[Licence]
+    missing: list[LicenceMissing]
     server_time: float
 
 
