@@ -495,35 +495,63 @@ class CentralDB:
         missing: list[str] | None = None,
         result_notice: str = "",
     ) -> None:
-        """Record a decision; ``number`` must name exactly one application (see _resolve_number)."""
+        """Record a status without the clerk's rules (tests, the demo's auto-accept).
+
+        ``number`` must name exactly one application (see resolve_number). Operators decide
+        through :func:`central.decisions.decide` (``kiosk central set-status`` and the web
+        console), which checks the move and its reasons and then records it here.
+        """
         with self.backend.transaction(serialise="status_events") as tx:
-            app_id, terminal_id, number = self._resolve_number(tx, number)
-            tx.execute(
-                "UPDATE applications SET status = ?, status_reason = ? WHERE id = ?",
-                (status.value, reason, app_id),
-            )
-            now = self._clock()
-            clock = advance_clock(tx, app_id, status, now, self.calendar)
-            tx.execute(
-                "INSERT INTO status_events(application_id, terminal_id, number, status, reason,"
-                " missing, result_notice, changed_at, accepted_on, due_on)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    app_id,
-                    terminal_id,
-                    number,
-                    status.value,
-                    reason,
-                    json.dumps(missing or [], ensure_ascii=False),
-                    result_notice,
-                    now,
-                    clock.accepted_on.isoformat() if clock.accepted_on else None,
-                    clock.due_on.isoformat() if clock.due_on else None,
-                ),
+            app_id, terminal_id, number = self.resolve_number(tx, number)
+            self.record_status(
+                tx, app_id, terminal_id, number, status, reason, missing or [], result_notice
             )
 
+    def record_status(  # noqa: PLR0917
+        self,
+        tx: Tx,
+        app_id: str,
+        terminal_id: str,
+        number: str,
+        status: PlatformStatus,
+        reason: str,
+        missing: list[str],
+        result_notice: str,
+        *,
+        actor: str = "",
+        from_state: str = "",
+    ) -> None:
+        """Store one decision inside the caller's transaction: the application's state, its
+        clock (:mod:`central.deadlines`) and the event the terminal pulls (``status_events``)."""
+        now = self._clock()
+        tx.execute(
+            "UPDATE applications SET status = ?, status_reason = ?, status_changed_at = ?"
+            " WHERE id = ?",
+            (status.value, reason, now, app_id),
+        )
+        clock = advance_clock(tx, app_id, status, now, self.calendar)
+        tx.execute(
+            "INSERT INTO status_events(application_id, terminal_id, number, status, reason,"
+            " missing, result_notice, changed_at, accepted_on, due_on, actor, from_state)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                app_id,
+                terminal_id,
+                number,
+                status.value,
+                reason,
+                json.dumps(missing, ensure_ascii=False),
+                result_notice,
+                now,
+                clock.accepted_on.isoformat() if clock.accepted_on else None,
+                clock.due_on.isoformat() if clock.due_on else None,
+                actor,
+                from_state,
+            ),
+        )
+
     @staticmethod
-    def _resolve_number(tx: Tx, typed: str) -> tuple[str, str, str]:
+    def resolve_number(tx: Tx, typed: str) -> tuple[str, str, str]:
         """(id, terminal id, number) of the one application a typed number names.
 
         The number itself first (unique); else the provisional number a terminal printed

@@ -69,7 +69,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         choices=[s.value for s in PlatformStatus],
         help="one of: " + ", ".join(s.value for s in PlatformStatus),
     )
-    status.add_argument("--reason", default="", help="why (rejected) or what is wrong")
+    status.add_argument(
+        "--reason", default="", help="why (required for rejected and needs_supplement)"
+    )
     status.add_argument(
         "--missing",
         action="append",
@@ -77,7 +79,19 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="MATERIAL",
         help="for needs_supplement: a material to bring (repeatable)",
     )
-    status.add_argument("--notice", default="", help="for completed: the result notice text")
+    status.add_argument(
+        "--notice", default="", help="for completed (required): the result notice text"
+    )
+    status.add_argument(
+        "--appeal",
+        default=None,
+        metavar="TEXT",
+        help="for rejected: the appeal rights printed with the reason (default: the standard "
+        "行政复议 / 行政诉讼 sentence)",
+    )
+    status.add_argument(
+        "--actor", default="cli", help="who decides, recorded with the decision (default cli)"
+    )
     status.set_defaults(handler=_set_status)
 
     user = commands.add_parser("user", help="web console accounts (/console)")
@@ -205,11 +219,25 @@ def _applications(args: argparse.Namespace) -> int:
 
 
 def _set_status(args: argparse.Namespace) -> int:
-    """Refuses (exit 1, one line) a number nobody holds, or an alias several applications share."""
+    """Decide through :func:`central.decisions.decide`, the function the web console calls.
+
+    Refuses (exit 1, one line) a number nobody holds, an alias several applications share, a
+    move the platform's state machine does not allow (e.g. from a final state) and a decision
+    without its required reason, missing materials or result text.
+    """
+    from central.decisions import DEFAULT_APPEAL_RIGHTS, decide
+
     db = _open(args)
     try:
-        db.set_status(
-            args.number, PlatformStatus(args.status), args.reason, args.missing, args.notice
+        decide(
+            db,
+            args.number,
+            PlatformStatus(args.status),
+            args.reason,
+            args.notice,
+            args.missing,
+            args.actor,
+            appeal=DEFAULT_APPEAL_RIGHTS if args.appeal is None else args.appeal,
         )
     except CentralError as exc:
         print(f"kiosk central: {exc}", file=sys.stderr)
