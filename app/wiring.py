@@ -96,6 +96,39 @@ class Kiosk:
         self.closers.clear()
 
 
+class DeviceHealth:
+    """The devices' own status enums for the heartbeat (issue 12 item 1).
+
+    The sync engine starts before the UI builds the device bridges, so it gets this
+    holder and the bridges are attached once they exist; until then (and for ``kiosk sync``
+    without a UI) it reports nothing rather than a guess. Read from the sync thread: each
+    ``.status`` is a single attribute read.
+    """
+
+    def __init__(self) -> None:
+        self.reader: CardReaderBridge | None = None
+        self.printer: PrinterBridge | None = None
+        self.camera: CameraBridge | None = None
+
+    def attach(self, kiosk: Kiosk) -> None:
+        self.reader, self.printer, self.camera = kiosk.reader, kiosk.printer, kiosk.camera
+
+    def __call__(self) -> dict[str, str]:
+        states: dict[str, str] = {}
+        if self.reader is not None:
+            states["card_reader"] = str(self.reader.status.value)
+        if self.printer is not None:
+            states["printer"] = str(self.printer.status.value)
+        if self.camera is not None:
+            camera = self.camera.camera
+            states["camera"] = str(camera.status.value) if camera is not None else "disconnected"
+        return states
+
+
+DEMO_CONSOLE_PASSWORD = "demo-console-2026"  # noqa: S105  # printed at demo start, loopback only
+"""The demo platform's console accounts ``demo-tech`` and ``demo-clerk`` use this password."""
+
+
 def storage_problem(core: KioskCore) -> str:
     """The latest failed write's short reason (e.g. "磁盘已满（剩余 0.0 MB）"); in memory, no I/O."""
     failure = core.store.conn.last_failure
@@ -250,7 +283,7 @@ def demo_data_dir(environ: dict[str, str] | None = None) -> DataDir:
 
 
 def _start_demo_platform(
-    core: KioskCore, transport: httpx.BaseTransport
+    core: KioskCore, transport: httpx.BaseTransport, device_health: DeviceHealth | None = None
 ) -> tuple[SyncEngine, Callable[[], None], CentralDB]:
     """Reference platform on loopback, this terminal enrolled, the sync engine running."""
     from central.db import CentralDB
@@ -280,8 +313,9 @@ def _start_demo_platform(
     client = PlatformClient(
         url, Credentials(answer.terminal_id, decode_secret(answer.secret)), transport=transport
     )
-    engine = SyncEngine(core.store, client, core.settings.sync)
+    engine = SyncEngine(core.store, client, core.settings.sync, device_health=device_health or dict)
     engine.start()
+    _demo_console_login(central, url)
 
     def stop() -> None:
         engine.stop(timeout=5)
@@ -290,6 +324,23 @@ def _start_demo_platform(
         stop_platform()
 
     return engine, stop, central
+
+
+def _demo_console_login(central: CentralDB, url: str) -> None:
+    """The demo prints where the web console is and how to sign in (issue 12)."""
+    import contextlib
+    import sys
+
+    from central.console.users import UserError, add_user
+
+    for name, role in (("demo-tech", "technician"), ("demo-clerk", "clerk")):
+        with contextlib.suppress(UserError):  # made by an earlier demo here, same password
+            add_user(central, name, role, "", DEMO_CONSOLE_PASSWORD)
+    print(
+        f"kiosk: web console {url}/console/login — sign in as demo-tech (技术人员) or "
+        f"demo-clerk (窗口人员), password {DEMO_CONSOLE_PASSWORD}",
+        file=sys.stderr,
+    )
 
 
 def _engine_snapshot(core: KioskCore, engine: SyncEngine) -> Callable[[], ConnectionSnapshot]:
@@ -330,11 +381,12 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
     status_source: Callable[[], ConnectionSnapshot] | None = None
     controls: DevControls | None = None
     engine: SyncEngine | None = None
+    device_health = DeviceHealth()
     if demo:
         controls = DevControls()
-        status_source, engine = _demo_parts(core, reader, controls, closers)
+        status_source, engine = _demo_parts(core, reader, controls, closers, device_health)
     else:
-        engine = _start_configured_sync(core)
+        engine = _start_configured_sync(core, device_health)
         if engine is not None:
 
             def stop_sync() -> None:
@@ -355,6 +407,7 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
     )
     kiosk.closers[:0] = closers
     kiosk.engine = engine
+    device_health.attach(kiosk)
     kiosk.nudge_sync_after_filing()
     return kiosk
 
@@ -380,13 +433,14 @@ def _demo_parts(
     reader: CardReader | None,
     controls: DevControls,
     closers: list[Callable[[], None]],
+    device_health: DeviceHealth | None = None,
 ) -> tuple[Callable[[], ConnectionSnapshot] | None, SyncEngine | None]:
     """Loopback platform, sync engine, and the dev dock's card, paper and network controls."""
     status_source: Callable[[], ConnectionSnapshot] | None = None
     engine: SyncEngine | None = None
     transport, cut = switchable_transport()
     try:
-        engine, stop, central = _start_demo_platform(core, transport)
+        engine, stop, central = _start_demo_platform(core, transport, device_health)
     except Exception:
         log.exception("demo platform did not start; running offline")
     else:
@@ -447,7 +501,9 @@ def _add_printer_controls(controls: DevControls, core: KioskCore) -> None:
     controls.paper_in = command("paper-in")
 
 
-def _start_configured_sync(core: KioskCore) -> SyncEngine | None:
+def _start_configured_sync(
+    core: KioskCore, device_health: DeviceHealth | None = None
+) -> SyncEngine | None:
     """The sync engine for a provisioned terminal, or None (not provisioned: the queue waits).
 
     The engine's thread takes the terminal's sync lock itself; with ``kiosk sync``
@@ -465,6 +521,6 @@ def _start_configured_sync(core: KioskCore) -> SyncEngine | None:
     client = PlatformClient(
         core.settings.platform.url, credentials, ca_bundle=core.settings.platform.ca_bundle
     )
-    engine = SyncEngine(core.store, client, core.settings.sync)
+    engine = SyncEngine(core.store, client, core.settings.sync, device_health=device_health or dict)
     engine.start()
     return engine

@@ -63,6 +63,11 @@ from sync.protocol import (
 NONCE_TTL_S = 900
 """Nonces are remembered longer than the allowed clock skew on either side (2 × 300 s)."""
 
+HEARTBEAT_RAW_DAYS = 21
+"""Raw heartbeats are kept three weeks (issue 12: 14–30 days), then only hourly aggregates."""
+HOURLY_KEEP_DAYS = 400
+"""Hourly heartbeat aggregates are kept about thirteen months (a year-on-year comparison)."""
+
 __all__ = ["DEFAULT_ENROL_CODE_HOURS", "CentralDB", "CentralError", "Terminal"]
 
 _ENCRYPTING_STEP = "0005_private_uploads_encrypted_at_rest"
@@ -656,8 +661,30 @@ class CentralDB:
     # --- heartbeat and reports ---------------------------------------------------------------
 
     def record_heartbeat(self, terminal_id: str, payload: dict[str, Any]) -> None:
+        """Keep a heartbeat four ways (issue 12 item 1), in one transaction.
+
+        The raw row (purged after ``HEARTBEAT_RAW_DAYS``), the terminal's one current-status
+        row (what the console lists), this hour's aggregate (kept ``HOURLY_KEEP_DAYS``: the
+        online/offline chart and trends) and an event for each watched field that changed
+        (version, devices, settings), never one per beat. The purge rides on the insert: two
+        indexed range deletes that find nothing almost every time.
+        """
         text = json.dumps(payload, ensure_ascii=False)
         now = self._clock()
+        devices = payload.get("device_health") or {}
+        versions = payload.get("versions") or {}
+        current = {
+            "kiosk_version": str(payload.get("kiosk_version") or versions.get("kiosk") or ""),
+            "os": str(payload.get("os") or ""),
+            "card_reader": str(devices.get("card_reader", "")),
+            "printer": str(devices.get("printer", "")),
+            "camera": str(devices.get("camera", "")),
+            "settings_revision": str(payload.get("settings_revision") or ""),
+        }
+        queue = int(payload.get("queue_depth") or 0)
+        disk = payload.get("free_disk_bytes")
+        terminal_time = payload.get("terminal_time")
+        skew = float(terminal_time) - now if terminal_time is not None else None
         with self.backend.transaction() as tx:
             tx.execute(
                 "INSERT INTO heartbeats(terminal_id, received_at, payload) VALUES (?,?,?)",
@@ -666,6 +693,124 @@ class CentralDB:
             tx.execute(
                 "UPDATE terminals SET last_heartbeat = ? WHERE terminal_id = ?", (text, terminal_id)
             )
+            previous = tx.execute(
+                "SELECT kiosk_version, os, card_reader, printer, camera, settings_revision"
+                " FROM terminal_status WHERE terminal_id = ?",
+                (terminal_id,),
+            ).fetchone()
+            if previous is not None:
+                for (name, new_value), old_value in zip(current.items(), previous, strict=True):
+                    if new_value != (old_value or ""):
+                        tx.execute(
+                            "INSERT INTO terminal_events(terminal_id, at, field, old_value,"
+                            " new_value) VALUES (?,?,?,?,?)",
+                            (terminal_id, now, name, old_value or "", new_value),
+                        )
+            tx.execute(
+                "INSERT INTO terminal_status(terminal_id, received_at, kiosk_version, os,"
+                " uptime_s, queue_depth, oldest_unsent_age_s, quarantined, card_reader, printer,"
+                " camera, free_disk_bytes, clock_skew_s, last_sync_success, settings_revision)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(terminal_id) DO UPDATE SET"
+                " received_at = excluded.received_at, kiosk_version = excluded.kiosk_version,"
+                " os = excluded.os, uptime_s = excluded.uptime_s,"
+                " queue_depth = excluded.queue_depth,"
+                " oldest_unsent_age_s = excluded.oldest_unsent_age_s,"
+                " quarantined = excluded.quarantined, card_reader = excluded.card_reader,"
+                " printer = excluded.printer, camera = excluded.camera,"
+                " free_disk_bytes = excluded.free_disk_bytes,"
+                " clock_skew_s = excluded.clock_skew_s,"
+                " last_sync_success = excluded.last_sync_success,"
+                " settings_revision = excluded.settings_revision",
+                (
+                    terminal_id,
+                    now,
+                    current["kiosk_version"],
+                    current["os"],
+                    payload.get("uptime_s"),
+                    queue,
+                    payload.get("oldest_unsent_age_s"),
+                    int(payload.get("quarantined") or 0),
+                    current["card_reader"],
+                    current["printer"],
+                    current["camera"],
+                    int(disk) if disk is not None else None,
+                    skew,
+                    payload.get("last_sync_success"),
+                    current["settings_revision"],
+                ),
+            )
+            tx.execute(
+                "INSERT INTO heartbeat_hourly(terminal_id, hour, beats, queue_min, queue_max,"
+                " queue_sum, disk_min, skew_max) VALUES (?,?,1,?,?,?,?,?)"
+                " ON CONFLICT(terminal_id, hour) DO UPDATE SET"
+                " beats = heartbeat_hourly.beats + 1,"
+                " queue_min = CASE WHEN excluded.queue_min < heartbeat_hourly.queue_min"
+                " THEN excluded.queue_min ELSE heartbeat_hourly.queue_min END,"
+                " queue_max = CASE WHEN excluded.queue_max > heartbeat_hourly.queue_max"
+                " THEN excluded.queue_max ELSE heartbeat_hourly.queue_max END,"
+                " queue_sum = heartbeat_hourly.queue_sum + excluded.queue_sum,"
+                " disk_min = CASE WHEN heartbeat_hourly.disk_min IS NULL"
+                " OR excluded.disk_min < heartbeat_hourly.disk_min"
+                " THEN excluded.disk_min ELSE heartbeat_hourly.disk_min END,"
+                " skew_max = CASE WHEN heartbeat_hourly.skew_max IS NULL"
+                " OR ABS(excluded.skew_max) > ABS(heartbeat_hourly.skew_max)"
+                " THEN excluded.skew_max ELSE heartbeat_hourly.skew_max END",
+                (
+                    terminal_id,
+                    int(now // 3600),
+                    queue,
+                    queue,
+                    queue,
+                    int(disk) if disk is not None else None,
+                    skew,
+                ),
+            )
+            tx.execute(
+                "DELETE FROM heartbeats WHERE received_at < ?",
+                (now - HEARTBEAT_RAW_DAYS * 86400,),
+            )
+            tx.execute(
+                "DELETE FROM heartbeat_hourly WHERE hour < ?",
+                (int((now - HOURLY_KEEP_DAYS * 86400) // 3600),),
+            )
+
+    def fleet(self) -> list[dict[str, Any]]:
+        """Every terminal with its current status (None fields before its first heartbeat)."""
+        keys = (
+            "terminal_id", "terminal_code", "region_code", "station_name", "enrolled_at",
+            "revoked_at", "last_seen", "received_at", "kiosk_version", "os", "uptime_s",
+            "queue_depth", "oldest_unsent_age_s", "quarantined", "card_reader", "printer",
+            "camera", "free_disk_bytes", "clock_skew_s", "last_sync_success",
+            "settings_revision",
+        )  # fmt: skip
+        rows = self._q(
+            "SELECT t.terminal_id, t.terminal_code, t.region_code, t.station_name,"
+            " t.enrolled_at, t.revoked_at, t.last_seen, s.received_at,"
+            " COALESCE(s.kiosk_version, t.kiosk_version), s.os, s.uptime_s, s.queue_depth,"
+            " s.oldest_unsent_age_s, s.quarantined, s.card_reader, s.printer, s.camera,"
+            " s.free_disk_bytes, s.clock_skew_s, s.last_sync_success, s.settings_revision"
+            " FROM terminals t LEFT JOIN terminal_status s ON s.terminal_id = t.terminal_id"
+            " ORDER BY t.terminal_code"
+        )
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def heartbeat_hours(self, terminal_id: str, since: float) -> list[tuple[int, int, int, int]]:
+        """(hour, beats, queue_max, queue average) of a terminal's hours since ``since``."""
+        rows = self._q(
+            "SELECT hour, beats, queue_max, queue_sum FROM heartbeat_hourly"
+            " WHERE terminal_id = ? AND hour >= ? ORDER BY hour",
+            (terminal_id, int(since // 3600)),
+        )
+        return [(int(h), int(b), int(m), int(q) // max(1, int(b))) for h, b, m, q in rows]
+
+    def terminal_events(self, terminal_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        """What changed on a terminal (version, devices, settings, revocation), newest first."""
+        rows = self._q(
+            "SELECT at, field, old_value, new_value FROM terminal_events WHERE terminal_id = ?"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            (terminal_id, limit),
+        )
+        return [{"at": r[0], "field": r[1], "old": r[2], "new": r[3]} for r in rows]
 
     def stored_content(self, kind: ItemKind, item_id: str) -> tuple[str, dict[str, Any]] | None:
         """(content hash, decrypted payload) of one stored item, for checks and tools."""

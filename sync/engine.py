@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -548,15 +549,27 @@ class SyncEngine:
         age = None
         if oldest:
             age = max(0.0, self._clock() - dt.datetime.fromisoformat(oldest).timestamp())
+        try:
+            devices = {k: str(v) for k, v in self._device_health().items()}
+        except Exception:  # a device bridge must never stop the heartbeat that reports it
+            log.exception("device states unavailable for the heartbeat")
+            devices = {}
+        from kiosk.version import kiosk_version
+
         self.client.heartbeat(
             Heartbeat(
                 queue_depth=stats.depth,
                 oldest_unsent_age_s=age,
                 quarantined=stats.quarantined,
-                device_health=self._device_health(),
+                device_health=devices,
                 versions=self._versions,
                 free_disk_bytes=shutil.disk_usage(self.store.data.root).free,
                 terminal_time=self._clock(),
+                kiosk_version=self._versions.get("kiosk") or kiosk_version(),
+                os=_os_name(),
+                uptime_s=_process_uptime_s(),
+                last_sync_success=self.status().last_success_at,
+                settings_revision=_settings_revision(self.store.data.settings_file),
             )
         )
         self._last_heartbeat = now
@@ -722,3 +735,41 @@ __all__ = [
     "SyncStatus",
     "backoff_delay",
 ]
+
+# --- heartbeat facts (issue 12 item 1) -------------------------------------------------------
+
+
+def _os_name() -> str:
+    """``Debian GNU/Linux 12 (bookworm) 6.1.0-…``: what a technician needs to match a fault."""
+    import platform
+
+    try:
+        pretty = platform.freedesktop_os_release().get("PRETTY_NAME", "")
+    except OSError:
+        pretty = platform.system()
+    return f"{pretty} {platform.release()}".strip()[:128]
+
+
+def _process_uptime_s() -> float | None:
+    """Seconds since this kiosk process started (a restart loop shows as a small uptime)."""
+    import os
+
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as up:
+            boot_uptime = float(up.read().split()[0])
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return max(0.0, boot_uptime - started)
+
+
+def _settings_revision(path: Path) -> str | None:
+    """A short hash of ``terminal.toml``: two terminals with the same one run the same settings."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None

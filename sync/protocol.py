@@ -426,15 +426,33 @@ class LicenceLookupAnswer(_Model):
 
 
 class Heartbeat(_Model):
+    """What a technician needs to see of a terminal (issue 12 item 1), every few minutes.
+
+    The fields added for the web console are optional so an older kiosk's heartbeat stays
+    valid; the platform computes the clock skew itself from ``terminal_time``.
+    """
+
     queue_depth: int = Field(ge=0)
     oldest_unsent_age_s: float | None = Field(ge=0)
     quarantined: int = Field(0, ge=0)
     device_health: dict[str, str] = Field(
-        {}, description="Device name → status, e.g. printer: ready."
+        {},
+        description="Device → its closed status enum value: card_reader (ReaderStatus, e.g. "
+        "disconnected), printer (PrinterStatus, e.g. paper_near_end, no_paper, cover_open), "
+        "camera (CameraStatus). A device the terminal has none of is absent.",
     )
     versions: dict[str, str] = {}
     free_disk_bytes: int = Field(ge=0)
     terminal_time: float = Field(description="The kiosk's wall clock when sent (for skew records).")
+    kiosk_version: str | None = Field(None, max_length=64)
+    os: str | None = Field(None, max_length=128, description="Operating system and release.")
+    uptime_s: float | None = Field(None, ge=0, description="Seconds since the kiosk started.")
+    last_sync_success: float | None = Field(
+        None, description="The terminal's clock at its last fully successful sync round."
+    )
+    settings_revision: str | None = Field(
+        None, max_length=64, description="Short hash of the terminal's settings file."
+    )
 
 
 class HeartbeatAck(_Model):

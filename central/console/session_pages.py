@@ -24,7 +24,7 @@ from central.db import CentralDB
 
 log = logging.getLogger(__name__)
 
-WRONG_PASSWORD = "用户名或密码错误"
+WRONG_PASSWORD = "用户名或密码错误"  # noqa: S105  # the message, not a password
 LOCKED = "登录失败次数过多，账号已锁定，请 15 分钟后再试"
 
 
