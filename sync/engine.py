@@ -356,13 +356,19 @@ class SyncEngine:
         while True:
             now = self._clock()
             limit = self.settings.batch_size
-            entries = self.outbox.claim(OutboxKind.APPLICATION, limit, now, self.options.lease_s)
-            room = limit - len(entries)
-            if room > 0:
-                entries += self.outbox.claim(OutboxKind.RATING, room, now, self.options.lease_s)
+            # The three claims share one transaction: one commit (and fsync) per batch.
+            with self.store.conn.write():
+                entries = self.outbox.claim(
+                    OutboxKind.APPLICATION, limit, now, self.options.lease_s
+                )
                 room = limit - len(entries)
-            if room > 0:
-                entries += self.outbox.claim(OutboxKind.REQUEST, room, now, self.options.lease_s)
+                if room > 0:
+                    entries += self.outbox.claim(OutboxKind.RATING, room, now, self.options.lease_s)
+                    room = limit - len(entries)
+                if room > 0:
+                    entries += self.outbox.claim(
+                        OutboxKind.REQUEST, room, now, self.options.lease_s
+                    )
             if not entries:
                 return
             self._upload_batch(entries, report)
@@ -418,16 +424,22 @@ class SyncEngine:
         # One transaction for the whole acknowledgement: one fsync instead of one per item
         # (the store nests each item's write as a savepoint). Dying halfway rolls back to
         # "not acknowledged", and resending is harmless: the platform answers duplicate.
+        # The delivered items are recorded together (a few statements per batch, not per item).
         with self.store.conn.write():
+            delivered: list[OutboxEntry] = []
             for result in ack.results:
-                self._record(by_key[result.kind.value, result.id], result, report)
+                entry = by_key[result.kind.value, result.id]
+                if self._record(entry, result, report):
+                    delivered.append(entry)
+            at = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+            self.outbox.acknowledged_many(delivered, at)
 
-    def _record(self, entry: OutboxEntry, result: ItemResult, report: RoundReport) -> None:
+    def _record(self, entry: OutboxEntry, result: ItemResult, report: RoundReport) -> bool:
+        """True when the item was delivered (the caller acknowledges it); quarantines it otherwise."""
         if result.outcome in DELIVERED:
-            self.outbox.acknowledged(entry, dt.datetime.fromtimestamp(self._clock(), dt.UTC))
             report.delivered += 1
             log.info("%s %s delivered (%s)", entry.kind.value, entry.item_id, result.outcome)
-            return
+            return True
         reason = (
             result.reason
             or {
@@ -438,6 +450,7 @@ class SyncEngine:
         self.outbox.quarantine(entry, reason)
         report.quarantined += 1
         log.warning("%s %s quarantined: %s", entry.kind.value, entry.item_id, result.outcome)
+        return False
 
     def _upload_attachments(self, report: RoundReport) -> None:
         while True:

@@ -20,7 +20,7 @@ from typing import Any
 
 from kiosk.errors import InvalidTransition, KioskError, StoreError
 from kiosk.states import ApplicationState, DeliveryState, check_transition
-from kiosk.store.store import Store, move_state
+from kiosk.store.store import Store, _now_iso, move_state
 
 UNDECRYPTABLE_REASON = "数据无法解密"
 """The quarantine reason of an item whose stored personal data fails authentication.
@@ -74,30 +74,49 @@ class Outbox:
         self.conn = store.conn
 
     def claim(self, kind: OutboxKind, limit: int, now: float, lease_s: float) -> list[OutboxEntry]:
-        """Lease up to ``limit`` due items of one kind, oldest first."""
+        """Lease up to ``limit`` due items of one kind, oldest first.
+
+        A fixed number of statements per batch, not per item (one SELECT, one UPDATE of
+        the leases, one of the shown states): the claim/ack path of issue 16, goal 4.
+        """
         with self.conn.write() as c:
             rows = c.execute(
                 "SELECT item_id, attempts, last_error FROM outbox WHERE kind = ? "
                 "AND next_attempt_at <= ? AND lease_until <= ? ORDER BY seq LIMIT ?",
                 (kind.value, now, now, limit),
             ).fetchall()
-            for item_id, _attempts, _error in rows:
+            ids = [row[0] for row in rows]
+            for chunk in _chunks(ids):
+                marks = _marks(chunk)
                 c.execute(
-                    "UPDATE outbox SET lease_until = ? WHERE item_id = ?", (now + lease_s, item_id)
+                    f"UPDATE outbox SET lease_until = ? WHERE item_id IN ({marks})",  # noqa: S608 - marks
+                    (now + lease_s, *chunk),
                 )
-                self._mark_sending(c, kind, item_id)
+                self._mark_sending(c, kind, chunk)
         return [OutboxEntry(r[0], kind, int(r[1]), r[2]) for r in rows]
 
-    def _mark_sending(self, c: sqlite3.Connection, kind: OutboxKind, item_id: str) -> None:
+    def _mark_sending(self, c: sqlite3.Connection, kind: OutboxKind, ids: list[str]) -> None:
+        """Show claimed items as being sent; only those still queued move (never a delivered one)."""
+        marks = _marks(ids)
         if kind is OutboxKind.APPLICATION:
-            state = c.execute("SELECT state FROM applications WHERE id = ?", (item_id,)).fetchone()
-            if state and state[0] == ApplicationState.QUEUED.value:
-                move_state(c, item_id, ApplicationState.SENDING, "", None)
+            # queued -> sending is a legal move (checked once here, as move_state would per row);
+            # sending is not a delivered state, so delivered_at stays as it is.
+            check_transition(ApplicationState.QUEUED, ApplicationState.SENDING)
+            c.execute(
+                "UPDATE applications SET state = ?, state_reason = '', state_changed_at = ? "  # noqa: S608 - marks
+                f"WHERE state = ? AND id IN ({marks})",
+                (
+                    ApplicationState.SENDING.value,
+                    _now_iso(None),
+                    ApplicationState.QUEUED.value,
+                    *ids,
+                ),
+            )
         elif kind in (OutboxKind.RATING, OutboxKind.REQUEST):
             table = _table(kind)
             c.execute(
-                f"UPDATE {table} SET state = ? WHERE id = ? AND state = ?",  # noqa: S608 - fixed names
-                (DeliveryState.SENDING.value, item_id, DeliveryState.QUEUED.value),
+                f"UPDATE {table} SET state = ? WHERE state = ? AND id IN ({marks})",  # noqa: S608 - fixed names
+                (DeliveryState.SENDING.value, DeliveryState.QUEUED.value, *ids),
             )
 
     def payload(self, entry: OutboxEntry) -> dict[str, Any]:
@@ -153,30 +172,77 @@ class Outbox:
 
     def acknowledged(self, entry: OutboxEntry, now: dt.datetime | None = None) -> None:
         """The platform confirmed the item (accepted or duplicate of the same content)."""
+        self.acknowledged_many([entry], now)
+
+    def acknowledged_many(self, entries: list[OutboxEntry], now: dt.datetime | None = None) -> None:
+        """The platform confirmed these items: one transaction, a few statements per batch.
+
+        Each application moves straight to where the acknowledgement leaves it (``done``, or
+        ``attachments_pending`` while files are missing) in one UPDATE; every step of the way
+        (queued -> sending -> acknowledged -> ...) is still checked against ``kiosk.states``.
+        The stored row ends exactly as the step-by-step moves left it (the state, its reason,
+        ``state_changed_at`` and, once delivered, ``delivered_at``).
+        """
+        apps = list(dict.fromkeys(e.item_id for e in entries if e.kind is OutboxKind.APPLICATION))
+        others: dict[OutboxKind, list[str]] = {}
+        for e in entries:
+            if e.kind in (OutboxKind.RATING, OutboxKind.REQUEST):
+                others.setdefault(e.kind, []).append(e.item_id)
         with self.conn.write() as c:
-            if entry.kind is OutboxKind.APPLICATION:
-                current = c.execute(
-                    "SELECT state FROM applications WHERE id = ?", (entry.item_id,)
-                ).fetchone()[0]
-                if current in (ApplicationState.QUEUED.value, ApplicationState.SENDING.value):
-                    if current == ApplicationState.QUEUED.value:
-                        move_state(c, entry.item_id, ApplicationState.SENDING, "", now)
-                    move_state(c, entry.item_id, ApplicationState.ACKNOWLEDGED, "", now)
-                missing = c.execute(
-                    "SELECT COUNT(*) FROM attachments WHERE application_id = ? AND uploaded = 0",
-                    (entry.item_id,),
-                ).fetchone()[0]
-                if missing:
-                    self._to_attachments(c, entry.item_id, now)
-                else:
-                    self._finish_application(c, entry.item_id, now)
-            else:
-                table = _table(entry.kind)
-                c.execute(
-                    f"UPDATE {table} SET state = ? WHERE id = ?",  # noqa: S608 - fixed names
-                    (DeliveryState.ACKNOWLEDGED.value, entry.item_id),
-                )
-                c.execute("DELETE FROM outbox WHERE item_id = ?", (entry.item_id,))
+            for chunk in _chunks(apps):
+                self._acknowledge_applications(c, chunk, now)
+            for kind, ids in others.items():
+                for chunk in _chunks(ids):
+                    marks = _marks(chunk)
+                    c.execute(
+                        f"UPDATE {_table(kind)} SET state = ? WHERE id IN ({marks})",  # noqa: S608 - fixed names
+                        (DeliveryState.ACKNOWLEDGED.value, *chunk),
+                    )
+                    c.execute(f"DELETE FROM outbox WHERE item_id IN ({marks})", chunk)  # noqa: S608
+
+    def _acknowledge_applications(
+        self, c: sqlite3.Connection, ids: list[str], now: dt.datetime | None
+    ) -> None:
+        marks = _marks(ids)
+        rows = c.execute(
+            "SELECT a.id, a.state, (SELECT COUNT(*) FROM attachments t "  # noqa: S608 - marks
+            "WHERE t.application_id = a.id AND t.uploaded = 0) "
+            f"FROM applications a WHERE a.id IN ({marks})",
+            ids,
+        ).fetchall()
+        found = {row[0]: (ApplicationState(row[1]), int(row[2])) for row in rows}
+        moves: dict[ApplicationState, list[str]] = {}
+        waiting: list[str] = []
+        for app_id in ids:
+            if app_id not in found:
+                raise StoreError(f"unknown application {app_id}")
+            current, missing = found[app_id]
+            path = _acknowledgement_path(current, missing > 0)
+            step = current
+            for target in path:
+                check_transition(step, target)
+                step = target
+            if path:
+                moves.setdefault(path[-1], []).append(app_id)
+            if missing:
+                waiting.append(app_id)
+        stamp = _now_iso(now)
+        for target, moved in moves.items():
+            c.execute(
+                "UPDATE applications SET state = ?, state_reason = '', state_changed_at = ?, "  # noqa: S608 - marks
+                "delivered_at = CASE WHEN ? AND delivered_at IS NULL THEN ? ELSE delivered_at END "
+                f"WHERE id IN ({_marks(moved)})",
+                (target.value, stamp, int(target.is_delivered), stamp, *moved),
+            )
+        if waiting:
+            c.execute(
+                "UPDATE outbox SET kind = ?, lease_until = 0, next_attempt_at = 0, attempts = 0 "  # noqa: S608 - marks
+                f"WHERE item_id IN ({_marks(waiting)})",
+                (OutboxKind.ATTACHMENTS.value, *waiting),
+            )
+        complete = [app_id for app_id in ids if found[app_id][1] == 0]
+        if complete:
+            c.execute(f"DELETE FROM outbox WHERE item_id IN ({_marks(complete)})", complete)  # noqa: S608
 
     def _to_attachments(self, c: sqlite3.Connection, app_id: str, now: dt.datetime | None) -> None:
         state = c.execute("SELECT state FROM applications WHERE id = ?", (app_id,)).fetchone()[0]
@@ -446,6 +512,40 @@ def _back_to_queued(c: sqlite3.Connection, item_id: str, kind: OutboxKind) -> No
             f"UPDATE {_table(kind)} SET state = ? WHERE id = ? AND state = ?",  # noqa: S608 - fixed names
             (DeliveryState.QUEUED.value, item_id, DeliveryState.SENDING.value),
         )
+
+
+def _acknowledgement_path(current: ApplicationState, missing: bool) -> list[ApplicationState]:
+    """The moves an acknowledgement makes from ``current``, in order (empty: none).
+
+    Queued or sending becomes acknowledged; an acknowledged application then waits for
+    its files (``attachments_pending``) or is ``done``. Any other state (already done, a
+    platform decision, quarantined) is left alone.
+    """
+    path: list[ApplicationState] = []
+    state = current
+    if state in (ApplicationState.QUEUED, ApplicationState.SENDING):
+        if state is ApplicationState.QUEUED:
+            path.append(ApplicationState.SENDING)
+        path.append(ApplicationState.ACKNOWLEDGED)
+        state = ApplicationState.ACKNOWLEDGED
+    if missing:
+        if state is ApplicationState.ACKNOWLEDGED:
+            path.append(ApplicationState.ATTACHMENTS_PENDING)
+    elif state in (ApplicationState.ACKNOWLEDGED, ApplicationState.ATTACHMENTS_PENDING):
+        path.append(ApplicationState.DONE)
+    return path
+
+
+_CHUNK = 500
+"""Ids per ``IN (...)`` list: far below SQLite's limit on bound parameters (32,766)."""
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def _marks(ids: list[str]) -> str:
+    return ", ".join("?" * len(ids))
 
 
 def _table(kind: OutboxKind) -> str:
