@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def _terminal(db: CentralDB, region: str, station: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def platform(tmp_path: Path) -> CentralDB:
+def platform(tmp_path: Path) -> Iterator[CentralDB]:
     db = CentralDB(tmp_path / "central.sqlite3")
     db.seed_catalogue_if_empty()
     yield db
