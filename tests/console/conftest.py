@@ -18,6 +18,23 @@ from typing import Any
 import pytest
 
 from tests.console.consolehelpers import Console, chromium_available, start_browser, start_console
+from tests.sync.conftest import (
+    client_for,
+    platform,
+    platform_database,
+    platform_engine,
+    postgres_dsn,
+    postgres_server,
+)
+
+__all__ = [  # the platform on the engine under test (tests/sync/conftest.py), for storage tests
+    "client_for",
+    "platform",
+    "platform_database",
+    "platform_engine",
+    "postgres_dsn",
+    "postgres_server",
+]
 
 
 @pytest.fixture
