@@ -23,6 +23,7 @@ from kiosk.core import KioskCore
 from kiosk.journey import Journey, Step
 from kiosk.paths import KIOSK_HOME_ENV, DataDir, data_dir
 from kiosk.states import ApplicationState
+from kiosk.usecases.elicence import LicenceDesk, LicencePort
 from kiosk.usecases.resident import CoreServices
 from ui.dev_dock import DevControls
 from ui.devices import CameraBridge, CardReaderBridge, PrinterBridge
@@ -158,6 +159,7 @@ def build_ui(
     dev_controls: DevControls | None = None,
     engine: SyncEngine | None = None,
     camera: DocumentCamera | None = None,
+    licence_port: LicencePort | None = None,
 ) -> Kiosk:
     """The window on ``core`` with the given devices (started here, stopped by ``close``).
 
@@ -167,7 +169,14 @@ def build_ui(
     services = CoreServices(core)
     voice = Voice(options.voice_engine, enabled=core.settings.ui.voice)
     printer_bridge = PrinterBridge(printer, core, watch_interval_s=options.printer_watch_s)
-    journey = Journey(services, printer_bridge, camera=camera is not None)
+    # 电子证照 through the platform this kiosk syncs with (its engine's signed client);
+    # without a platform the route is not offered.
+    if licence_port is None and engine is not None:
+        from sync.licences import HttpLicencePort
+
+        licence_port = HttpLicencePort(engine.client)
+    desk = LicenceDesk(licence_port, core.clock) if licence_port is not None else None
+    journey = Journey(services, printer_bridge, camera=camera is not None, licences=desk)
     camera_bridge = CameraBridge(camera) if camera is not None else None
     if camera_bridge is not None:
         camera_bridge.captured.connect(

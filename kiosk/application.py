@@ -50,6 +50,38 @@ class AttachmentRef:
 
 
 @dataclass(frozen=True, slots=True)
+class LicenceRef:
+    """An e-licence (电子证照) that stands for a material: a reference, never an image.
+
+    ``sha256`` is the hash of the licence data the platform's library returned, so the
+    department can check the licence it looks up is the one shown at filing. The number
+    is personal data (encrypted at rest with the rest of the application).
+    """
+
+    licence_type: str
+    number: str
+    issuer: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "licence_type": self.licence_type,
+            "number": self.number,
+            "issuer": self.issuer,
+            "sha256": self.sha256,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LicenceRef:
+        return cls(
+            str(data["licence_type"]), str(data["number"]), str(data["issuer"]), str(data["sha256"])
+        )
+
+    def __repr__(self) -> str:
+        return f"LicenceRef({self.licence_type!r}, <number hidden>)"
+
+
+@dataclass(frozen=True, slots=True)
 class Application:
     id: str  # UUIDv7, minted by the kiosk
     number: str  # 办件编号 printed on the receipt
@@ -85,6 +117,9 @@ class Application:
     # filed before: they upload and hash exactly as they always did.
     materials: tuple[MaterialState, ...] = ()
     commitment: Commitment | None = None
+    # E-licences fetched with the holder's consent for this application (issue 13 item 2);
+    # uploaded (and hashed) only when there are some.
+    licences: tuple[LicenceRef, ...] = ()
 
     def content_hash(self) -> str:
         """What the platform compares for idempotency: same id + same hash is a duplicate, not a conflict."""
@@ -124,6 +159,7 @@ class Application:
             **({"provisional_number": self.provisional_number} if self.provisional_number else {}),
             **({"materials": [m.to_dict() for m in self.materials]} if self.materials else {}),
             **({"commitment": self.commitment.to_dict()} if self.commitment else {}),
+            **({"licences": [lic.to_dict() for lic in self.licences]} if self.licences else {}),
         }
 
     def __repr__(self) -> str:

@@ -21,9 +21,9 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from kiosk.application import Applicant, Application
+from kiosk.application import Applicant, Application, LicenceRef
 from kiosk.cardholder import CardHolder
-from kiosk.catalogue import FieldType, FormField, Material, ServiceItem, search
+from kiosk.catalogue import FieldType, FormField, Material, Route, ServiceItem, search
 from kiosk.errors import InvalidTransition, ValidationError
 from kiosk.feedback import RatingLevel, RequestKind
 from kiosk.forms import validate_field
@@ -54,9 +54,11 @@ from kiosk.materials import (
     can_finish_here,
     choices_offered,
     commitment_text,
+    fields_without_material,
     needed_at_filing,
 )
 from kiosk.store import NewAttachment
+from kiosk.usecases.elicence import LicenceDesk, consent_text
 
 __all__ = [
     "CARD_PREFILL",
@@ -100,11 +102,14 @@ class JourneyServices(Protocol):
         attachments: Sequence[NewAttachment] = (),
         material_choices: Mapping[str, MaterialChoice] | None = None,
         commitment: str | None = None,
+        licences: Sequence[LicenceRef] = (),
+        application_id: str | None = None,
     ) -> Application:
         """Self-service without ``staff_id``; assisted (代办) with it, only after ``consent``.
 
         ``material_choices`` settle needed materials the kiosk could not photograph;
-        ``commitment`` is the 告知承诺书 the resident confirmed for the promised ones.
+        ``commitment`` is the 告知承诺书 the resident confirmed for the promised ones;
+        ``licences`` the e-licences fetched under ``application_id`` (the lookup's reference).
         """
         ...
 
@@ -191,9 +196,12 @@ class Journey:
         most_used: int = 6,
         *,
         camera: bool = False,
+        licences: LicenceDesk | None = None,
     ) -> None:
         self.services = services
         self.printer = printer
+        # The platform's e-licence library (电子证照), when this kiosk has a platform.
+        self.licences = licences
         # A document camera is wired in: attachment fields become photo steps of the form.
         self.camera = camera
         self.session = Session()
@@ -206,6 +214,7 @@ class Journey:
             Then.OFFER_DRAFT: self._offer_draft,
             Then.LIST_APPLICATIONS: self._list_applications,
             Then.FILE: self._file,
+            Then.FETCH_LICENCES: self._fetch_licences,
         }
 
     # -- where we are --------------------------------------------------------------
@@ -313,11 +322,14 @@ class Journey:
         """
         if self.step in (Step.HOME, Step.END):
             self._begin(Purpose.APPLY)
+        s = self.session
+        if s.holder is not None and s.holder.id_number == holder.id_number:
+            s.card_present = True  # the holder's card is back on the reader
         edge = self._edge(Tap.CARD)
         if edge is None:
             return
-        s = self.session
         s.holder = holder
+        s.card_present = True
         s.applicant = Applicant(
             name=holder.name, id_number=holder.id_number, address=holder.address or ""
         )
@@ -325,7 +337,11 @@ class Journey:
         self._take(edge)
 
     def card_removed(self) -> None:
-        """Nothing is lost: the session stays until the resident finishes or the idle timer ends it."""
+        """Nothing is lost: the session stays until the resident finishes or the idle timer ends it.
+
+        Only e-licences notice: they are fetched only while the card is on the reader.
+        """
+        self.session.card_present = False
 
     def choose_typing(self) -> None:
         """Type the ID number instead of reading the card.
@@ -469,7 +485,10 @@ class Journey:
         edge = self._expect(Tap.BEGIN)
         s = self.session
         assert s.item is not None
-        if not can_file_here(s.item, camera=self.camera, assisted=self.assisted):
+        if not (
+            can_file_here(s.item, camera=self.camera, assisted=self.assisted)
+            or self._licences_could_finish(s.item)
+        ):
             s.error = FieldError("service_code", COUNTER_ONLY)
             self._stay()
             return
@@ -489,8 +508,82 @@ class Journey:
         return needed_at_filing(item)
 
     def choices_for(self, material: Material) -> tuple[MaterialChoice, ...]:
-        """What the materials step offers for ``material`` (withdrawing is always offered)."""
-        return choices_offered(material, assisted=self.assisted)
+        """What the materials step offers for ``material`` (withdrawing is always offered):
+        免提交 by e-licence first, for the holder of a card read in this visit."""
+        offered = choices_offered(material, assisted=self.assisted)
+        if self._licence_route(material):
+            return (MaterialChoice.E_LICENCE, *offered)
+        return offered
+
+    # -- 电子证照 (issue 13 item 2) ------------------------------------------------------------
+
+    def _licence_route(self, material: Material) -> bool:
+        return (
+            self.licences is not None
+            and self.session.by_card
+            and material.allows(Route.E_LICENCE)
+            and bool(material.licence_type)
+        )
+
+    def _licences_could_finish(self, item: ServiceItem) -> bool:
+        """Every needed material can come some way here once e-licences are offered."""
+        if self.licences is None or not self.session.by_card or fields_without_material(item):
+            return False
+        return all(self.choices_for(m) for m in self.needed_here())
+
+    def licences_to_fetch(self) -> list[Material]:
+        """Materials chosen 免提交 whose e-licence has not been fetched yet."""
+        s = self.session
+        return [
+            m
+            for m in self.needed_here()
+            if s.choices.get(m.name) is MaterialChoice.E_LICENCE and m.name not in s.licences
+        ]
+
+    def licence_consent_text(self) -> str:
+        """The consent shown and read aloud: which licences, for which item."""
+        item = self.session.item
+        return consent_text(item, self.licences_to_fetch()) if item is not None else ""
+
+    def agree_licences(self) -> None:
+        """同意调取: the holder's own tap records the consent, then the lookup runs."""
+        edge = self._expect(Tap.AGREE)
+        s = self.session
+        assert s.item is not None and self.licences is not None
+        s.licence_consent = self.licences.consent(s.item, self.licences_to_fetch())
+        s.error = None
+        self._take(edge)
+
+    def decline_licences(self) -> None:
+        """不同意: nothing is fetched; back to the choices to pick another way."""
+        edge = self._expect(Tap.DECLINE)
+        s = self.session
+        for material in self.licences_to_fetch():
+            s.choices.pop(material.name, None)
+        s.licence_consent = None
+        s.error = None
+        self._take(edge)
+
+    def _fetch_licences(self) -> None:
+        """The lookup (Then.FETCH_LICENCES); what failed is unchosen, with a plain message."""
+        s = self.session
+        assert s.item is not None and self.licences is not None
+        pending = self.licences_to_fetch()
+        if not s.application_id:
+            s.application_id = self.licences.new_application_id()
+        outcome = self.licences.fetch(
+            item=s.item,
+            materials=pending,
+            holder=s.holder,
+            card_present=s.card_present,
+            consent=s.licence_consent,
+            application_id=s.application_id,
+        )
+        s.licences.update(outcome.found)
+        for name in outcome.failed:
+            s.choices.pop(name, None)
+        s.licence_consent = None  # one consent, one lookup
+        s.error = FieldError("licences", outcome.message) if outcome.message else None
 
     def choose_material(self, name: str, choice: MaterialChoice) -> None:
         """承诺后补 or 我带了材料 for one needed material; the screen stays for the others."""
@@ -689,6 +782,11 @@ class Journey:
         photos = [s.photos[f.key] for f in questions if f.key in s.photos]
         needed = {m.name for m in self.needed_here()}
         choices = {name: c for name, c in s.choices.items() if name in needed}
+        fetched = {
+            s.licences[name].licence_type: s.licences[name]
+            for name, c in choices.items()
+            if c is MaterialChoice.E_LICENCE and name in s.licences
+        }
         try:
             application = self.services.submit(
                 s.item.code,
@@ -699,6 +797,8 @@ class Journey:
                 attachments=photos,
                 material_choices=choices,
                 commitment=s.commitment if s.promised else None,
+                licences=tuple(fetched.values()),
+                application_id=s.application_id if fetched else None,
             )
         except ValidationError as exc:
             keys = [f.key for f in questions]

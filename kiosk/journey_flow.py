@@ -37,6 +37,7 @@ class Step(StrEnum):
     GUIDE = "guide"  # guide and one-time notice; print and leave, or continue
     MATERIALS = "materials"  # no camera: per needed material promise / brought / withdraw
     PROMISE = "promise"  # the 告知承诺书, read aloud, confirmed with 我承诺
+    ELICENCE_CONSENT = "elicence_consent"  # 同意调取本人电子证照, read aloud; then the lookup
     FORM = "form"  # one question per screen
     REVIEW = "review"  # summary, read aloud, submit
     CONSENT = "consent"  # assisted filing: the resident's own tap consents to 代办
@@ -109,6 +110,7 @@ class Then(StrEnum):
     OFFER_DRAFT = "offer_draft"  # a card holder's saved draft is looked up
     LIST_APPLICATIONS = "list_applications"  # the card holder's applications are read
     FILE = "file"  # the application is filed: the only way anything is submitted
+    FETCH_LICENCES = "fetch_licences"  # the holder's e-licences are looked up (after consent)
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,21 @@ def _after_guide(data: FlowData) -> Visit:
 
 
 def _after_materials(data: FlowData) -> Visit:
-    """The commitment when something was promised, else the form where it stands."""
+    """E-licences to fetch first (their consent), then the commitment when something was
+    promised, else the form where it stands."""
+    s = data.session
+    if any(
+        c is MaterialChoice.E_LICENCE and name not in s.licences for name, c in s.choices.items()
+    ):
+        return Visit(Step.ELICENCE_CONSENT)
+    return _after_licences(data)
+
+
+def _after_licences(data: FlowData) -> Visit:
+    """After the lookup: back to the choices with the plain message when something could
+    not be fetched (the next route is chosen there), else as after the materials."""
+    if data.session.error is not None:
+        return Visit(Step.MATERIALS)
     if MaterialChoice.PROMISE in data.session.choices.values():
         return Visit(Step.PROMISE)
     return _form_where_it_stands(data)
@@ -255,7 +271,12 @@ def _rate_unless_rated(data: FlowData) -> Visit:
 
 
 AFTER_GUIDE = Choice(_after_guide, frozenset({Step.MATERIALS, Step.FORM, Step.REVIEW}))
-AFTER_MATERIALS = Choice(_after_materials, frozenset({Step.PROMISE, Step.FORM, Step.REVIEW}))
+AFTER_MATERIALS = Choice(
+    _after_materials, frozenset({Step.ELICENCE_CONSENT, Step.PROMISE, Step.FORM, Step.REVIEW})
+)
+AFTER_LICENCES = Choice(
+    _after_licences, frozenset({Step.MATERIALS, Step.PROMISE, Step.FORM, Step.REVIEW})
+)
 AFTER_PROMISE = Choice(_form_where_it_stands, frozenset({Step.FORM, Step.REVIEW}))
 RESUME = Choice(_resume, frozenset({Step.MATERIALS, Step.FORM}))
 AFTER_CARD = Choice(_after_card, frozenset({Step.DRAFT_OFFER, Step.FIND_ITEM}))
@@ -307,6 +328,15 @@ _FILE: dict[Step, StepSpec] = {
         }
     ),
     Step.PROMISE: StepSpec({Tap.PROMISE: Edge(AFTER_PROMISE), Tap.WITHDRAW: Edge(Step.END)}),
+    # 电子证照: the holder's own tap consents and looks up; declining returns to the choices.
+    Step.ELICENCE_CONSENT: StepSpec(
+        {
+            Tap.AGREE: Edge(AFTER_LICENCES, Then.FETCH_LICENCES),
+            Tap.DECLINE: Edge(Step.MATERIALS),
+            Tap.WITHDRAW: Edge(Step.END),
+        },
+        transient=True,
+    ),
     Step.FORM: StepSpec({Tap.ANSWER: Edge(NEXT_QUESTION), Tap.PHOTO: STAY, Tap.RETAKE: STAY}),
     Step.REVIEW: StepSpec(
         {Tap.EDIT: Edge(QUESTION_AGAIN), Tap.SUBMIT: Edge(AFTER_FILING, Then.FILE)}

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kiosk.application import Applicant, Application
+from kiosk.application import Applicant, Application, LicenceRef
 from kiosk.cardholder import CardHolder
 from kiosk.catalogue import FieldType, FormField, ServiceItem
 from kiosk.materials import MaterialChoice
 from kiosk.store import NewAttachment
+from kiosk.usecases.elicence import LicenceConsent
 
 
 class Purpose(StrEnum):
@@ -65,19 +66,27 @@ class Session:
     choices: dict[str, MaterialChoice] = field(default_factory=dict)
     commitment: str = ""
     promised: bool = False  # 我承诺 tapped on the commitment shown
+    # 电子证照 (issue 13 item 2): whether the card read in this visit is on the reader now,
+    # the holder's consent tap, the id the application will be filed under (the lookup's
+    # business reference, minted before filing) and the references fetched per material.
+    card_present: bool = False
+    licence_consent: LicenceConsent | None = None
+    application_id: str = ""
+    licences: dict[str, LicenceRef] = field(default_factory=dict)
 
     def wipe(self) -> None:
         """Forget everything; dicts and lists are cleared, not just dropped."""
         self.answers.clear()
         self.photos.clear()
         self.choices.clear()
+        self.licences.clear()
         self.applications.clear()
         self.rated.clear()
         if self.draft is not None:
             self.draft[1].clear()
         fresh = Session()
         for name in self.__dataclass_fields__:
-            if name not in ("answers", "applications", "rated", "photos", "choices"):
+            if name not in ("answers", "applications", "rated", "photos", "choices", "licences"):
                 setattr(self, name, getattr(fresh, name))
 
     @property

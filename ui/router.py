@@ -8,6 +8,7 @@ from kiosk.journey import Step
 from ui.screens.base import Screen, ScreenContext
 from ui.screens.consent_screen import ConsentScreen
 from ui.screens.draft_offer_screen import DraftOfferScreen
+from ui.screens.elicence_screen import ElicenceConsentScreen
 from ui.screens.end_screen import EndScreen
 from ui.screens.find_item_screen import FindItemScreen
 from ui.screens.form_screen import FormScreen
@@ -38,6 +39,7 @@ SCREENS: dict[Step, type[Screen]] = {
         GuideScreen,
         MaterialsScreen,
         PromiseScreen,
+        ElicenceConsentScreen,
         FormScreen,
         ReviewScreen,
         ConsentScreen,

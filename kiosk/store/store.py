@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.application import Applicant, Application, AttachmentRef, Channel
+from kiosk.application import Applicant, Application, AttachmentRef, Channel, LicenceRef
 from kiosk.catalogue import ServiceItem, item_from_dict, item_to_dict
 from kiosk.chinatime import china_date, china_day_bounds_utc
 from kiosk.crypto import DataCipher
@@ -51,6 +51,10 @@ class NewApplication:
     supersedes: str | None = None
     materials: tuple[MaterialState, ...] = ()  # each material's state at filing (issue 13)
     commitment: Commitment | None = None  # the 告知承诺书, when something was promised
+    # E-licences fetched for it (issue 13 item 2), and the id they were fetched under (the
+    # lookup's business reference): the application is stored under that id.
+    licences: tuple[LicenceRef, ...] = ()
+    application_id: str | None = None
 
 
 MAX_DAILY_APPLICATIONS = 9999
@@ -174,7 +178,7 @@ class Store:
                 else application_number(minting_code(c, terminal_code), local_day, daily)
             )
             application = Application(
-                id=id_factory(),
+                id=new.application_id or id_factory(),
                 number=number,
                 service_code=new.item.code,
                 service_version=new.item.version,
@@ -192,6 +196,7 @@ class Store:
                 supersedes=new.supersedes,
                 materials=new.materials,
                 commitment=new.commitment,
+                licences=new.licences,
             )
             self._insert_application(c, application, new.item)
         return application
@@ -210,6 +215,8 @@ class Store:
                 "address": app.applicant.address,
             },
             "form": personal_form,
+            # Licence numbers are personal: sealed with the applicant, purged with it.
+            **({"licences": [lic.to_dict() for lic in app.licences]} if app.licences else {}),
         }
         c.execute(
             "INSERT INTO applications(id, number, service_code, service_version, service_name, "
@@ -336,6 +343,7 @@ class Store:
         unreadable = False
         applicant = Applicant(name="", id_number="")
         form = public
+        licences: tuple[LicenceRef, ...] = ()
         if row["personal"] is not None:
             try:
                 personal = json.loads(
@@ -343,6 +351,7 @@ class Store:
                 )
                 applicant = Applicant(**personal["applicant"])
                 form = {**public, **personal["form"]}
+                licences = tuple(LicenceRef.from_dict(d) for d in personal.get("licences", []))
             except (StoreError, ValueError, KeyError, TypeError) as exc:
                 if not lenient:
                     raise StoreError(f"申请 {row['number']} 的数据无法解密：{exc}") from exc
@@ -394,6 +403,7 @@ class Store:
             commitment=Commitment.from_dict(json.loads(row["commitment"]))
             if row["commitment"]
             else None,
+            licences=licences,
         )
 
     def _attachment_name(self, blob: bytes | None, application_id: str, lenient: bool) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
 
-from kiosk.application import Applicant, Application, Channel
+from kiosk.application import Applicant, Application, Channel, LicenceRef
 from kiosk.catalogue import Material, ServiceItem
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
@@ -62,6 +62,8 @@ class CoreServices:
         attachments: Sequence[NewAttachment] = (),
         material_choices: Mapping[str, MaterialChoice] | None = None,
         commitment: str | None = None,
+        licences: Sequence[LicenceRef] = (),
+        application_id: str | None = None,
     ) -> Application:
         channel = Channel.ASSISTED if staff_id else Channel.SELF_SERVICE
         return submit_application(
@@ -75,6 +77,8 @@ class CoreServices:
             consent=consent,
             material_choices=material_choices,
             commitment=commitment,
+            licences=licences,
+            application_id=application_id,
         )
 
     def promise_due(self, item: ServiceItem, material: Material) -> dt.date:

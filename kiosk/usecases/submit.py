@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from kiosk.application import Applicant, Application, Channel
-from kiosk.catalogue import FieldType, ServiceItem
+from kiosk.application import Applicant, Application, Channel, LicenceRef
+from kiosk.catalogue import FieldType, Route, ServiceItem
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
@@ -85,6 +85,8 @@ def submit_application(
     supersedes: str | None = None,
     material_choices: Mapping[str, MaterialChoice] | None = None,
     commitment: str | None = None,
+    licences: Sequence[LicenceRef] = (),
+    application_id: str | None = None,
 ) -> Application:
     """Validate and queue one application. When this returns, it is on disk and will be sent.
 
@@ -92,6 +94,9 @@ def submit_application(
     way (``material_choices``: promised where the catalogue allows it, seen by the assisting
     staff member); a promise needs the 告知承诺书 the resident confirmed (``commitment``,
     the text shown), which must be the text the core writes for these materials today.
+    A material chosen as an e-licence (免提交) needs a fetched licence of its type in
+    ``licences``; ``application_id`` is the id minted before filing that the lookup named
+    as its business reference (kiosk.usecases.elicence), so the two stay linked.
     """
     check_text(item_code, "事项编号", "service_code")
     if staff_id is not None:
@@ -108,7 +113,12 @@ def submit_application(
     if channel is Channel.ASSISTED and not consent:
         raise ValidationError("代办申请需要申请人本人确认同意。", field="consent")
     choices = dict(material_choices or {})
-    _check_choices(item, choices, assisted=channel is Channel.ASSISTED)
+    _check_choices(
+        item,
+        choices,
+        assisted=channel is Channel.ASSISTED,
+        fetched={lic.licence_type for lic in licences},
+    )
     applicant = check_applicant(applicant)
     answers = prefilled_answers(item, applicant, answers)
     today = core.clock().date()
@@ -162,6 +172,8 @@ def submit_application(
             supersedes=supersedes,
             materials=states,
             commitment=confirmed,
+            licences=tuple(licences),
+            application_id=application_id,
         ),
         attachments,
         id_factory=lambda: str(uuid7(int(now.timestamp() * 1000))),
@@ -174,7 +186,11 @@ def submit_application(
 
 
 def _check_choices(
-    item: ServiceItem, choices: Mapping[str, MaterialChoice], *, assisted: bool
+    item: ServiceItem,
+    choices: Mapping[str, MaterialChoice],
+    *,
+    assisted: bool,
+    fetched: set[str] | frozenset[str] = frozenset(),
 ) -> None:
     """Each choice names a material of the item and is one the catalogue (and channel) allows."""
     for name, choice in choices.items():
@@ -185,7 +201,11 @@ def _check_choices(
                 f"“{item.name}”没有“{name}”这项材料。", field="materials"
             ) from None
         if choice is MaterialChoice.E_LICENCE:
-            raise ValidationError("电子证照调取尚未开通，请选择其他方式。", field="materials")
+            if material.allows(Route.E_LICENCE) and material.licence_type in fetched:
+                continue
+            raise ValidationError(
+                f"《{name}》的电子证照还没有调取到，请选择其他方式。", field="materials"
+            )
         if choice not in choices_offered(material, assisted=assisted):
             raise ValidationError(f"“{name}”不能这样提交，请选择其他方式。", field="materials")
 

@@ -28,6 +28,12 @@ from kiosk.journey import COUNTER_ONLY, Journey, Purpose, Session, Step, Visit
 from kiosk.journey_flow import FLOWS, Back, Choice, Edge, Flow, Tap, Then, flow_for, spec_of
 from kiosk.materials import MaterialChoice
 from kiosk.states import ApplicationState
+from kiosk.usecases.elicence import (
+    LicenceAnswer,
+    LicenceDesk,
+    LicenceQuery,
+    LicenceUnavailableError,
+)
 from kiosk.usecases.resident import CoreServices
 
 ID = "130608195804123029"  # valid check digit
@@ -436,6 +442,13 @@ def test_every_step_is_reachable_from_home_in_the_tables():
     assert reached | {Step.END} == set(Step)
 
 
+class _Unreachable:
+    """An e-licence library that is never reached (the walk declines before any lookup)."""
+
+    def lookup(self, query: LicenceQuery) -> LicenceAnswer:
+        raise LicenceUnavailableError("offline")
+
+
 def test_every_step_is_reached_by_taps(journey, core):
     """A few real visits show every screen of the journey at least once."""
     shown: set[Step] = {journey.step}
@@ -464,6 +477,14 @@ def test_every_step_is_reached_by_taps(journey, core):
     journey.begin_form()
     journey.choose_material("居民户口簿", MaterialChoice.PROMISE)
     journey.materials_done()
+    journey.withdraw()
+    journey.licences = LicenceDesk(_Unreachable(), core.clock)  # 电子证照: asked, then declined
+    journey.card_inserted(HOLDER)
+    journey.choose_item("MZ-GL-001")
+    journey.begin_form()
+    journey.choose_material("居民户口簿", MaterialChoice.E_LICENCE)
+    journey.materials_done()
+    journey.decline_licences()
     journey.withdraw()
     journey.start(Purpose.MY_APPLICATIONS)
     journey.lookup_by_number_instead()

@@ -16,6 +16,7 @@ from ui.screens.base import Screen
 from ui.widgets import button, clear_layout, label
 
 _CHOSEN = {
+    MaterialChoice.E_LICENCE: "✓ 已选：免提交（调取电子证照）",
     MaterialChoice.PROMISE: "✓ 已选：承诺后补",
     MaterialChoice.SEEN: "✓ 已选：工作人员已查看原件",
 }
@@ -60,6 +61,14 @@ class MaterialsScreen(Screen):
                     label(f"{i + 1}. 《{material.name}》", "heading", f"material_{i}")
                 )
                 offered = journey.choices_for(material)
+                if MaterialChoice.E_LICENCE in offered:
+                    self.rows.addWidget(
+                        label(
+                            f"可以免提交：经您同意，从电子证照库调取您的《{material.licence_type}》。",
+                            "muted",
+                            f"material_elicence_note_{i}",
+                        )
+                    )
                 if MaterialChoice.PROMISE in offered:
                     days = material.promise_days
                     note = f"可承诺在{days}个工作日内补交（不超过本事项的办理时限）。"
@@ -71,6 +80,14 @@ class MaterialsScreen(Screen):
                     self.rows.addWidget(label(_CHOSEN[chosen], "ok", f"material_chosen_{i}"))
                 row = QHBoxLayout()
                 row.setSpacing(self.ctx.theme.spacing_px * 2)
+                if MaterialChoice.E_LICENCE in offered:
+                    fetch = button("免提交（调取电子证照）", f"elicence_{i}", "primary")
+                    fetch.clicked.connect(
+                        lambda _=False, n=material.name: journey.choose_material(
+                            n, MaterialChoice.E_LICENCE
+                        )
+                    )
+                    row.addWidget(fetch)
                 if MaterialChoice.PROMISE in offered:
                     promise = button("承诺后补", f"promise_{i}", "primary")
                     promise.clicked.connect(
