@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from central.console import clerk, fleet, session_pages
+from central.console import clerk, fleet, licence_pages, session_pages
 from central.console.auth import current_user
 from central.console.web import STATIC, render
 from central.db import CentralDB
@@ -41,6 +41,7 @@ def console_routes(db: CentralDB) -> list[Route | Mount]:
         *session_pages.routes(db),
         *fleet.routes(db),
         *clerk.routes(db),
+        *licence_pages.routes(db),
     ]
     return routes
 

@@ -19,8 +19,11 @@ from PySide6.QtWidgets import QLabel
 from central.licences import SAMPLE_LICENCES, LicenceLibrary, licence_hash
 from kiosk.journey import Step
 from kiosk.materials import MaterialChoice, MaterialStatus
+from kiosk.usecases.enrolment import adopt_terminal_code
 from sync.client import Credentials, PlatformClient
+from sync.engine import SyncEngine
 from sync.licences import HttpLicencePort
+from sync.protocol import ItemKind
 from tests.ui.conftest import Rig
 from tests.ui.taps import at, find, tap, tap_keys, text_of, wait_step
 
@@ -114,6 +117,7 @@ def test_elicence_consent_and_lookup_by_taps_files_with_the_licence_reference(
 ):
     creds = licence_platform.enrol(region="130608001000")
     rig = make_rig(licence_platform.url, creds)
+    adopt_terminal_code(rig.core.store, licence_platform.code_of(creds))
     _to_consent(qtbot, rig)
     library = LicenceLibrary(licence_platform.db)
     assert library.lookups() == []  # nothing is looked up before the holder's tap
@@ -161,6 +165,14 @@ def test_elicence_consent_and_lookup_by_taps_files_with_the_licence_reference(
     flat = receipt.replace("\n", "").replace(" ", "")
     assert "居民户口簿：免提交（电子证照）" in flat
     assert FULL_ID not in receipt and ref.number not in receipt
+
+    # Uploaded with its reference: the platform stores the same content (no conflict).
+    with PlatformClient(licence_platform.url, creds) as client:
+        SyncEngine(rig.core.store, client, rig.core.settings.sync).run_round()
+    remote = licence_platform.db.stored_content(ItemKind.APPLICATION, stored.id)
+    assert remote is not None
+    assert remote[0] == stored.content_hash()
+    assert remote[1]["licences"] == [ref.to_dict()]
 
 
 def test_elicence_offline_says_so_plainly_and_the_promise_route_finishes(
