@@ -135,7 +135,8 @@ def check_decision(
     """Refuse a move the state machine does not allow, or one without its required reasons."""
     if current in FINAL:
         raise DecisionError(
-            f"该件已{STATE_LABELS[current]}，结论已锁定；如需更正，请由管理员办理“重新打开”并写明原因"
+            f"该件状态为“{STATE_LABELS[current]}”，结论已锁定；"
+            "如需更正，请由管理员办理“重新打开”并写明原因"
         )
     if state not in ALLOWED.get(current, frozenset()):
         raise DecisionError(
@@ -827,3 +828,29 @@ def triage_request(
                 (request_id, terminal_id, state, new_reply, now),
             )
     return state
+
+
+@dataclass(frozen=True, slots=True)
+class RequestUpdate:
+    """A reply or closing of one request, queued for the terminal that took it."""
+
+    seq: int
+    request_id: str
+    state: str
+    reply: str
+    changed_at: float
+
+
+def request_updates(
+    db: CentralDB, terminal_id: str, cursor: int, limit: int
+) -> list[RequestUpdate]:
+    """This terminal's request replies after ``cursor``, in order (the shape of
+    :meth:`central.db.CentralDB.status_updates`, ready for a ``/v1/request-updates`` pull)."""
+    return [
+        RequestUpdate(int(r[0]), str(r[1]), str(r[2]), str(r[3]), float(r[4]))
+        for r in db.query(
+            "SELECT seq, request_id, state, reply, changed_at FROM request_events"
+            " WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (terminal_id, cursor, limit),
+        )
+    ]

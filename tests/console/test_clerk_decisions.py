@@ -133,9 +133,10 @@ def test_unsatisfied_ratings_listed_until_handled_and_request_replies_queued(pla
         "assigned"
     )
     dec.triage_request(platform, req.id, "reply", "王科员", "", reply="已安排维修")
-    assert platform.query("SELECT request_id, state, reply FROM request_events") == [
-        (req.id, "replied", "已安排维修")
-    ]
+    (update,) = dec.request_updates(platform, t[0], 0, 10)
+    assert (update.request_id, update.state, update.reply) == (req.id, "replied", "已安排维修")
+    assert dec.request_updates(platform, t[0], update.seq, 10) == []
+    assert dec.request_updates(platform, "Tother", 0, 10) == []
     with pytest.raises(dec.NotInScopeError):
         dec.triage_request(platform, req.id, "close", "x", "330106")
 
