@@ -21,12 +21,14 @@ from central.console import users
 from central.console.auth import ConsoleUser, audit, check_csrf, in_scope, require_user
 from central.console.chart import history_svg
 from central.console.health import (
+    ACTION_WORDS,
     CAMERA_WORDS,
     PRINTER_WORDS,
     READER_WORDS,
     Health,
     Severity,
     assess,
+    event_text,
     newest_version,
 )
 from central.console.web import render
@@ -137,13 +139,15 @@ def routes(db: CentralDB) -> list[Route]:
             "离线或失联": sum(1 for i in live if i.health.state in ("offline", "missing")),
             "已停用": len(items) - len(live),
         }
-        alerts = [(i, a) for i in live for a in i.health.alerts]
-        alerts.sort(key=lambda pair: (-int(pair[1].severity), str(pair[0].row["terminal_code"])))
+        # one line per terminal, its worst alert first: forty terminals must fit a screen
+        alerts = [i for i in live if i.health.alerts]
+        alerts.sort(key=lambda i: (-int(i.severity), str(i.row["terminal_code"])))
         return render(
             request,
             "terminals.html",
             items=shown,
             alerts=alerts,
+            alert_count=sum(len(i.health.alerts) for i in alerts),
             tiles=tiles,
             now=now,
             filters={"q": q, "region": region, "state": state, "rule": rule},
@@ -164,8 +168,16 @@ def routes(db: CentralDB) -> list[Route]:
             item=item,
             now=now,
             chart=history_svg(hours, now),
-            events=events,
-            feed=feed,
+            events=[(e["at"], event_text(e["field"], e["old"], e["new"])) for e in events],
+            feed=[
+                (
+                    a["at"],
+                    a["actor_name"],
+                    ACTION_WORDS.get(str(a["action"]), a["action"]),
+                    a["detail"],
+                )
+                for a in feed
+            ],
             flash=request.query_params.get("done", ""),
         )
 

@@ -113,6 +113,12 @@ class Health:
     alerts: list[Alert] = field(default_factory=list)
 
     @property
+    def state_css(self) -> str:
+        """The colour of the state word alone (online is green even with a printer alert)."""
+        return {"online": "ok", "late": "warning", "never": "warning", "offline": "warning",
+                "missing": "critical"}.get(self.state, "muted")  # fmt: skip
+
+    @property
     def severity(self) -> Severity:
         if self.state == "revoked":
             return Severity.OK
@@ -217,3 +223,23 @@ def _live_alerts(row: dict[str, Any]) -> list[Alert]:
         sev = Severity.CRITICAL if abs(float(skew)) > SKEW_CRITICAL_S else Severity.WARNING
         alerts.append(Alert("clock", sev, f"终端时钟偏差 {int(float(skew))} 秒"))
     return alerts
+
+
+_FIELD_WORDS = {
+    "printer": ("打印机", PRINTER_WORDS),
+    "card_reader": ("读卡器", READER_WORDS),
+    "camera": ("高拍仪", CAMERA_WORDS),
+    "kiosk_version": ("软件版本", {}),
+    "os": ("操作系统", {}),
+    "settings_revision": ("配置版本", {}),
+}
+ACTION_WORDS = {
+    "terminal.revoke": "停用终端",
+    "terminal.enrol_code": "签发替换终端登记码",
+}
+
+
+def event_text(field_name: str, old: str, new: str) -> str:
+    """A terminal event in words: ``打印机：正常 → 缺纸``."""
+    label, words = _FIELD_WORDS.get(field_name, (field_name, {}))
+    return f"{label}：{words.get(old, old) or '无'} → {words.get(new, new) or '无'}"
