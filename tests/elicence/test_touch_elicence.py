@@ -149,6 +149,7 @@ def test_elicence_consent_and_lookup_by_taps_files_with_the_licence_reference(
     assert entry["business_ref"] == stored.id
     assert entry["terminal_id"] == creds.terminal_id
     assert entry["service_code"] == "MZ-GL-001"
+    assert entry["requested"] == ["居民户口簿"]  # only what this item needs
     assert entry["holder"] == "130608********3029"
     sample = next(
         s
