@@ -16,6 +16,13 @@ from central import decisions as dec
 from central.db import CentralDB
 from kiosk.chinatime import CHINA_TZ
 from sync.protocol import ItemKind, PlatformStatus
+from tests.sync.conftest import (  # noqa: F401  # fixtures
+    PlatformDatabase,
+    both_engines,
+    platform_database,
+    platform_engine,
+    postgres_server,
+)
 from tests.sync.synchelpers import make_application, make_rating, make_request
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,9 +35,12 @@ def _terminal(db: CentralDB, region: str, station: str) -> tuple[str, str]:
     return t.terminal_id, t.terminal_code
 
 
+pytest_generate_tests = both_engines  # the rules' SQL on SQLite and on PostgreSQL
+
+
 @pytest.fixture
-def platform(tmp_path: Path) -> Iterator[CentralDB]:
-    db = CentralDB(tmp_path / "central.sqlite3")
+def platform(platform_database: PlatformDatabase) -> Iterator[CentralDB]:  # noqa: F811
+    db = CentralDB(platform_database.spec, key_file=platform_database.key_file)
     db.seed_catalogue_if_empty()
     yield db
     db.close()
