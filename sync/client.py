@@ -230,6 +230,7 @@ class PlatformClient:
         model: type[M],
         headers: dict[str, str] | None = None,
         ok: tuple[int, ...] = (200,),
+        timeout: float | None = None,
     ) -> tuple[int, M]:
         full_path = API_PREFIX + path
         timestamp = f"{self._clock() + self.skew():.3f}"
@@ -249,7 +250,11 @@ class PlatformClient:
         self.bytes_sent_by_method[method] = self.bytes_sent_by_method.get(method, 0) + len(body)
         try:
             response = self._http.request(
-                method, self.base_url + full_path, content=body or None, headers=signed
+                method,
+                self.base_url + full_path,
+                content=body or None,
+                headers=signed,
+                timeout=httpx.Timeout(timeout) if timeout is not None else httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.HTTPError as exc:  # connect, read, write, protocol, incomplete body
             raise TransientError(f"network: {type(exc).__name__}") from exc
@@ -354,8 +359,13 @@ class PlatformClient:
             headers={"Content-Type": "application/json"},
         )[1]
 
-    def lookup_licences(self, request: LicenceLookupRequest) -> LicenceLookupAnswer:
+    def lookup_licences(
+        self, request: LicenceLookupRequest, *, timeout: float = 8.0
+    ) -> LicenceLookupAnswer:
         """电子证照 lookup (``POST /v1/licences/lookup``): a signed answer or an exception.
+
+        A resident is waiting at the screen: ``timeout`` (s) is short, unlike an upload's,
+        and running out of it is "offline" (the next route is offered).
 
         :class:`TransientError` (offline, busy, unverifiable), :class:`AuthError` (this
         terminal is refused) or :class:`LicenceRefusedError` (the library said no).
@@ -367,4 +377,5 @@ class PlatformClient:
             body,
             model=LicenceLookupAnswer,
             headers={"Content-Type": "application/json"},
+            timeout=timeout,
         )[1]
