@@ -109,13 +109,15 @@ def _matches(item: FleetRow, q: str, region: str, state: str, rule: str) -> bool
 
 
 def _terminal_in_scope(db: CentralDB, user: ConsoleUser, terminal_id: str, now: float) -> FleetRow:
-    """The terminal a link names, if the user may see it: 404 unknown, 403 another region's."""
+    """The terminal a link names, if the user may see it; else 404.
+
+    Another region's terminal answers exactly like one that does not exist (as the clerk
+    pages do), so a link or a guessed id tells nothing about another region.
+    """
     items = [r for r in db.fleet() if r["terminal_id"] == terminal_id]
-    if not items:
+    if not items or not in_scope(user, str(items[0]["region_code"])):
         raise HTTPException(404)
     row = items[0]
-    if not in_scope(user, str(row["region_code"])):
-        raise HTTPException(403, detail="该终端不在您负责的区划内")
     scoped = [r for r in db.fleet() if in_scope(user, str(r["region_code"]))]
     return FleetRow(row, assess(row, now, newest_version(scoped)))
 

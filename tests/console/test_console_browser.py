@@ -36,6 +36,14 @@ def _wait(browser: Any, predicate: Any, what: str, timeout: float = 10) -> None:
     )
 
 
+def _csrf(page: str) -> str:
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None
+    return found[1]
+
+
 def _row(browser: Any, terminal_code: str) -> Any:
     rows = browser.find_elements(By.CSS_SELECTOR, f'#terminals tr[data-terminal="{terminal_code}"]')
     return rows[0] if rows else None
@@ -151,11 +159,17 @@ def test_region_scoped_user_cannot_open_another_regions_terminal_by_link(
     assert mine.terminal_code in listed and theirs.terminal_code not in listed
 
     browser.get(f"{console.url}/console/terminals/{theirs.terminal_id}")
-    _wait(browser, lambda d: "无权访问" in d.find_element(By.TAG_NAME, "h1").text, "refusal")
+    _wait(browser, lambda d: "页面不存在" in d.find_element(By.TAG_NAME, "h1").text, "refusal")
+    assert "不在您负责的区划内" in browser.find_element(By.TAG_NAME, "main").text
     assert theirs.station not in browser.page_source
     assert theirs.terminal_code not in browser.page_source
     with closing(console.http("tech-3301")) as http:
-        assert http.get(f"/console/terminals/{theirs.terminal_id}").status_code == 403
+        assert http.get(f"/console/terminals/{theirs.terminal_id}").status_code == 404
+        forged = http.post(  # nor act on it with a valid token
+            f"/console/terminals/{theirs.terminal_id}/enrol-code",
+            data={"csrf_token": _csrf(http.get("/console/terminals").text)},
+        )
+        assert forged.status_code == 404
         assert http.get(f"/console/terminals/{mine.terminal_id}").status_code == 200
 
     browser.get(f"{console.url}/console/terminals/{mine.terminal_id}")
