@@ -18,6 +18,7 @@ from pathlib import Path
 
 import serial
 
+from bench import cores
 from devices.cards.card_data import parse_card_data
 from devices.cards.frames import Command, build_command
 from devices.cards.sam_link import SamLink
@@ -36,7 +37,9 @@ def wire_ms(nbytes: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
+    cores.add_argument(parser)
     args = parser.parse_args()
+    cores.pin(args.cores)
     with tempfile.TemporaryDirectory() as tmp:
         sim = SamSimulator(load_profiles(), Path(tmp))
         sim.start()

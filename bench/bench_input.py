@@ -23,6 +23,8 @@ import statistics
 import time
 from pathlib import Path
 
+from bench import cores
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,6 +158,7 @@ def bench_keyboard() -> dict[str, object]:
 
 
 def main() -> int:
+    cores.pin_from_argv()
     result = {
         "handwriting": bench_handwriting(),
         "pinyin": bench_pinyin(),

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import cores
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -469,7 +471,9 @@ def main() -> int:
     parser.add_argument("--all", action="store_true", help="SQLite, PostgreSQL ×1 and ×2, attack")
     parser.add_argument("--attack", action="store_true", help="the attack only")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL ×1 and ×2 only")
+    cores.add_argument(parser)
     args = parser.parse_args()
+    cores.pin(args.cores)  # the server, PostgreSQL and the terminals inherit it
 
     rows: list[LoadResult] = []
     attack: list[str] = []

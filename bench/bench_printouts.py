@@ -24,6 +24,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from bench import cores
+
 WARM_RUNS = 200
 COLD_RUNS = 9
 
@@ -163,6 +165,7 @@ def _cold(name: str) -> float:
 
 
 def main() -> int:
+    cores.pin_from_argv()  # the cold runs' subprocesses inherit it
     rows = []
     for label, (ours, bare) in CASES.items():
         ours_cold, bare_cold = _cold(ours.__name__), _cold(bare.__name__)

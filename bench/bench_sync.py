@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import cores
 from central.db import CentralDB
 from central.server import RunningPlatform
 from kiosk.ids import uuid7
@@ -174,6 +175,7 @@ def bench_cut(
 
 
 def main() -> int:
+    cores.pin_from_argv()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         db = CentralDB(tmp / "central.sqlite3")

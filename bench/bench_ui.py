@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import cores
+
 ROOT = Path(__file__).resolve().parent.parent
 
 _CHILD_BARE = r"""
@@ -265,7 +267,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--applications", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5, help="syncs of N applications in a row")
+    cores.add_argument(parser)
     args = parser.parse_args()
+    cores.pin(args.cores)  # the start-up subprocesses (kiosk and bare window) inherit it
     start = startup(args.runs)
     bare, kiosk = start["bare"], start["kiosk"]
     print("| measure | kiosk | bare PySide6 window | ratio |")

@@ -10,6 +10,7 @@ and at the end: a figure measured while the machine is busy says so next to itse
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 
@@ -37,6 +38,7 @@ def pin(cores: int | None) -> str:
         f"{load_note('before')}"
     )
     print(line, flush=True)
+    atexit.register(report_end)
     return line
 
 
@@ -55,5 +57,11 @@ def load_note(when: str) -> str:
     return f"load average {when}: {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+_reported: list[bool] = []
+
+
 def report_end() -> None:
-    print(load_note("after"), flush=True)
+    """Print the load average at the end (once; :func:`pin` also registers it at exit)."""
+    if not _reported:
+        _reported.append(True)
+        print(load_note("after"), flush=True)
