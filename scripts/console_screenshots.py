@@ -39,7 +39,7 @@ FLEET = [
     ("南岭村便民服务站", "330102004000", "ready", "no_card", 12, 30.0, 1, 0.0, "0.1.0"),
     ("北山村便民服务站", "330102005000", "ready", "no_card", 0, None, 0, 5.0, "0.2.0"),
     ("城关镇便民服务中心", "330102000000", "ready", "no_card", 0, None, 0, 0.0, "0.2.0"),
-    ("桥头村便民服务站", "330103001000", "ready", "no_card", 2, 0.1, 0, 0.0, "0.2.0"),
+    ("桥头村便民服务站", "330203001000", "ready", "no_card", 2, 0.1, 0, 0.0, "0.2.0"),
 ]
 
 
@@ -96,6 +96,7 @@ def main() -> int:
         driver, stop = start_browser(Path(tmp) / "profile")
         try:
             terminals = build_fleet(console)
+            driver.implicitly_wait(10)  # type: ignore[attr-defined]  # elements of the next page
             driver.get(f"{console.url}/console/login")  # type: ignore[attr-defined]
             driver.save_screenshot(str(OUT / "login.png"))  # type: ignore[attr-defined]
             login(driver, console, "tech")

@@ -182,3 +182,25 @@ def test_replacement_enrolment_code_is_region_bound_short_lived_and_audited(
 def test_terminal_page_of_an_unknown_terminal_is_not_found(console: Console) -> None:
     with closing(console.http("tech")) as http:
         assert http.get("/console/terminals/Tnope").status_code == 404
+
+
+def test_demo_prints_the_console_url_and_a_demo_login_that_works(
+    console: Console, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.wiring import DEMO_CONSOLE_PASSWORD, _demo_console_login
+
+    _demo_console_login(console.db, console.url)
+    _demo_console_login(console.db, console.url)  # a second demo start on the same data
+    printed = capsys.readouterr().err
+    assert f"{console.url}/console/login" in printed
+    assert "demo-tech" in printed and DEMO_CONSOLE_PASSWORD in printed
+    for name, landing in (("demo-tech", "/console/terminals"), ("demo-clerk", None)):
+        with closing(console.http()) as http:
+            token = _token(http.get("/console/login").text)
+            answer = http.post(
+                "/console/login",
+                data={"username": name, "password": DEMO_CONSOLE_PASSWORD, "csrf_token": token},
+            )
+            assert answer.status_code == 303
+            if landing:
+                assert answer.headers["location"] == landing
