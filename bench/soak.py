@@ -71,7 +71,7 @@ RESIDENT = Applicant(
     phone="13800138000",
     address="浙江省杭州市西湖区三墩镇石马村 12 号",
 )
-TMPFS_BYTES = 48 * 1024 * 1024
+TMPFS_BYTES = 160 * 1024 * 1024
 UNDECRYPTABLE = "数据无法解密"
 NOT_YET_DELIVERED = ("queued", "sending", "acknowledged", "attachments_pending")
 
@@ -91,6 +91,7 @@ class Tally:
     phases: Counter[str] = field(default_factory=Counter)
     disk_full_episodes: int = 0
     disk_note: str = ""
+    disk_end: str = ""
     sync_tracebacks: Counter[str] = field(default_factory=Counter)  # final exception types
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -390,14 +391,24 @@ class Reckoning:
     unknown_on_platform: int = 0
 
 
-def drain(home: Path, attempts: int = 10) -> tuple[int, int]:
-    """``kiosk sync --once`` until it exits 0 with nothing left to send; (runs, last status)."""
-    status = -1
+def drain(home: Path, attempts: int = 10) -> tuple[int, int, str]:
+    """``kiosk sync --once`` until it exits 0 with nothing left to send;
+    (runs, last status, its one-line reason if it failed)."""
+    status, reason = -1, ""
     for run in range(1, attempts + 1):
-        status = kiosk_cli(home, "sync", "--once").returncode
+        done = kiosk_cli(home, "sync", "--once")
+        status, reason = done.returncode, (done.stderr.strip().splitlines() or [""])[-1][:160]
         if status == 0 and not _pending(DataDir(home).database):
-            return run, status
-    return attempts, status
+            return run, status, ""
+    return attempts, status, reason
+
+
+def disk_use(root: Path) -> str:
+    """How full the terminal's file system is at the end, and what the logs take."""
+    usage = shutil.disk_usage(root)
+    logs = sum(f.stat().st_size for f in (root / "home" / "logs").rglob("*") if f.is_file())
+    mib = 1 << 20
+    return f"{usage.used / mib:.1f} of {usage.total / mib:.0f} MB used, logs {logs / mib:.1f} MB"
 
 
 def _pending(database: Path) -> int:
@@ -471,7 +482,9 @@ def tracebacks(log: str) -> Counter[str]:
     return found
 
 
-def table(tally: Tally, r: Reckoning, minutes: float, seed: int, drained: tuple[int, int]) -> str:
+def table(
+    tally: Tally, r: Reckoning, minutes: float, seed: int, drained: tuple[int, int, str]
+) -> str:
     rows: list[tuple[str, str]] = [
         ("filed (submit returned a number)", str(len(tally.filed))),
         ("delivered exactly once", str(r.delivered_once)),
@@ -494,7 +507,8 @@ def table(tally: Tally, r: Reckoning, minutes: float, seed: int, drained: tuple[
         ("  tracebacks on their stderr", _counts(tally.sync_tracebacks)),
         ("link phases", _counts(tally.phases)),
         ("full-disk episodes", str(tally.disk_full_episodes) + f" ({tally.disk_note})"),
-        ("drain (kiosk sync --once runs, last status)", f"{drained[0]}, {drained[1]}"),
+        ("drain (kiosk sync --once runs, last status)", f"{drained[0]}, {drained[1]} {drained[2]}"),
+        ("terminal disk at the end", tally.disk_end),
     ]
     width = max(len(k) for k, _ in rows + faults)
     lines = [f"Soak: {minutes:g} min, seed {seed}", ""]
@@ -554,6 +568,7 @@ def soak(minutes: float, seed: int, sync_log: Path | None = None) -> int:
                     actor.join(60)
                 set_phase(proxy, "clean")
                 drained = drain(home)
+                tally.disk_end = disk_use(mount)
                 log = (root / "sync.log").read_text(encoding="utf-8", errors="replace")
                 tally.sync_tracebacks = tracebacks(log)
                 if sync_log is not None:
