@@ -42,7 +42,7 @@ class ItemRoute(StrEnum):
     HOME_VISIT = "home_visit"  # staff come to the resident's home (item 4)
 
 
-BUILT: frozenset[ItemRoute] = frozenset({ItemRoute.FILE, ItemRoute.PROMISE})
+BUILT: frozenset[ItemRoute] = frozenset({ItemRoute.FILE, ItemRoute.PROMISE, ItemRoute.E_LICENCE})
 """Routes whose journey exists today; the others are named in the data and the walker's
 table ("needs e_licence (not built yet)") until their issue items land."""
 

@@ -8,10 +8,12 @@ commitment confirmed with 我承诺), the form answered, 提交. It prints one
 table row per item: how the visit ended, online and offline, and the routes
 the catalogue names that are not built yet.
 
-Ends: ``filed``, ``filed with promise`` (today), and for routes still to come
-(issue 13 items 2 and 4) ``needs e_licence (not built yet)``, ``needs
-book_window (not built yet)``. Offline, an e-licence cannot be fetched, so
-that route is not counted. A row with no route at all would be a dead end:
+Ends: ``filed``, ``filed with e-licence`` (fetched from the loopback reference
+platform's library after the holder's consent), ``filed with promise``, and for
+the routes still to come (issue 13 item 4) ``needs book_window or home_visit
+(not built yet)``. Both columns are real walks: online against a loopback
+platform, offline with nothing behind the kiosk's client (the lookup fails as on
+a dead link and the next route is taken). A row with no route at all would be a dead end:
 ``counter (no route)``; the test (tests/core/test_walk_items.py) fails on it.
 
     .venv/bin/python scripts/walk_items.py            # Markdown table on stdout
@@ -28,6 +30,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +44,11 @@ from kiosk.journey import Journey, Step
 from kiosk.materials import (
     BUILT,
     NEEDS_PLATFORM,
-    ItemRoute,
     MaterialChoice,
     MaterialStatus,
     routes_without_camera,
 )
+from kiosk.usecases.elicence import LicenceDesk
 from kiosk.usecases.resident import CoreServices
 
 # A made-up resident with a valid check digit, aged over 80 (高龄津贴 asks for it).
@@ -61,6 +64,7 @@ HOLDER = CardHolder(
 
 FILED = "filed"
 FILED_PROMISE = "filed with promise"
+FILED_ELICENCE = "filed with e-licence"
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,32 @@ def _answer(journey: Journey) -> str:
     }.get(field.type, "南王庄村委会")
 
 
+def _choose_materials(journey: Journey) -> bool:
+    """At the materials step: the e-licence where the item allows it, else a promise; 下一步.
+
+    An e-licence choice leads to the consent step (同意调取, the holder's tap) and the lookup;
+    what the library could not give comes back unchosen, and a promise is tried for it.
+    Returns False when some material has neither (the visit cannot finish here today).
+    """
+    for attempt in range(2):
+        for material in journey.needed_here():
+            if journey.session.choices.get(material.name) is not None:
+                continue
+            choices = journey.choices_for(material)
+            if attempt == 0 and MaterialChoice.E_LICENCE in choices and journey.licences:
+                journey.choose_material(material.name, MaterialChoice.E_LICENCE)
+            elif MaterialChoice.PROMISE in choices:
+                journey.choose_material(material.name, MaterialChoice.PROMISE)
+            else:
+                return False
+        journey.materials_done()
+        if journey.step is Step.ELICENCE_CONSENT:
+            journey.agree_licences()  # the holder's tap; the lookup runs on the way
+        if journey.step is not Step.MATERIALS:
+            return True
+    return False
+
+
 def file_item(journey: Journey, code: str) -> Application | None:
     """Drive one visit; the application filed, or None when the journey offers no way today."""
     journey.home()
@@ -120,13 +150,10 @@ def file_item(journey: Journey, code: str) -> Application | None:
     if journey.step is Step.GUIDE:  # refused: this item cannot finish here today
         return None
     if journey.step is Step.MATERIALS:
-        for material in journey.needed_here():
-            if MaterialChoice.PROMISE not in journey.choices_for(material):
-                return None
-            journey.choose_material(material.name, MaterialChoice.PROMISE)
-        journey.materials_done()
-        assert journey.step is Step.PROMISE, journey.session.error
-        journey.promise()
+        if not _choose_materials(journey):
+            return None
+        if journey.step is Step.PROMISE:
+            journey.promise()
     for _ in range(100):
         if journey.step is not Step.FORM:
             break
@@ -134,7 +161,7 @@ def file_item(journey: Journey, code: str) -> Application | None:
         error = journey.session.error
         if error is not None:
             raise RuntimeError(f"{code}: {error.field}: {error.message}")
-    assert journey.step is Step.REVIEW, journey.step
+    assert journey.step is Step.REVIEW, (code, journey.step, journey.session.error)
     journey.submit()
     error = journey.session.error
     if journey.step is not Step.SUBMITTED:
@@ -144,38 +171,89 @@ def file_item(journey: Journey, code: str) -> Application | None:
 
 def _end(item: ServiceItem, application: Application | None, *, online: bool) -> str:
     if application is not None:
-        promised = any(m.status is MaterialStatus.PROMISED for m in application.materials)
-        return FILED_PROMISE if promised else FILED
+        statuses = {m.status for m in application.materials}
+        if MaterialStatus.E_LICENCE in statuses:
+            return FILED_ELICENCE
+        return FILED_PROMISE if MaterialStatus.PROMISED in statuses else FILED
     usable = [r for r in routes_without_camera(item) if online or r not in NEEDS_PLATFORM]
     waiting = [r.value for r in usable if r not in BUILT]
     if not waiting:
         return "counter (no route)"
-    if ItemRoute.E_LICENCE.value in waiting:
-        return "needs e_licence (not built yet)"
     return f"needs {' or '.join(waiting)} (not built yet)"
 
 
-def walk(core: KioskCore) -> list[Row]:
-    journey = Journey(CoreServices(core), _Printer(), camera=False)
+def _walk_once(core: KioskCore, desk: LicenceDesk) -> dict[str, Application | None]:
+    journey = Journey(CoreServices(core), _Printer(), camera=False, licences=desk)
+    filed = {
+        item.code: file_item(journey, item.code)
+        for item in core.store.catalogue()
+        if item.accepts_new
+    }
+    journey.home()
+    return filed
+
+
+def _online_desk(core: KioskCore, root: Path) -> tuple[LicenceDesk, Callable[[], None]]:
+    """A loopback reference platform with its e-licence library, and this kiosk enrolled on it."""
+    from central.server import start_in_thread
+    from sync.client import Credentials, PlatformClient, enrol
+    from sync.licences import HttpLicencePort
+    from sync.protocol import EnrolRequest
+    from sync.signing import decode_secret
+
+    url, stop = start_in_thread(root / "central.sqlite3")
+    from central.db import CentralDB
+
+    db = CentralDB(root / "central.sqlite3")
+    code = db.new_enrol_code("130608001000")
+    db.close()
+    answer = enrol(url, EnrolRequest(code=code, region_code="130608001000", station_name="演示站"))
+    client = PlatformClient(url, Credentials(answer.terminal_id, decode_secret(answer.secret)))
+
+    def close() -> None:
+        client.close()
+        stop()
+
+    return LicenceDesk(HttpLicencePort(client), core.clock), close
+
+
+def _offline_desk(core: KioskCore) -> tuple[LicenceDesk, Callable[[], None]]:
+    """The same port with no platform behind it: a lookup fails as on a dead link."""
+    import socket
+
+    from sync.client import Credentials, PlatformClient
+    from sync.licences import HttpLicencePort
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = PlatformClient(f"http://127.0.0.1:{port}", Credentials("offline", b"0" * 32))
+    return LicenceDesk(HttpLicencePort(client), core.clock), client.close
+
+
+def walk(core: KioskCore, root: Path) -> list[Row]:
+    ends: dict[bool, dict[str, Application | None]] = {}
+    for online in (True, False):
+        desk, close = _online_desk(core, root) if online else _offline_desk(core)
+        try:
+            ends[online] = _walk_once(core, desk)
+        finally:
+            close()
     rows: list[Row] = []
     for item in core.store.catalogue():
         if not item.accepts_new:
             continue
-        application = file_item(journey, item.code)
         routes = routes_without_camera(item)
-        ends = {online: _end(item, application, online=online) for online in (True, False)}
-        pending = tuple(r.value for r in routes if r not in BUILT)
         rows.append(
             Row(
                 item.code,
                 item.name,
                 tuple(r.value for r in routes),
-                ends[True],
-                ends[False],
-                pending,
+                _end(item, ends[True][item.code], online=True),
+                _end(item, ends[False][item.code], online=False),
+                tuple(r.value for r in routes if r not in BUILT),
             )
         )
-    journey.home()
     return rows
 
 
@@ -200,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["KIOSK_HOME"] = home
         core = KioskCore.open()
         try:
-            rows = walk(core)
+            rows = walk(core, Path(home))
         finally:
             core.close()
     if args.json:
