@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -217,6 +218,16 @@ def _submit(driver: WebDriver, form_id: str) -> None:
     )
 
 
+def _wait_text(driver: WebDriver, element_id: str, text: str) -> None:
+    """Wait for ``text`` in an element of the page a form submission leads to (the old page's
+    element goes stale while the browser navigates: look it up again)."""
+    WebDriverWait(
+        driver,
+        20,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+    ).until(lambda d: text in d.find_element(By.ID, element_id).text)
+
+
 def _state(driver: WebDriver) -> str:
     return str(driver.find_element(By.ID, "state").text)
 
@@ -353,7 +364,7 @@ def test_unsatisfied_rating_marked_handled_and_a_request_answered(
     )
     form.find_element(By.NAME, "note").send_keys("已电话回访，增开一个窗口")
     form.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(chrome, 20).until(lambda d: "已整改" in d.find_element(By.ID, "unsatisfied").text)
+    _wait_text(chrome, "unsatisfied", "已整改")
     _shot(chrome, "clerk_ratings.png")
 
     chrome.get(url + "/console/requests")
@@ -362,13 +373,9 @@ def test_unsatisfied_rating_marked_handled_and_a_request_answered(
     assert "李四" not in row.text  # the contact is masked in the list
     row.find_element(By.NAME, "assignee").send_keys("村委会")
     row.find_element(By.CSS_SELECTOR, "form input[value=assign] ~ button").click()
-    WebDriverWait(chrome, 20).until(
-        lambda d: "已分派" in d.find_element(By.ID, f"req-{world.request_id}").text
-    )
+    _wait_text(chrome, f"req-{world.request_id}", "已分派")
     row = chrome.find_element(By.ID, f"req-{world.request_id}")
     row.find_element(By.NAME, "reply").send_keys("已安排电工本周修复")
     row.find_element(By.CSS_SELECTOR, "form input[value=reply] ~ button").click()
-    WebDriverWait(chrome, 20).until(
-        lambda d: "已答复" in d.find_element(By.ID, f"req-{world.request_id}").text
-    )
+    _wait_text(chrome, f"req-{world.request_id}", "已答复")
     _shot(chrome, "clerk_requests.png")
