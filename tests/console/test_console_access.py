@@ -204,3 +204,40 @@ def test_demo_prints_the_console_url_and_a_demo_login_that_works(
             assert answer.status_code == 303
             if landing:
                 assert answer.headers["location"] == landing
+
+
+def test_session_cookie_is_secure_when_the_console_is_served_over_https(tmp_path: Path) -> None:
+    import ssl
+
+    import httpx
+
+    from central.console.users import add_user
+    from central.server import RunningPlatform
+    from tests.sync.synchelpers import MovableClock
+    from tests.sync.test_sync_tls import _self_signed
+
+    cert, key = _self_signed(tmp_path, "platform")
+    clock = MovableClock()
+    db = CentralDB(tmp_path / "central.sqlite3", clock=clock)
+    add_user(db, "tech", "technician", "", password_of("tech"))
+    running = RunningPlatform(db, clock, tls=(cert, key))
+    try:
+        trust = ssl.create_default_context(cafile=str(cert))
+        with httpx.Client(base_url=running.url, verify=trust) as http:
+            page = http.get("/console/login")
+            assert "Secure" in page.headers["set-cookie"]  # the pre-login cookie too
+            answer = http.post(
+                "/console/login",
+                data={
+                    "username": "tech",
+                    "password": password_of("tech"),
+                    "csrf_token": _token(page.text),
+                },
+            )
+            assert answer.status_code == 303
+            session = next(
+                c for c in answer.headers.get_list("set-cookie") if c.startswith("kiosk_console=")
+            )
+            assert "Secure" in session and "HttpOnly" in session and "SameSite=strict" in session
+    finally:
+        running.stop()
