@@ -23,6 +23,7 @@ from kiosk.core import KioskCore
 from kiosk.journey import Journey, Step
 from kiosk.paths import KIOSK_HOME_ENV, DataDir, data_dir
 from kiosk.states import ApplicationState
+from kiosk.usecases.booking import BookingDesk
 from kiosk.usecases.elicence import LicenceDesk, LicencePort
 from kiosk.usecases.resident import CoreServices
 from ui.dev_dock import DevControls
@@ -176,7 +177,14 @@ def build_ui(
 
         licence_port = HttpLicencePort(engine.client)
     desk = LicenceDesk(licence_port, core.clock) if licence_port is not None else None
-    journey = Journey(services, printer_bridge, camera=camera is not None, licences=desk)
+    # 预约 / 上门服务 (issue 13 item 4): always offered; offline it stays 待确认 until synced.
+    journey = Journey(
+        services,
+        printer_bridge,
+        camera=camera is not None,
+        licences=desk,
+        bookings=BookingDesk(core),
+    )
     camera_bridge = CameraBridge(camera) if camera is not None else None
     if camera_bridge is not None:
         camera_bridge.captured.connect(

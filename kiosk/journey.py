@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from kiosk.application import Applicant, Application, LicenceRef
+from kiosk.booking import Booking, BookingKind, Slot, SlotList
 from kiosk.cardholder import CardHolder
 from kiosk.catalogue import FieldType, FormField, Material, Route, ServiceItem, search
 from kiosk.errors import InvalidTransition, ValidationError
@@ -58,6 +59,7 @@ from kiosk.materials import (
     needed_at_filing,
 )
 from kiosk.store import NewAttachment
+from kiosk.usecases.booking import BookingDesk
 from kiosk.usecases.elicence import LicenceDesk, consent_text
 
 __all__ = [
@@ -149,6 +151,10 @@ class PrintPort(Protocol):
         """The 告知承诺书 slip of an application filed with promised materials."""
         ...
 
+    def print_booking(self, booking: Booking) -> None:
+        """The slip of a window booking or a home-visit request (issue 13 item 4)."""
+        ...
+
 
 COUNTER_ONLY = (
     "这个事项需要提交材料照片，本机暂不能上传。请打印告知单，带齐材料到窗口办理，"
@@ -165,6 +171,12 @@ def can_file_here(item: ServiceItem, *, camera: bool = False, assisted: bool = F
     """
     return can_finish_here(item, camera=camera, assisted=assisted)
 
+
+BOOK_INSTEAD = (
+    "这个事项需要查看材料原件，本机不能拍照上传。您可以预约到乡镇便民服务中心窗口办理，"
+    "或申请工作人员上门服务；也可以打印告知单，带齐材料再来。"
+)
+"""The guide's message where no route finishes the item here (no dead end: the booking buttons)."""
 
 NOT_HERE_WITHOUT_STAFF = (
     "本机没有高拍仪，您带来的材料需要工作人员查看。请请工作人员帮您代办，或选择承诺后补。"
@@ -197,11 +209,14 @@ class Journey:
         *,
         camera: bool = False,
         licences: LicenceDesk | None = None,
+        bookings: BookingDesk | None = None,
     ) -> None:
         self.services = services
         self.printer = printer
         # The platform's e-licence library (电子证照), when this kiosk has a platform.
         self.licences = licences
+        # Window slots and home visits (预约 / 上门服务), when this kiosk offers them.
+        self.bookings = bookings
         # A document camera is wired in: attachment fields become photo steps of the form.
         self.camera = camera
         self.session = Session()
@@ -489,7 +504,9 @@ class Journey:
             can_file_here(s.item, camera=self.camera, assisted=self.assisted)
             or self._licences_could_finish(s.item)
         ):
-            s.error = FieldError("service_code", COUNTER_ONLY)
+            s.error = FieldError(
+                "service_code", BOOK_INSTEAD if self.bookings is not None else COUNTER_ONLY
+            )
             self._stay()
             return
         for key, value in prefill(s, s.item).items():
@@ -642,6 +659,87 @@ class Journey:
         edge = self._expect(Tap.PROMISE)
         self.session.promised = True
         self.session.error = None
+        self._take(edge)
+
+    # -- 预约窗口办理 / 申请上门服务 (issue 13 item 4) ------------------------------------------------
+
+    @property
+    def can_book(self) -> bool:
+        """Booking is offered: a desk is wired in, an item chosen and the resident identified."""
+        s = self.session
+        return self.bookings is not None and s.item is not None and s.applicant is not None
+
+    def book_instead(self) -> None:
+        """预约窗口办理 / 申请上门服务 from the guide or the materials step."""
+        edge = self._expect(Tap.BOOK)
+        if not self.can_book:
+            self.session.error = FieldError("booking", "请先读取身份证，再预约。")
+            self._stay()
+            return
+        self.session.error = None
+        self._take(edge)
+
+    def slot_list(self) -> SlotList:
+        assert self.bookings is not None
+        return self.bookings.slots()
+
+    @property
+    def home_visit_first(self) -> bool:
+        """Aged 70 or over by the card's birth date, or a 残疾人证 holder: 上门服务 is shown first."""
+        s = self.session
+        if self.bookings is None:
+            return False
+        birth = s.holder.birth_date if s.holder is not None else None
+        types = [ref.licence_type for ref in s.licences.values()]
+        return self.bookings.home_visit_first(birth, types, says_disabled=s.says_disabled)
+
+    def declare_disability(self, holds: bool) -> None:
+        """我持有残疾人证 (the resident's word): the home visit moves first."""
+        edge = self._expect(Tap.DISABILITY)
+        self.session.says_disabled = holds
+        self._take(edge)
+
+    def book_window(self, slot: Slot) -> None:
+        """A slot chosen: the booking is filed (queued for the platform) and its slip printed."""
+        self._book(Tap.BOOK_WINDOW, BookingKind.WINDOW, slot=slot)
+
+    def request_home_visit(self, phone: str, address: str | None = None) -> None:
+        """申请上门服务 with the phone staff will call; the address is the card's unless typed."""
+        self._book(Tap.HOME_VISIT, BookingKind.HOME_VISIT, phone=phone, address=address)
+
+    def _book(
+        self,
+        tap: Tap,
+        kind: BookingKind,
+        *,
+        slot: Slot | None = None,
+        phone: str = "",
+        address: str | None = None,
+    ) -> None:
+        edge = self._expect(tap)
+        s = self.session
+        assert self.bookings is not None and s.item is not None and s.applicant is not None
+        if address is None:
+            address = s.applicant.address or (s.holder.address if s.holder else "") or ""
+        try:
+            booking = self.bookings.book(
+                kind,
+                s.item,
+                name=s.applicant.name,
+                id_number=s.applicant.id_number,
+                address=address,
+                slot=slot,
+                phone=phone,
+                priority=self.home_visit_first,
+            )
+        except ValidationError as exc:
+            s.error = FieldError(exc.field or "booking", exc.message)
+            self._stay()
+            return
+        s.error = None
+        s.booking = booking
+        log.info("%s filed", kind.value)
+        self.printer.print_booking(booking)
         self._take(edge)
 
     def withdraw(self) -> None:

@@ -38,6 +38,8 @@ class Step(StrEnum):
     MATERIALS = "materials"  # no camera: per needed material promise / brought / withdraw
     PROMISE = "promise"  # the 告知承诺书, read aloud, confirmed with 我承诺
     ELICENCE_CONSENT = "elicence_consent"  # 同意调取本人电子证照, read aloud; then the lookup
+    BOOKING = "booking"  # 预约窗口办理 (a slot) or 申请上门服务 (phone), issue 13 item 4
+    BOOKED = "booked"  # the booking slip: number, slot or 待确认, what to bring
     FORM = "form"  # one question per screen
     REVIEW = "review"  # summary, read aloud, submit
     CONSENT = "consent"  # assisted filing: the resident's own tap consents to 代办
@@ -69,6 +71,10 @@ class Tap(StrEnum):
     MATERIALS_DONE = "materials_done"  # 下一步 on the materials step
     WITHDRAW = "withdraw"  # 不办了
     PROMISE = "promise"  # 我承诺
+    BOOK = "book"  # 预约窗口办理 / 申请上门服务 instead of filing here (guide, materials)
+    BOOK_WINDOW = "book_window"  # a slot chosen: the window booking is filed
+    HOME_VISIT = "home_visit"  # the home visit requested (phone given)
+    DISABILITY = "disability"  # "我持有残疾人证": the home visit is offered first
     ANSWER = "answer"  # 下一步 on a question
     PHOTO = "photo"  # the document camera took (or failed to take) a photo
     RETAKE = "retake"
@@ -316,7 +322,9 @@ _FILE: dict[Step, StepSpec] = {
         {Tap.RESUME: Edge(RESUME), Tap.DISCARD: Edge(Step.FIND_ITEM)}, transient=True
     ),
     Step.FIND_ITEM: StepSpec({Tap.SEARCH: STAY, Tap.ITEM: Edge(Step.GUIDE)}),
-    Step.GUIDE: StepSpec({Tap.PRINT_NOTICE: STAY, Tap.BEGIN: Edge(AFTER_GUIDE)}),
+    Step.GUIDE: StepSpec(
+        {Tap.PRINT_NOTICE: STAY, Tap.BEGIN: Edge(AFTER_GUIDE), Tap.BOOK: Edge(Step.BOOKING)}
+    ),
     # No camera: each needed material is promised (where the catalogue allows it), seen by
     # the assisting staff member, or the resident withdraws (容缺受理 / 告知承诺, issue 13).
     Step.MATERIALS: StepSpec(
@@ -325,8 +333,19 @@ _FILE: dict[Step, StepSpec] = {
             Tap.MATERIALS_DONE: Edge(AFTER_MATERIALS),
             Tap.WITHDRAW: Edge(Step.END),
             Tap.PRINT_NOTICE: STAY,
+            Tap.BOOK: Edge(Step.BOOKING),
         }
     ),
+    # No dead end (issue 13 item 4): a window slot or a home visit, with a slip either way.
+    Step.BOOKING: StepSpec(
+        {
+            Tap.BOOK_WINDOW: Edge(Step.BOOKED),
+            Tap.HOME_VISIT: Edge(Step.BOOKED),
+            Tap.DISABILITY: STAY,
+            Tap.WITHDRAW: Edge(Step.END),
+        }
+    ),
+    Step.BOOKED: StepSpec(back=Back.FINISH),
     Step.PROMISE: StepSpec({Tap.PROMISE: Edge(AFTER_PROMISE), Tap.WITHDRAW: Edge(Step.END)}),
     # 电子证照: the holder's own tap consents and looks up; declining returns to the choices.
     Step.ELICENCE_CONSENT: StepSpec(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kiosk.application import Applicant, Application, LicenceRef
+from kiosk.booking import Booking
 from kiosk.cardholder import CardHolder
 from kiosk.catalogue import FieldType, FormField, ServiceItem
 from kiosk.materials import MaterialChoice
@@ -73,6 +74,10 @@ class Session:
     licence_consent: LicenceConsent | None = None
     application_id: str = ""
     licences: dict[str, LicenceRef] = field(default_factory=dict)
+    # 预约 / 上门服务 (issue 13 item 4): the booking filed in this visit, and whether the
+    # resident said they hold a 残疾人证 (the home visit is then offered first).
+    booking: Booking | None = None
+    says_disabled: bool = False
 
     def wipe(self) -> None:
         """Forget everything; dicts and lists are cleared, not just dropped."""

@@ -42,9 +42,10 @@ class ItemRoute(StrEnum):
     HOME_VISIT = "home_visit"  # staff come to the resident's home (item 4)
 
 
-BUILT: frozenset[ItemRoute] = frozenset({ItemRoute.FILE, ItemRoute.PROMISE, ItemRoute.E_LICENCE})
-"""Routes whose journey exists today; the others are named in the data and the walker's
-table ("needs e_licence (not built yet)") until their issue items land."""
+BUILT: frozenset[ItemRoute] = frozenset(ItemRoute)
+"""Routes whose journey exists today: all of them since booking and home visits (item 4);
+a route added to the data before its journey would show in the walker's table as
+"needs ROUTE (not built yet)"."""
 
 NEEDS_PLATFORM: frozenset[ItemRoute] = frozenset({ItemRoute.E_LICENCE})
 """Routes that cannot finish offline (the e-licence library is on the platform)."""

@@ -190,3 +190,28 @@ class ResultNoticeContent:
     def __post_init__(self) -> None:
         _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")
         _refuse_full_id(self.applicant_name_masked, "applicant_name_masked")
+
+
+@dataclass(frozen=True, slots=True)
+class BookingSlipContent:
+    """预约 / 上门服务 slip (issue 13 item 4): what was booked, when (or 待确认), what to bring,
+    and the number to look it up by. Masked like the receipt; a home visit's address is masked."""
+
+    station_name: str
+    title: str  # 预约窗口办理凭条 / 上门服务申请凭条
+    number: str
+    service_item: str
+    applicant_name_masked: str
+    applicant_id_masked: str
+    centre: str
+    slot_line: str  # 2026年12月7日（星期一）上午 9:00—11:30（待确认）
+    status: str  # 待确认 / 已确认 / 已申请…
+    to_bring: tuple[str, ...]
+    phone_masked: str
+    address_masked: str
+    created_at: datetime
+    helpline: str
+
+    def __post_init__(self) -> None:
+        _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")
+        _refuse_full_id(self.applicant_name_masked, "applicant_name_masked")

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from kiosk.application import Application, Channel
+from kiosk.booking import Booking, BookingKind
 from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.chinatime import CHINA_TZ
 from kiosk.deadlines import DeadlineKind, deadline_of
-from kiosk.identity import mask_id_number, mask_name
+from kiosk.identity import mask_address, mask_id_number, mask_name, mask_phone
 from kiosk.materials import MaterialStatus
 from kiosk.settings import Settings
 from printouts.content import (
+    BookingSlipContent,
     ChannelLabel,
     CommitmentContent,
     FormContent,
@@ -200,4 +202,25 @@ def result_content(
         qr_payload=settings.platform.status_url + application.number,
         helpline=settings.terminal.helpline,
         station_name=settings.terminal.station_name,
+    )
+
+
+def booking_slip_content(booking: Booking, settings: Settings) -> BookingSlipContent:
+    """The slip of a window booking or a home-visit request, masked (issue 13 item 4)."""
+    window = booking.kind is BookingKind.WINDOW
+    return BookingSlipContent(
+        station_name=settings.terminal.station_name,
+        title="预约窗口办理凭条" if window else "上门服务申请凭条",
+        number=booking.number,
+        service_item=booking.service_name,
+        applicant_name_masked=mask_name(booking.name) or "—",
+        applicant_id_masked=mask_id_number(booking.id_number) or "—",
+        centre=booking.centre,
+        slot_line=booking.slot_line(),
+        status=booking.status.label,
+        to_bring=(*(f"《{m}》原件" for m in booking.materials), "本人身份证"),
+        phone_masked=mask_phone(booking.phone) if booking.phone else "",
+        address_masked=mask_address(booking.address) if booking.address and not window else "",
+        created_at=_local(booking.created_at),
+        helpline=settings.terminal.helpline,
     )

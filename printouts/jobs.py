@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kiosk.application import Application
+from kiosk.booking import Booking
 from kiosk.catalogue import ServiceItem
 from kiosk.chinatime import CHINA_TZ
 from kiosk.core import KioskCore
@@ -28,6 +29,7 @@ from kiosk.usecases.queue_care import mark_receipt_printed
 from printouts.content import DailySummaryContent, SummaryRow
 from printouts.document import Document
 from printouts.from_domain import (
+    booking_slip_content,
     commitment_content,
     form_content,
     notice_content,
@@ -43,6 +45,7 @@ from printouts.layouts import (
     layout_result_notice,
     layout_test_page,
 )
+from printouts.layouts.booking import layout_booking_slip
 
 
 class JobKind(StrEnum):
@@ -55,6 +58,7 @@ class JobKind(StrEnum):
     SUMMARY = "summary"  # 每日办件统计
     TEST_PAGE = "test_page"  # 打印测试页
     COMMITMENT = "commitment"  # 告知承诺书 (容缺受理), with the receipt of such a filing
+    BOOKING_SLIP = "booking"  # 预约窗口办理凭条 / 上门服务申请凭条 (issue 13 item 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,12 @@ def commitment(core: KioskCore, application: Application | str) -> PrintJob:
     paper = printing.receipt_paper(core, application)
     content = commitment_content(paper.application, paper.settings, paper.staff_name)
     return PrintJob(JobKind.COMMITMENT, layout_commitment(content))
+
+
+def booking_slip(core: KioskCore, booking: Booking) -> PrintJob:
+    """The slip of a window booking or a home-visit request, masked (issue 13 item 4)."""
+    content = booking_slip_content(booking, core.settings)
+    return PrintJob(JobKind.BOOKING_SLIP, layout_booking_slip(content))
 
 
 def form(core: KioskCore, application: Application | str) -> PrintJob:

@@ -4,17 +4,21 @@ For each item the walker does what a resident at a kiosk without a document
 camera can do today, through the real journey (kiosk.journey.Journey on the
 real core, a throwaway KIOSK_HOME): card on the reader, the item, 开始填写,
 and where papers are needed, the materials step (承诺后补 for each, the
-commitment confirmed with 我承诺), the form answered, 提交. It prints one
+commitment confirmed with 我承诺), the form answered, 提交. Where nothing
+finishes the item here, the booking step (issue 13 item 4): online the resident
+(aged 82) takes the home visit offered first to her (申请上门服务, phone typed);
+offline she books a window slot instead (预约窗口办理, 待确认 until the platform
+confirms it on the next sync), so both booking routes are walked. It prints one
 table row per item: how the visit ended, online and offline, and the routes
 the catalogue names that are not built yet.
 
 Ends: ``filed``, ``filed with e-licence`` (fetched from the loopback reference
-platform's library after the holder's consent), ``filed with promise``, and for
-the routes still to come (issue 13 item 4) ``needs book_window or home_visit
-(not built yet)``. Both columns are real walks: online against a loopback
-platform, offline with nothing behind the kiosk's client (the lookup fails as on
-a dead link and the next route is taken). A row with no route at all would be a dead end:
-``counter (no route)``; the test (tests/core/test_walk_items.py) fails on it.
+platform's library after the holder's consent), ``filed with promise``,
+``home visit requested``, ``window booked``. Both columns are real walks: online
+against a loopback platform, offline with nothing behind the kiosk's client (the
+lookup fails as on a dead link and the next route is taken). A row that ends at the
+counter with nothing booked would be a dead end: ``counter (nothing booked)``; the test
+(tests/core/test_walk_items.py) fails on it.
 
     .venv/bin/python scripts/walk_items.py            # Markdown table on stdout
     .venv/bin/python scripts/walk_items.py --json     # one object per item
@@ -37,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.application import Application
+from kiosk.booking import Booking, BookingKind
 from kiosk.cardholder import CardHolder, CardType
 from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.core import KioskCore
@@ -48,6 +53,7 @@ from kiosk.materials import (
     MaterialStatus,
     routes_without_camera,
 )
+from kiosk.usecases.booking import BookingDesk
 from kiosk.usecases.elicence import LicenceDesk
 from kiosk.usecases.resident import CoreServices
 
@@ -65,6 +71,9 @@ HOLDER = CardHolder(
 FILED = "filed"
 FILED_PROMISE = "filed with promise"
 FILED_ELICENCE = "filed with e-licence"
+WINDOW_BOOKED = "window booked"
+HOME_VISIT_REQUESTED = "home visit requested"
+PHONE = "13812345678"
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ class Row:
 
     @property
     def dead_end(self) -> bool:
-        return "no route" in self.online or "no route" in self.offline
+        return "nothing booked" in self.online or "nothing booked" in self.offline
 
 
 class _Printer:
@@ -94,6 +103,9 @@ class _Printer:
         pass
 
     def print_commitment(self, application: Application) -> None:
+        pass
+
+    def print_booking(self, booking: Booking) -> None:
         pass
 
 
@@ -139,8 +151,35 @@ def _choose_materials(journey: Journey) -> bool:
     return False
 
 
+def book_item(journey: Journey, *, online: bool) -> Booking | None:
+    """From the guide or the materials step: 预约窗口办理 (offline) or 申请上门服务 (online)."""
+    if journey.step not in (Step.GUIDE, Step.MATERIALS) or journey.bookings is None:
+        return None
+    journey.book_instead()
+    if journey.step is not Step.BOOKING:
+        return None
+    if online:
+        assert journey.home_visit_first, "an 82-year-old is offered the home visit first"
+        journey.request_home_visit(PHONE)
+    else:
+        free = [o.slot for o in journey.slot_list().offers if not o.full]
+        journey.book_window(free[0])
+    if journey.step is not Step.BOOKED:
+        error = journey.session.error
+        raise RuntimeError(f"not booked: {error.message if error else journey.step}")
+    return journey.session.booking
+
+
+def visit(journey: Journey, code: str, *, online: bool) -> Application | Booking | None:
+    """One visit: filed here, else booked; None only if neither (a dead end)."""
+    application = file_item(journey, code)
+    if application is not None:
+        return application
+    return book_item(journey, online=online)
+
+
 def file_item(journey: Journey, code: str) -> Application | None:
-    """Drive one visit; the application filed, or None when the journey offers no way today."""
+    """Drive one visit; the application filed, or None when nothing finishes it here."""
     journey.home()
     journey.card_inserted(HOLDER)
     if journey.step is Step.DRAFT_OFFER:
@@ -169,7 +208,9 @@ def file_item(journey: Journey, code: str) -> Application | None:
     return journey.session.application
 
 
-def _end(item: ServiceItem, application: Application | None, *, online: bool) -> str:
+def _end(item: ServiceItem, application: Application | Booking | None, *, online: bool) -> str:
+    if isinstance(application, Booking):
+        return WINDOW_BOOKED if application.kind is BookingKind.WINDOW else HOME_VISIT_REQUESTED
     if application is not None:
         statuses = {m.status for m in application.materials}
         if MaterialStatus.E_LICENCE in statuses:
@@ -178,14 +219,18 @@ def _end(item: ServiceItem, application: Application | None, *, online: bool) ->
     usable = [r for r in routes_without_camera(item) if online or r not in NEEDS_PLATFORM]
     waiting = [r.value for r in usable if r not in BUILT]
     if not waiting:
-        return "counter (no route)"
+        return "counter (nothing booked)"
     return f"needs {' or '.join(waiting)} (not built yet)"
 
 
-def _walk_once(core: KioskCore, desk: LicenceDesk) -> dict[str, Application | None]:
-    journey = Journey(CoreServices(core), _Printer(), camera=False, licences=desk)
+def _walk_once(
+    core: KioskCore, desk: LicenceDesk, *, online: bool
+) -> dict[str, Application | Booking | None]:
+    journey = Journey(
+        CoreServices(core), _Printer(), camera=False, licences=desk, bookings=BookingDesk(core)
+    )
     filed = {
-        item.code: file_item(journey, item.code)
+        item.code: visit(journey, item.code, online=online)
         for item in core.store.catalogue()
         if item.accepts_new
     }
@@ -232,11 +277,11 @@ def _offline_desk(core: KioskCore) -> tuple[LicenceDesk, Callable[[], None]]:
 
 
 def walk(core: KioskCore, root: Path) -> list[Row]:
-    ends: dict[bool, dict[str, Application | None]] = {}
+    ends: dict[bool, dict[str, Application | Booking | None]] = {}
     for online in (True, False):
         desk, close = _online_desk(core, root) if online else _offline_desk(core)
         try:
-            ends[online] = _walk_once(core, desk)
+            ends[online] = _walk_once(core, desk, online=online)
         finally:
             close()
     rows: list[Row] = []

@@ -35,6 +35,7 @@ from devices.printers.protocol import Printer, PrintOutcome
 from devices.printers.status import CAN_PRINT, PrinterStatus, status_message
 from devices.printers.worker import PrintWorker
 from kiosk.application import Application
+from kiosk.booking import Booking
 from kiosk.catalogue import ServiceItem
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
@@ -255,6 +256,10 @@ class PrinterBridge(QObject):
 
     def print_commitment(self, application: Application) -> None:
         self._build(JobKind.COMMITMENT, lambda: jobs.commitment(self.core, application))
+
+    def print_booking(self, booking: Booking) -> None:
+        """预约窗口办理凭条 / 上门服务申请凭条 (issue 13 item 4)."""
+        self._build(JobKind.BOOKING_SLIP, lambda: jobs.booking_slip(self.core, booking))
 
     def _build(self, kind: JobKind, build: Callable[[], PrintJob]) -> None:
         try:

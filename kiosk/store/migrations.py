@@ -236,3 +236,39 @@ def _material_states(db: Database) -> None:
         ALTER TABLE applications ADD COLUMN commitment TEXT;
         """
     )
+
+
+@MIGRATIONS(name="0205_bookings")
+def _bookings(db: Database) -> None:
+    """Window bookings and home-visit requests (预约 / 上门服务, issue 13 item 4).
+
+    Delivered like ratings and requests (``state`` is a ``DeliveryState``; outbox kinds
+    ``booking`` and ``home_visit``). ``personal`` holds the name, ID number, phone and
+    address encrypted (bound to the row id); ``holder_key`` the keyed hash of the ID number
+    for 我的办件. ``confirmed_slot`` is the platform's answer, NULL while 待确认. The rest
+    (item, centre, slots, materials to bring) is not personal and stays in clear for the
+    staff queue. SQL in ``kiosk/store/booking_queries.py``.
+    """
+    db.executescript(
+        """
+        CREATE TABLE bookings (
+            id TEXT PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            service_code TEXT NOT NULL,
+            service_name TEXT NOT NULL,
+            centre TEXT NOT NULL,
+            materials TEXT NOT NULL,
+            requested_slot TEXT,
+            confirmed_slot TEXT,
+            priority INTEGER NOT NULL DEFAULT 0,
+            holder_key TEXT NOT NULL,
+            personal BLOB,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            state_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX bookings_holder ON bookings(holder_key);
+        CREATE INDEX bookings_kind ON bookings(kind, created_at);
+        """
+    )

@@ -42,6 +42,8 @@ class OutboxKind(StrEnum):
     ATTACHMENTS = "attachments"  # the application was acknowledged; its files are still uploading
     RATING = "rating"
     REQUEST = "request"
+    BOOKING = "booking"  # a window slot booked (issue 13 item 4)
+    HOME_VISIT = "home_visit"  # a home visit requested (issue 13 item 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ class Outbox:
                     *ids,
                 ),
             )
-        elif kind in (OutboxKind.RATING, OutboxKind.REQUEST):
+        elif kind in _SMALL_KINDS:
             table = _table(kind)
             c.execute(
                 f"UPDATE {table} SET state = ? WHERE state = ? AND id IN ({marks})",  # noqa: S608 - fixed names
@@ -157,6 +159,10 @@ class Outbox:
                 "reason": r["reason"],
                 "created_at": r["created_at"],
             }
+        if entry.kind in (OutboxKind.BOOKING, OutboxKind.HOME_VISIT):
+            from kiosk.store.booking_queries import upload_payload
+
+            return upload_payload(self.store, entry.item_id)
         request = self.store.request(entry.item_id)
         if request is None:
             raise KeyError(entry.item_id)
@@ -186,7 +192,7 @@ class Outbox:
         apps = list(dict.fromkeys(e.item_id for e in entries if e.kind is OutboxKind.APPLICATION))
         others: dict[OutboxKind, list[str]] = {}
         for e in entries:
-            if e.kind in (OutboxKind.RATING, OutboxKind.REQUEST):
+            if e.kind in _SMALL_KINDS:
                 others.setdefault(e.kind, []).append(e.item_id)
         with self.conn.write() as c:
             for chunk in _chunks(apps):
@@ -507,7 +513,7 @@ def _back_to_queued(c: sqlite3.Connection, item_id: str, kind: OutboxKind) -> No
         row = c.execute("SELECT state FROM applications WHERE id = ?", (item_id,)).fetchone()
         if row and row[0] == ApplicationState.SENDING.value:
             move_state(c, item_id, ApplicationState.QUEUED, "", None)
-    elif kind in (OutboxKind.RATING, OutboxKind.REQUEST):
+    elif kind in _SMALL_KINDS:
         c.execute(
             f"UPDATE {_table(kind)} SET state = ? WHERE id = ? AND state = ?",  # noqa: S608 - fixed names
             (DeliveryState.QUEUED.value, item_id, DeliveryState.SENDING.value),
@@ -549,4 +555,13 @@ def _marks(ids: list[str]) -> str:
 
 
 def _table(kind: OutboxKind) -> str:
-    return {OutboxKind.RATING: "ratings", OutboxKind.REQUEST: "requests"}[kind]
+    return {
+        OutboxKind.RATING: "ratings",
+        OutboxKind.REQUEST: "requests",
+        OutboxKind.BOOKING: "bookings",
+        OutboxKind.HOME_VISIT: "bookings",
+    }[kind]
+
+
+_SMALL_KINDS = (OutboxKind.RATING, OutboxKind.REQUEST, OutboxKind.BOOKING, OutboxKind.HOME_VISIT)
+"""Items without attachments or platform decisions: their table's ``state`` is a DeliveryState."""

@@ -28,6 +28,7 @@ from kiosk.journey import COUNTER_ONLY, Journey, Purpose, Session, Step, Visit
 from kiosk.journey_flow import FLOWS, Back, Choice, Edge, Flow, Tap, Then, flow_for, spec_of
 from kiosk.materials import MaterialChoice
 from kiosk.states import ApplicationState
+from kiosk.usecases.booking import BookingDesk
 from kiosk.usecases.elicence import (
     LicenceAnswer,
     LicenceDesk,
@@ -69,6 +70,9 @@ class RecordingPrinter:
 
     def print_result(self, application: Application) -> None:
         self.results.append(application.number)
+
+    def print_booking(self, booking: object) -> None:
+        self.results.append(f"booking {type(booking).__name__}")
 
 
 @pytest.fixture
@@ -486,6 +490,12 @@ def test_every_step_is_reached_by_taps(journey, core):
     journey.materials_done()
     journey.decline_licences()
     journey.withdraw()
+    journey.bookings = BookingDesk(core)  # 预约窗口办理 (issue 13 item 4)
+    journey.card_inserted(HOLDER)
+    journey.choose_item("CL-ZZ-001")
+    journey.book_instead()
+    journey.book_window(journey.slot_list().offers[0].slot)
+    journey.finish()
     journey.start(Purpose.MY_APPLICATIONS)
     journey.lookup_by_number_instead()
     journey.lookup_number(number)

@@ -12,7 +12,7 @@ from kiosk.catalogue import load_sample_catalogue
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_no_item_ends_at_the_counter_with_no_route_and_the_pending_ones_are_listed():
+def test_no_item_ends_at_the_counter_with_nothing_booked():
     run = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "walk_items.py"), "--json"],
         capture_output=True,
@@ -26,23 +26,30 @@ def test_no_item_ends_at_the_counter_with_no_route_and_the_pending_ones_are_list
     assert sorted(rows) == sorted(open_items)
     assert not [code for code, row in rows.items() if row["dead_end"]]
     ends = {row["online"] for row in rows.values()} | {row["offline"] for row in rows.values()}
-    # every built route really files: directly, with a promise, with an e-licence (online)
-    assert {"filed", "filed with promise", "filed with e-licence"} <= ends
+    # every route really ends the visit: filed (directly, promise, e-licence) or booked
+    assert ends == {
+        "filed",
+        "filed with promise",
+        "filed with e-licence",
+        "window booked",
+        "home visit requested",
+    }
     promised = {code for code, row in rows.items() if row["offline"] == "filed with promise"}
     assert promised == {"MZ-DB-001", "MZ-TK-001", "MZ-DS-001", "MZ-GL-001", "ZJ-WF-001"}
     fetched = {code for code, row in rows.items() if row["online"] == "filed with e-licence"}
     assert {"MZ-CJ-001", "XZ-ZJ-001", "MZ-DB-001"} <= fetched
     assert not any(row["offline"] == "filed with e-licence" for row in rows.values())
-    # Honest about what is not built: the items waiting for item 4 of issue 13.
-    for column in ("online", "offline"):
-        waiting = {code for code, row in rows.items() if "not built yet" in row[column]}
-        filed = {code for code, row in rows.items() if row[column].startswith("filed")}
-        print(f"{column}: waiting for routes not built yet:", sorted(waiting))
-        assert waiting == set(rows) - filed
-        for code in waiting:
-            assert rows[code]["pending"], code
+    # Nothing waits for a route that is not built; what is not filed is booked.
+    for column, booked in (("online", "home visit requested"), ("offline", "window booked")):
+        not_filed = {code for code, row in rows.items() if not row[column].startswith("filed")}
+        assert not_filed, column
+        assert {rows[code][column] for code in not_filed} == {booked}
+        for code in not_filed:
+            assert {"book_window", "home_visit"} <= set(rows[code]["routes"]), code
+    assert not any(row["pending"] for row in rows.values())
     assert rows["MZ-CJ-001"]["online"] == "filed with e-licence"
-    assert rows["MZ-CJ-001"]["offline"] == "needs book_window or home_visit (not built yet)"
+    assert rows["MZ-CJ-001"]["offline"] == "window booked"
+    assert rows["CL-ZZ-001"]["online"] == "home visit requested"
 
 
 def test_docs_ui_holds_the_walkers_table():
