@@ -6,6 +6,8 @@ from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.journey import Step
 from ui.screens.base import Screen, ScreenContext
+from ui.screens.booked_screen import BookedScreen
+from ui.screens.booking_screen import BookingScreen
 from ui.screens.consent_screen import ConsentScreen
 from ui.screens.draft_offer_screen import DraftOfferScreen
 from ui.screens.elicence_screen import ElicenceConsentScreen
@@ -40,6 +42,8 @@ SCREENS: dict[Step, type[Screen]] = {
         MaterialsScreen,
         PromiseScreen,
         ElicenceConsentScreen,
+        BookingScreen,
+        BookedScreen,
         FormScreen,
         ReviewScreen,
         ConsentScreen,

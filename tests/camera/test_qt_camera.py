@@ -32,7 +32,7 @@ from devices.camera.downscale import MAX_IMAGE_SIDE
 from devices.camera.factory import CameraUrlError, open_camera
 from devices.camera.protocol import CameraError, CameraStatus
 from kiosk.catalogue import FieldType
-from kiosk.journey import COUNTER_ONLY, Step, can_file_here
+from kiosk.journey import BOOK_INSTEAD, Step, can_file_here
 from tests.ui.conftest import Rig, _rig
 from tests.ui.taps import at, find, tap, tap_keys, text_of, wait_step
 from tests.ui.test_touch_photos import to_the_photo_step
@@ -184,7 +184,7 @@ def test_qt_camera_missing_means_the_routes_without_a_camera(qtbot, no_camera_ri
     assert not any(f.type is FieldType.ATTACHMENT for f in rig.journey.questions())
     # What a kiosk without a camera offers (the guide's own text for it, no photo step).
     assert not can_file_here(rig.journey.session.item, camera=rig.journey.camera)
-    assert COUNTER_ONLY in text_of(rig, "counter_only")
+    assert BOOK_INSTEAD in text_of(rig, "counter_only")  # and the booking button (item 4)
 
 
 # -- (3) preview, guide, capture and retake --------------------------------------------------------

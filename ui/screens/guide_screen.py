@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout
 
-from kiosk.journey import COUNTER_ONLY, Step, can_file_here
+from kiosk.journey import BOOK_INSTEAD, COUNTER_ONLY, Step, can_file_here
 from kiosk.wording import TIME_LIMIT_LABEL, material_line, time_limit_text
 from ui.screens.base import Screen
 from ui.widgets import button, label
@@ -30,6 +30,10 @@ class GuideScreen(Screen):
         self.start = button("开始填写申请 ›", "begin_form", "primary")
         self.start.clicked.connect(self.journey.begin_form)
         row.addWidget(self.start)
+        # No dead end (issue 13 item 4): a window slot or a home visit, for anyone who prefers it.
+        self.book = button("预约窗口 / 上门服务", "book_instead")
+        self.book.clicked.connect(self.journey.book_instead)
+        row.addWidget(self.book)
         self.counter = label("", "", "counter_only")
         self.body.addWidget(self.counter)
         self.action_bar.addLayout(row)
@@ -51,9 +55,14 @@ class GuideScreen(Screen):
         self._status("")
         here = can_file_here(item, camera=self.journey.camera, assisted=self.journey.assisted)
         self.start.setVisible(here)
+        booking = self.journey.bookings is not None
+        self.book.setVisible(booking)
+        self.book.setProperty("role", "secondary" if here else "primary")
+        self.book.style().unpolish(self.book)
+        self.book.style().polish(self.book)
         needs_scan = not can_file_here(item)
         if not here:
-            self.counter.setText(f"ⓘ {COUNTER_ONLY}")
+            self.counter.setText(f"ⓘ {BOOK_INSTEAD if booking else COUNTER_ONLY}")
         elif self.journey.needed_here() or (needs_scan and not self.journey.camera):
             self.counter.setText(
                 "ⓘ 本机没有高拍仪：需要拍照的材料，可以在下一步选择承诺后补，或请工作人员查看原件。"

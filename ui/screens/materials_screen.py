@@ -41,6 +41,10 @@ class MaterialsScreen(Screen):
         withdraw = button("不办了", "withdraw")
         withdraw.clicked.connect(self.journey.withdraw)
         self.action_bar.addWidget(withdraw)
+        # No dead end (issue 13 item 4): where no choice fits, a window slot or a home visit.
+        self.book = button("预约窗口 / 上门服务", "book_instead")
+        self.book.clicked.connect(self.journey.book_instead)
+        self.action_bar.addWidget(self.book)
         done = button("下一步 ›", "materials_done", "primary")
         done.clicked.connect(self.journey.materials_done)
         self.action_bar.addWidget(done)
@@ -48,6 +52,7 @@ class MaterialsScreen(Screen):
 
     def refresh(self) -> None:
         journey = self.journey
+        self.book.setVisible(journey.bookings is not None)
         needed = journey.needed_here()
         key = tuple(
             [m.name for m in needed]

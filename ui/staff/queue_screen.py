@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from kiosk.booking import Booking
 from kiosk.chinatime import CHINA_TZ
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError
+from kiosk.identity import mask_name
 from kiosk.staff import StaffSession
 from kiosk.usecases import queue_care
+from kiosk.usecases.booking import home_visit_requests
 from kiosk.usecases.import_csv import import_paper_forms
 from kiosk.usecases.queue_care import CareAction, QueueEntry, QueueFilter
 from ui.staff.common import Page
@@ -53,6 +56,13 @@ class QueueScreen(Page):
             tab.clicked.connect(lambda _=False, w=wanted: self.show_filter(w))
             self.tabs.addButton(tab)
             tabs.addWidget(tab)
+        # 上门服务 (issue 13 item 4): residents' home-visit requests, for staff to phone.
+        self.visits: list[Booking] | None = None  # shown instead of applications when set
+        visits_tab = button("上门服务", "filter_home_visits")
+        visits_tab.setCheckable(True)
+        visits_tab.clicked.connect(self.show_home_visits)
+        self.tabs.addButton(visits_tab)
+        tabs.addWidget(visits_tab)
         self.outer.addLayout(tabs)
         self.table = self._build_table()
         self.outer.addWidget(self.table, 1)
@@ -118,13 +128,42 @@ class QueueScreen(Page):
         self.error.show_message("")
         self.show_filter(QueueFilter.ALL)
 
+    def show_home_visits(self) -> None:
+        """The 上门服务 tab: every home-visit request, newest first (priority ones marked)."""
+        for tab in self.tabs.buttons():
+            tab.setChecked(tab.objectName() == "filter_home_visits")
+        self.visits = home_visit_requests(self.core)
+        self.entries = []
+        self.table.setRowCount(len(self.visits))
+        for row, visit in enumerate(self.visits):
+            filed = visit.created_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M")
+            values = (
+                visit.number,
+                visit.service_name,
+                mask_name(visit.name),
+                "优先（高龄/残疾）" if visit.priority else "待联系",
+                f"电话 {visit.phone}",
+                filed,
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                item.setData(Qt.ItemDataRole.UserRole, visit.id)
+                self.table.setItem(row, column, item)
+        self.empty.setVisible(not self.visits)
+        self._selection_changed()
+
     def show_filter(self, wanted: QueueFilter) -> None:
         self.filter = wanted
+        self.visits = None
         for tab in self.tabs.buttons():
             tab.setChecked(tab.objectName() == f"filter_{wanted.value}")
         self.refresh()
 
     def refresh(self) -> None:
+        if self.visits is not None:
+            self.show_home_visits()
+            return
         self.entries = queue_care.queue_entries(self.core, self.filter)
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
@@ -161,6 +200,19 @@ class QueueScreen(Page):
         return self.entries[rows[0].row()] if rows else None
 
     def _selection_changed(self) -> None:
+        if self.visits is not None:
+            rows = self.table.selectionModel().selectedRows()
+            for widget in self.action_buttons.values():
+                widget.setEnabled(False)
+            if not rows:
+                self.detail.clear()
+                return
+            visit = self.visits[rows[0].row()]
+            self.detail.setText(
+                f"{visit.number} · {visit.service_name} · 上门服务\n"
+                f"联系电话：{visit.phone}\n上门地址：{visit.address}（身份证住址）"
+            )
+            return
         entry = self.selected()
         for action, widget in self.action_buttons.items():
             widget.setEnabled(entry is not None and action in entry.actions)
