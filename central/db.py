@@ -49,6 +49,7 @@ from central.migrations import (
 from kiosk.workdays import shipped_calendar
 from sync.protocol import (
     ApplicationUpload,
+    BookingUpload,
     CatalogueEntry,
     ItemKind,
     ItemResult,
@@ -107,6 +108,8 @@ _TABLES = {
     ItemKind.APPLICATION: "applications",
     ItemKind.RATING: "ratings",
     ItemKind.REQUEST: "requests",
+    ItemKind.BOOKING: "bookings",
+    ItemKind.HOME_VISIT: "bookings",
 }
 
 
@@ -288,7 +291,7 @@ class CentralDB:
         self,
         terminal_id: str,
         kind: ItemKind,
-        item: ApplicationUpload | RatingUpload | RequestUpload,
+        item: ApplicationUpload | RatingUpload | RequestUpload | BookingUpload,
     ) -> ItemResult:
         """Insert and let the keys decide: accepted, duplicate, conflict or rejected.
 
@@ -354,7 +357,7 @@ class CentralDB:
         tx: Tx,
         terminal_id: str,
         kind: ItemKind,
-        item: ApplicationUpload | RatingUpload | RequestUpload,
+        item: ApplicationUpload | RatingUpload | RequestUpload | BookingUpload,
         digest: str,
         sealed: str,
         now: float,

@@ -484,6 +484,23 @@ every lookup a terminal made (time, terminal, item, business reference = the app
 id, the holder sealed and hashed, the types asked and found)."""
 
 
+_BOOKINGS = """
+CREATE TABLE bookings (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at {real} NOT NULL,
+    region_code TEXT NOT NULL DEFAULT '',
+    slot TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX bookings_slot ON bookings(region_code, slot)
+"""
+"""Window bookings and home-visit requests (issue 13 item 4), stored like requests (the
+payload sealed; the keys decide duplicates) plus the township centre's region and the slot the
+platform confirmed ('' for a home visit, or until confirmed), counted per slot for capacity."""
+
+
 def licence_context(holder_hash: str, licence_type: str) -> str:
     return f"licences:{holder_hash}:{licence_type}"
 
@@ -530,6 +547,11 @@ STEPS: tuple[Step, ...] = (
         "0008_e_licences",
         _E_LICENCES.format(real="REAL"),
         _E_LICENCES.format(real="DOUBLE PRECISION"),
+    ),
+    Step(
+        "0009_bookings",
+        _BOOKINGS.format(real="REAL"),
+        _BOOKINGS.format(real="DOUBLE PRECISION"),
     ),
 )
 """Append new steps here; never edit a shipped one."""

@@ -60,11 +60,13 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from central import bookings
 from central.db import CentralDB, Terminal
 from central.licences import LicenceLibrary, LicenceNotNeededError
 from sync import signing
 from sync.protocol import (
     API_PREFIX,
+    DELIVERED,
     H_NONCE,
     H_SIGNATURE,
     H_TERMINAL,
@@ -78,6 +80,7 @@ from sync.protocol import (
     ApplicationUpload,
     AttachmentState,
     BatchAck,
+    BookingUpload,
     CataloguePage,
     EnrolRequest,
     EnrolResponse,
@@ -91,6 +94,7 @@ from sync.protocol import (
     Outcome,
     RatingUpload,
     RequestUpload,
+    SlotPage,
     StatusPage,
 )
 
@@ -715,7 +719,7 @@ class Platform:
             document = json.loads(text)
             if not isinstance(document, dict):
                 raise ValueError("the body is not a JSON object")
-            for key in ("applications", "ratings", "requests"):
+            for key in ("applications", "ratings", "requests", "bookings"):
                 if not isinstance(document.get(key) or [], list):
                     raise ValueError(f"{key} is not a list")
         except _TooLargeError:
@@ -750,6 +754,7 @@ class Platform:
             ("applications", ItemKind.APPLICATION, ApplicationUpload),
             ("ratings", ItemKind.RATING, RatingUpload),
             ("requests", ItemKind.REQUEST, RequestUpload),
+            ("bookings", ItemKind.BOOKING, BookingUpload),
         )
         for key, kind, model in kinds:
             for raw in document.get(key) or []:
@@ -770,7 +775,12 @@ class Platform:
                         )
                     )
                     continue
-                assert isinstance(item, ApplicationUpload | RatingUpload | RequestUpload)
+                assert isinstance(
+                    item, ApplicationUpload | RatingUpload | RequestUpload | BookingUpload
+                )
+                if isinstance(item, BookingUpload):
+                    results.append(self._store_booking(terminal, item))
+                    continue
                 if (
                     isinstance(item, ApplicationUpload)
                     and known_codes
@@ -791,6 +801,33 @@ class Platform:
                 )
                 results.append(result)
         return results
+
+    def _store_booking(self, terminal: Terminal, item: BookingUpload) -> ItemResult:
+        """Stored like a request, then a window booking is confirmed (issue 13 item 4)."""
+        kind = ItemKind(item.kind)
+        result = self.db.store_item(terminal.terminal_id, kind, item)
+        log.info("%s %s from %s: %s", kind.value, item.id, terminal.terminal_id, result.outcome)
+        if result.outcome not in DELIVERED:
+            return result
+        with self.db.backend.transaction() as tx:
+            slot = bookings.confirm(
+                tx, terminal.terminal_id, item, now=self.clock(), calendar=self.db.calendar
+            )
+        return result.model_copy(update={"slot": slot})
+
+    async def slots(
+        self, request: Request, terminal: Terminal, nonce: str, body: bytes
+    ) -> Response:
+        """The window slots of the terminal's township centre, with the places left."""
+
+        def read() -> SlotPage:
+            with self.db.backend.transaction() as tx:
+                return bookings.slot_page(
+                    tx, terminal.terminal_id, now=self.clock(), calendar=self.db.calendar
+                )
+
+        page = await run_in_threadpool(read)
+        return self._reply(page, terminal=terminal, nonce=nonce)
 
     async def attachment(
         self, request: Request, terminal: Terminal, nonce: str, body: bytes
@@ -998,6 +1035,7 @@ def create_app(
             methods=["GET", "HEAD", "PATCH"],
         ),
         Route(f"{p}/statuses", platform.signed(platform.statuses, 0), methods=["GET"]),
+        Route(f"{p}/slots", platform.signed(platform.slots, 0), methods=["GET"]),
         Route(
             f"{p}/heartbeat",
             platform.signed(platform.heartbeat, SMALL_BODY_BYTES),

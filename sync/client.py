@@ -50,6 +50,7 @@ from sync.protocol import (
     HeartbeatAck,
     LicenceLookupAnswer,
     LicenceLookupRequest,
+    SlotPage,
     StatusPage,
 )
 
@@ -319,6 +320,7 @@ class PlatformClient:
             [("application", a.id) for a in batch.applications]
             + [("rating", r.id) for r in batch.ratings]
             + [("request", q.id) for q in batch.requests]
+            + [(b.kind, b.id) for b in batch.bookings]
         )
         echoed = sorted((r.kind.value, r.id) for r in ack.results)
         if sent != echoed:
@@ -330,6 +332,10 @@ class PlatformClient:
 
     def pull_statuses(self, cursor: int) -> StatusPage:
         return self._request("GET", f"/statuses?cursor={cursor}", b"", model=StatusPage)[1]
+
+    def pull_slots(self) -> SlotPage:
+        """The window slots of this terminal's township centre (issue 13 item 4)."""
+        return self._request("GET", "/slots", b"", model=SlotPage)[1]
 
     def attachment_state(self, sha256: str) -> AttachmentState:
         return self._request("GET", f"/attachments/{sha256}", b"", model=AttachmentState)[1]

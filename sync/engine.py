@@ -35,11 +35,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kiosk.booking import Slot, SlotList, SlotOffer
 from kiosk.catalogue import CatalogueError, item_from_dict
 from kiosk.errors import StoreError
 from kiosk.settings import SyncSettings
 from kiosk.states import ApplicationState
-from kiosk.store import sync_queries
+from kiosk.store import booking_queries, sync_queries
 from kiosk.store.outbox import (
     UNDECRYPTABLE_ATTACHMENT_REASON,
     UNDECRYPTABLE_REASON,
@@ -63,6 +64,7 @@ from sync.protocol import (
     PROTOCOL_VERSION,
     ApplicationUpload,
     BatchRequest,
+    BookingUpload,
     ErrorCode,
     Heartbeat,
     ItemResult,
@@ -276,6 +278,7 @@ class SyncEngine:
             self._upload_all(report)
             self._upload_attachments(report)
             report.statuses_applied = self._pull_statuses()
+            self._pull_slots()
             self._heartbeat()
         except TransientError as exc:
             report.error, report.retry_after = str(exc), exc.retry_after
@@ -369,28 +372,24 @@ class SyncEngine:
                     entries += self.outbox.claim(
                         OutboxKind.REQUEST, room, now, self.options.lease_s
                     )
+                if limit > len(entries) and booking_queries.pending_in_outbox(self.store):
+                    for kind in (OutboxKind.BOOKING, OutboxKind.HOME_VISIT):  # issue 13 item 4
+                        room = limit - len(entries)
+                        if room > 0:
+                            entries += self.outbox.claim(kind, room, now, self.options.lease_s)
             if not entries:
                 return
             self._upload_batch(entries, report)
 
     def _upload_batch(self, entries: list[OutboxEntry], report: RoundReport) -> None:
-        apps: list[ApplicationUpload] = []
-        ratings: list[RatingUpload] = []
-        requests: list[RequestUpload] = []
+        uploads: dict[str, list[Any]] = {f: [] for f in set(_UPLOAD_FIELDS.values())}
         by_key: dict[tuple[str, str], OutboxEntry] = {}
         for entry in entries:
             try:
                 payload = self.outbox.payload(entry)
                 payload.pop("content_hash", None)
-                if entry.kind is OutboxKind.APPLICATION:
-                    apps.append(ApplicationUpload.model_validate(payload))
-                    by_key["application", entry.item_id] = entry
-                elif entry.kind is OutboxKind.RATING:
-                    ratings.append(RatingUpload.model_validate(payload))
-                    by_key["rating", entry.item_id] = entry
-                else:
-                    requests.append(RequestUpload.model_validate(payload))
-                    by_key["request", entry.item_id] = entry
+                uploads[_UPLOAD_FIELDS[entry.kind]].append(_upload(entry.kind, payload))
+                by_key[entry.kind.value, entry.item_id] = entry  # the ack's (kind, id)
             except UnreadableRowError:
                 # One damaged row (a flipped bit, a foreign key file) must never hold up the
                 # others: take it out of the flow with a reason staff can read.
@@ -408,7 +407,12 @@ class SyncEngine:
                 )
         if not by_key:
             return
-        batch = BatchRequest(applications=apps, ratings=ratings, requests=requests)
+        batch = BatchRequest(
+            applications=uploads["applications"],
+            ratings=uploads["ratings"],
+            requests=uploads["requests"],
+            bookings=uploads["bookings"],
+        )
         report.sent += len(by_key)
         self._emit(f"sending {len(by_key)} items")
         try:
@@ -433,6 +437,13 @@ class SyncEngine:
                     delivered.append(entry)
             at = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
             self.outbox.acknowledged_many(delivered, at)
+            self._confirm_bookings(ack.results)
+
+    def _confirm_bookings(self, results: list[ItemResult]) -> None:
+        """A delivered window booking's confirmed slot: 待确认 becomes 已确认 (issue 13 item 4)."""
+        for result in results:
+            if result.slot and result.outcome in DELIVERED:
+                booking_queries.confirm(self.store, result.id, result.slot)
 
     def _record(self, entry: OutboxEntry, result: ItemResult, report: RoundReport) -> bool:
         """True when the item was delivered (the caller acknowledges it); quarantines it otherwise."""
@@ -521,6 +532,18 @@ class SyncEngine:
             self.outbox.set_cursor("catalogue", str(cursor))
             if not page.more:
                 return count
+
+    def _pull_slots(self) -> None:
+        """Cache the township centre's window slots for offline booking (issue 13 item 4)."""
+        page = self.client.pull_slots()
+        booking_queries.cache_slots(
+            self.store,
+            SlotList(
+                page.centre,
+                tuple(SlotOffer(Slot.parse(o.slot), o.remaining) for o in page.slots),
+                True,  # no time stamp: the cache is rewritten only when the slots change
+            ),
+        )
 
     def _pull_statuses(self) -> int:
         cursor = int(self.outbox.get_cursor("statuses") or 0)
@@ -748,6 +771,30 @@ __all__ = [
     "SyncStatus",
     "backoff_delay",
 ]
+
+
+_UPLOAD_FIELDS = {
+    OutboxKind.APPLICATION: "applications",
+    OutboxKind.RATING: "ratings",
+    OutboxKind.REQUEST: "requests",
+    OutboxKind.BOOKING: "bookings",  # issue 13 item 4
+    OutboxKind.HOME_VISIT: "bookings",
+}
+"""Where each kind of outbox item goes in a :class:`BatchRequest`."""
+
+
+def _upload(
+    kind: OutboxKind, payload: dict[str, Any]
+) -> ApplicationUpload | RatingUpload | RequestUpload | BookingUpload:
+    """The wire model of one outbox item (pydantic's refusal propagates to the caller)."""
+    if kind is OutboxKind.APPLICATION:
+        return ApplicationUpload.model_validate(payload)
+    if kind is OutboxKind.RATING:
+        return RatingUpload.model_validate(payload)
+    if kind in (OutboxKind.BOOKING, OutboxKind.HOME_VISIT):
+        return BookingUpload.model_validate(payload)
+    return RequestUpload.model_validate(payload)
+
 
 # --- heartbeat facts (issue 12 item 1) -------------------------------------------------------
 

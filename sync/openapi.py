@@ -55,6 +55,7 @@ _MODELS: list[type[BaseModel]] = [
     p.BatchAck,
     p.AttachmentState,
     p.StatusPage,
+    p.SlotPage,
     p.Heartbeat,
     p.HeartbeatAck,
     p.LicenceLookupRequest,
@@ -304,6 +305,17 @@ def build_openapi() -> dict[str, Any]:
                 "summary": "Status changes of this terminal's applications after the cursor.",
                 "parameters": [*_SIGNED_HEADERS, _cursor()],
                 "responses": {"200": _json(p.StatusPage, "A page of status updates."), **_errors()},
+            }
+        },
+        f"{p.API_PREFIX}/slots": {
+            "get": {
+                "summary": "预约: the window slots of this terminal's township centre.",
+                "description": "Morning and afternoon of the next working days from tomorrow, "
+                "with the places left (issue 13 item 4). The kiosk caches the answer for "
+                "offline booking; a booking is uploaded in the batch and its acknowledgement "
+                "carries the slot confirmed (the one chosen, or the next with room).",
+                "parameters": _SIGNED_HEADERS,
+                "responses": {"200": _json(p.SlotPage, "The centre and its slots."), **_errors()},
             }
         },
         f"{p.API_PREFIX}/heartbeat": {

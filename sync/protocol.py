@@ -144,6 +144,8 @@ class ItemKind(StrEnum):
     APPLICATION = "application"
     RATING = "rating"
     REQUEST = "request"
+    BOOKING = "booking"  # a window slot booked at the township centre (issue 13 item 4)
+    HOME_VISIT = "home_visit"  # a home visit (上门服务) requested (issue 13 item 4)
 
 
 ID_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z\-]{0,63}$"
@@ -276,12 +278,38 @@ class RequestUpload(_Model):
     created_at: str
 
 
+SLOT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/(am|pm)$"
+
+
+class BookingUpload(_Model):
+    """A window booking (``kind`` booking, with the slot chosen) or a home-visit request
+    (``kind`` home_visit, with the phone to call and the address); issue 13 item 4."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    number: str = Field(description="The look-up number printed on the slip (Y + date + seq).")
+    kind: Literal["booking", "home_visit"]
+    service_code: str
+    slot: str = Field(
+        "", description="booking: the slot chosen, e.g. 2026-12-07/am; home_visit: empty."
+    )
+    priority: bool = Field(False, description="Aged 70 or over, or a 残疾人证 holder.")
+    materials: list[str] = Field([], description="What to bring (the one-time notice).")
+    name: str
+    id_number: str
+    phone: str = ""
+    address: str = ""
+    created_at: str
+
+
 class BatchRequest(_Model):
     """Many small items in one gzip-compressed request: one round trip on a 500 ms link."""
 
     applications: list[ApplicationUpload] = []
     ratings: list[RatingUpload] = []
     requests: list[RequestUpload] = []
+    bookings: list[BookingUpload] = Field(
+        [], description="Window bookings and home-visit requests (issue 13 item 4)."
+    )
 
 
 class Outcome(StrEnum):
@@ -300,12 +328,33 @@ class ItemResult(_Model):
     outcome: Outcome
     reason: str = ""
     content_hash: str = ""
+    slot: str = Field(
+        "",
+        description="A delivered booking: the slot the platform confirmed (the one chosen, or "
+        "the next with room when it was full); the same on every resend.",
+    )
 
 
 class BatchAck(_Model):
     """One result per item sent, echoing its id; signed, so only the platform can produce it."""
 
     results: list[ItemResult]
+    server_time: float
+
+
+# --- window slots (issue 13 item 4) -----------------------------------------------------------
+
+
+class SlotOffer(_Model):
+    slot: str = Field(pattern=SLOT_PATTERN, description="Day and half day, e.g. 2026-12-07/am.")
+    remaining: int = Field(ge=0, description="Places still free in this slot.")
+
+
+class SlotPage(_Model):
+    """Answer of ``GET /v1/slots``: the window slots of the terminal's township centre."""
+
+    centre: str = Field(description="The township centre (乡镇便民服务中心) the slots are at.")
+    slots: list[SlotOffer]
     server_time: float
 
 

@@ -137,7 +137,7 @@ def upload_payload(store: Store, booking_id: str) -> dict[str, Any]:
     return {
         "id": booking.id,
         "number": booking.number,
-        "kind": booking.kind.value,
+        "kind": _outbox_kind(booking.kind),  # the wire's names: booking / home_visit
         "service_code": booking.service_code,
         "slot": booking.requested_slot.key if booking.requested_slot else "",
         "priority": booking.priority,
@@ -148,6 +148,15 @@ def upload_payload(store: Store, booking_id: str) -> dict[str, Any]:
         "address": booking.address,
         "created_at": booking.created_at.isoformat(),
     }
+
+
+def pending_in_outbox(store: Store) -> bool:
+    """Whether any booking or home visit waits to be sent: one indexed read, so a sync round
+    with none costs no claim (and no savepoint) for these kinds."""
+    rows = store.conn.query(
+        "SELECT EXISTS(SELECT 1 FROM outbox WHERE kind IN ('booking', 'home_visit')) AS n"
+    )
+    return bool(rows[0]["n"])
 
 
 def cached_slots(store: Store) -> SlotList | None:
@@ -161,4 +170,8 @@ def cached_slots(store: Store) -> SlotList | None:
 
 
 def cache_slots(store: Store, slots: SlotList) -> None:
-    store.set_meta(SLOTS_META, json.dumps(slots.to_dict(), ensure_ascii=False))
+    """Keep the platform's latest slots; written only when they changed (a write is an fsync,
+    and most rounds bring the same list)."""
+    value = json.dumps(slots.to_dict(), ensure_ascii=False)
+    if store.get_meta(SLOTS_META) != value:
+        store.set_meta(SLOTS_META, value)
