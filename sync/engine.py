@@ -683,12 +683,15 @@ class SyncEngine:
         if exchange is None:
             return
         self._last_exchange = None
-        self.store.set_meta("sync:skew_s", f"{exchange.skew:.3f}")
-        self.store.set_meta(
-            "sync:last_exchange",
-            f'{{"terminal_time": {exchange.received_at:.3f}, '
-            f'"server_time": {exchange.server_time:.3f}}}',
-        )
+        try:
+            self.store.set_meta("sync:skew_s", f"{exchange.skew:.3f}")
+            self.store.set_meta(
+                "sync:last_exchange",
+                f'{{"terminal_time": {exchange.received_at:.3f}, '
+                f'"server_time": {exchange.server_time:.3f}}}',
+            )
+        except StoreError as exc:  # a full disk: the round already said so; no traceback
+            log.error("could not record the clocks: %s", type(exc).__name__)
 
     def _current_skew(self) -> float:
         return self._skew

@@ -481,9 +481,9 @@ class Heartbeat(_Model):
     valid; the platform computes the clock skew itself from ``terminal_time``.
     """
 
-    queue_depth: int = Field(ge=0)
+    queue_depth: int = Field(ge=0, le=2**53)
     oldest_unsent_age_s: float | None = Field(ge=0)
-    quarantined: int = Field(0, ge=0)
+    quarantined: int = Field(0, ge=0, le=2**53)
     device_health: dict[str, str] = Field(
         {},
         description="Device → its closed status enum value: card_reader (ReaderStatus, e.g. "
@@ -491,7 +491,7 @@ class Heartbeat(_Model):
         "camera (CameraStatus). A device the terminal has none of is absent.",
     )
     versions: dict[str, str] = {}
-    free_disk_bytes: int = Field(ge=0)
+    free_disk_bytes: int = Field(ge=0, le=2**62)
     terminal_time: float = Field(description="The kiosk's wall clock when sent (for skew records).")
     kiosk_version: str | None = Field(None, max_length=64)
     os: str | None = Field(None, max_length=128, description="Operating system and release.")
