@@ -409,6 +409,8 @@ class Journey:
     def _list_applications(self) -> None:
         s = self.session
         s.applications[:] = self.services.applications_of(s.id_number)
+        if self.bookings is not None:  # 预约 / 上门服务 too (issue 13 item 4)
+            s.bookings[:] = self.bookings.bookings_of(s.id_number)
 
     # -- drafts --------------------------------------------------------------------------
 
@@ -954,6 +956,14 @@ class Journey:
         edge = self._expect(Tap.NUMBER)
         s = self.session
         found = self.services.application(raw.strip())
+        if found is None and s.purpose is Purpose.MY_APPLICATIONS and self.bookings is not None:
+            booking = self.bookings.by_number(raw)  # the number on a booking slip
+            if booking is not None:
+                s.error = None
+                s.applications.clear()
+                s.bookings[:] = [booking]
+                self._take(edge)
+                return
         if found is None:
             s.error = FieldError("number", "没有找到这个办件编号，请核对回执上的编号。")
             self._stay()

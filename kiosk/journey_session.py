@@ -78,6 +78,7 @@ class Session:
     # resident said they hold a 残疾人证 (the home visit is then offered first).
     booking: Booking | None = None
     says_disabled: bool = False
+    bookings: list[Booking] = field(default_factory=list)  # 我的办件: the holder's bookings
 
     def wipe(self) -> None:
         """Forget everything; dicts and lists are cleared, not just dropped."""
@@ -86,12 +87,21 @@ class Session:
         self.choices.clear()
         self.licences.clear()
         self.applications.clear()
+        self.bookings.clear()
         self.rated.clear()
         if self.draft is not None:
             self.draft[1].clear()
         fresh = Session()
         for name in self.__dataclass_fields__:
-            if name not in ("answers", "applications", "rated", "photos", "choices", "licences"):
+            if name not in (
+                "answers",
+                "applications",
+                "bookings",
+                "rated",
+                "photos",
+                "choices",
+                "licences",
+            ):
                 setattr(self, name, getattr(fresh, name))
 
     @property

@@ -113,6 +113,13 @@ class BookingDesk:
     def bookings_of(self, id_number: str) -> list[Booking]:
         return booking_queries.bookings_of(self.core.store, id_number)
 
+    def by_number(self, typed: str) -> Booking | None:
+        """By the slip's number, with or without its Y (the number pad has no letters)."""
+        digits = typed.strip().upper().removeprefix("Y")
+        if not (digits.isdigit() and len(digits) == 9):
+            return None
+        return booking_queries.booking_by_number(self.core.store, "Y" + digits)
+
 
 def booking_by_number(core: KioskCore, number: str) -> Booking | None:
     return booking_queries.booking_by_number(core.store, number)

@@ -88,3 +88,45 @@ def test_window_booking_by_taps_prints_a_pending_slip(qtbot, rig):
     day = stored.requested_slot.day
     assert f"{day.year}年{day.month}月{day.day}日" in slip
     assert FULL_ID not in slip and "李*英" in slip
+
+
+def test_offline_booking_by_taps_is_confirmed_after_sync_in_my_applications(qtbot, rig, tmp_path):
+    """Booked with no platform behind the kiosk (待确认), then a sync with the loopback
+    reference platform confirms it, and 我的办件 (the card again) says 已确认."""
+    from central.db import CentralDB
+    from central.server import RunningPlatform
+    from kiosk.settings import SyncSettings
+    from kiosk.usecases.enrolment import adopt_terminal_code
+    from sync.client import PlatformClient
+    from sync.engine import SyncEngine
+    from tests.sync.synchelpers import MovableClock, Platform
+
+    _to_booking(qtbot, rig)
+    tap(qtbot, rig, "slot_0")
+    assert at(rig.journey) is Step.BOOKED and "待确认" in text_of(rig, "booked_slot")
+    number = text_of(rig, "booked_number").split()[-1]
+    tap(qtbot, rig, "booked_done")
+    rig.card_sim.remove()
+    clock = MovableClock()
+    db = CentralDB(tmp_path / "central.sqlite3", clock=clock)
+    db.seed_catalogue_if_empty()
+    platform = Platform(RunningPlatform(db, clock), clock)
+    try:
+        credentials = platform.enrol("130608001000")
+        adopt_terminal_code(rig.core.store, platform.code_of(credentials))
+        client = PlatformClient(platform.url, credentials)
+        try:
+            report = SyncEngine(rig.core.store, client, SyncSettings()).run_until_idle()
+        finally:
+            client.close()
+    finally:
+        platform.running.stop()
+    assert report.ok and report.delivered == 1, report
+    tap(qtbot, rig, "go_home")
+    tap(qtbot, rig, "tile_my_applications")
+    rig.card_sim.insert(CARD)
+    wait_step(qtbot, rig, Step.MY_APPLICATIONS)
+    assert text_of(rig, "bk_number_0") == f"预约编号：{number}"
+    state = text_of(rig, "bk_state_0")
+    assert "已确认" in state and "待确认" not in state
+    assert "乡镇便民服务中心" in text_of(rig, "bk_place_0")

@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.application import Application
+from kiosk.booking import BookingKind, what_to_bring
 from kiosk.journey import Step
 from kiosk.materials import MaterialStatus
 from kiosk.usecases.my_applications import dates_of
@@ -50,10 +51,10 @@ class MyApplicationsScreen(Screen):
 
     def refresh(self) -> None:
         applications = self.journey.session.applications
+        bookings = self.journey.session.bookings
         self._status("")
-        self.summary.setText(
-            f"共 {len(applications)} 件：" if applications else "本机没有您的办件记录。"
-        )
+        total = len(applications) + len(bookings)
+        self.summary.setText(f"共 {total} 件：" if total else "本机没有您的办件记录。")
         cards: list[QWidget] = []
         for index, application in enumerate(applications):
             card = QFrame()
@@ -85,6 +86,24 @@ class MyApplicationsScreen(Screen):
                 result.clicked.connect(lambda _=False, n=application.number: self._print_result(n))
                 row.addWidget(result)
             box.addLayout(row)
+            cards.append(card)
+        for index, booking in enumerate(bookings):  # 预约 / 上门服务 (issue 13 item 4)
+            card = QFrame()
+            card.setObjectName(f"booking_{index}")
+            box = QVBoxLayout(card)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(
+                label(
+                    f"{booking.kind.label}：{booking.service_name}", "heading", f"bk_name_{index}"
+                )
+            )
+            box.addWidget(label(f"预约编号：{booking.number}", "", f"bk_number_{index}"))
+            box.addWidget(label(f"状态：{booking.slot_line()}", "", f"bk_state_{index}"))
+            if booking.kind is BookingKind.WINDOW:
+                box.addWidget(label(f"办理地点：{booking.centre}", "", f"bk_place_{index}"))
+            box.addWidget(
+                label(f"请准备：{what_to_bring(booking.materials)}", "muted", f"bk_bring_{index}")
+            )
             cards.append(card)
         self.list.set_rows(cards)
 
