@@ -24,6 +24,7 @@ SAMPLE_HOLDER = CardHolder(
     address="河北省保定市清苑区东闾乡南王庄村一二三号",
 )
 SAMPLE_ITEM = "RS-YL-001"  # 城乡居民养老保险参保登记: no scan needed
+BOOKING_ITEM = "CL-ZZ-001"  # 残疾人证申领: a photo of the person, booked instead (issue 13.4)
 PROMISE_ITEM = "MZ-GL-001"  # 高龄津贴: its 户口簿 photo may be promised (容缺受理)
 SAMPLE_PHONE = "13812345678"
 SAMPLE_STAFF = "1001"  # staff number assisting in the consent step
@@ -66,6 +67,15 @@ def _fill(journey: Journey) -> None:
             journey.answer(journey.session.answers.get(field.key, ""))
 
 
+def _book(journey: Journey, step: Step, holder: CardHolder) -> None:
+    """Nothing finishes the item here: 预约 / 上门 (issue 13 item 4); BOOKED books a slot."""
+    _card(journey, holder)
+    journey.choose_item(BOOKING_ITEM)
+    journey.book_instead()
+    if step is Step.BOOKED:
+        journey.book_window(journey.slot_list().offers[0].slot)
+
+
 def reach(journey: Journey, step: Step, holder: CardHolder = SAMPLE_HOLDER) -> None:  # noqa: PLR0911, PLR0912
     """Wipe the session, then tap through to ``step`` (assisted only for the consent step)."""
     journey.set_assisting(SAMPLE_STAFF if step is Step.CONSENT else None)
@@ -102,6 +112,9 @@ def reach(journey: Journey, step: Step, holder: CardHolder = SAMPLE_HOLDER) -> N
             for material in journey.needed_here():
                 journey.choose_material(material.name, MaterialChoice.PROMISE)
             journey.materials_done()
+        return
+    if step in (Step.BOOKING, Step.BOOKED):
+        _book(journey, step, holder)
         return
     _card(journey, holder)
     if step is Step.FIND_ITEM:

@@ -43,6 +43,7 @@ def test_home_visit_request_by_taps_reaches_the_staff_queue(qtbot, rig):
     tap(qtbot, rig, "says_disabled")  # 我持有残疾人证: the home visit moves first
     assert rig.journey.home_visit_first
     assert "优先申请上门服务" in text_of(rig, "visit_priority")
+    tap(qtbot, rig, "choose_visit")
     qtbot.mouseClick(find(rig, QLineEdit, "visit_phone"), Qt.MouseButton.LeftButton)
     tap_keys(qtbot, rig, "13812345678")
     tap(qtbot, rig, "request_home_visit")
@@ -74,7 +75,8 @@ def test_home_visit_request_by_taps_reaches_the_staff_queue(qtbot, rig):
 
 def test_window_booking_by_taps_prints_a_pending_slip(qtbot, rig):
     _to_booking(qtbot, rig)
-    assert "尚未从平台取得时段" in text_of(rig, "booking_centre")  # never synced: proposed
+    tap(qtbot, rig, "choose_window")
+    assert "时段待平台确认" in text_of(rig, "booking_centre")  # never synced: proposed
     tap(qtbot, rig, "slot_0")
     assert at(rig.journey) is Step.BOOKED, rig.journey.session.error
     assert "待确认" in text_of(rig, "booked_slot")
@@ -102,6 +104,7 @@ def test_offline_booking_by_taps_is_confirmed_after_sync_in_my_applications(qtbo
     from tests.sync.synchelpers import MovableClock, Platform
 
     _to_booking(qtbot, rig)
+    tap(qtbot, rig, "choose_window")
     tap(qtbot, rig, "slot_0")
     assert at(rig.journey) is Step.BOOKED and "待确认" in text_of(rig, "booked_slot")
     number = text_of(rig, "booked_number").split()[-1]
