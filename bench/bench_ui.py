@@ -11,6 +11,11 @@
    to the reference platform on loopback in the background: a 5 ms QTimer
    records the gap between its ticks (a stall is gap minus the 5 ms interval).
    Floor: the same timer with nothing running in the background.
+4. Tap -> next screen painted (issue 16, goal 3; ``--taps N`` rounds): a real mouse click
+   injected on a home tile (办事, 查进度, 好差评, 我要反映) and on ‹ 返回上一步, timed from
+   just before the click until the new screen has been painted (pending events processed,
+   then a synchronous repaint), in normal and large mode. Floor: the same click on a bare QStackedWidget of two pages (a label and a button
+   each) switching pages. Only the steps reachable without a card are covered so far.
 
 Qt runs on the offscreen platform; figures are for this machine only.
 """
@@ -113,6 +118,108 @@ def startup(runs: int) -> dict[str, dict[str, float]]:
         "bare": {"start_s": median(bare, "start_s"), "rss_mb": median(bare, "rss_mb")},
         "kiosk": {"start_s": median(kiosk, "start_s"), "rss_mb": median(kiosk, "rss_mb")},
     }
+
+
+_CHILD_TAPS = r"""
+import time, os, json, sys, statistics
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, ROOT)
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+app = QApplication([])
+ROUNDS = TAPS
+
+
+def tap_until_painted(button, new_screen_of):
+    # An event filter counting paint events crashes PySide6 here (none_dealloc), so the new
+    # screen is painted synchronously instead: the pending events (show, layout, the
+    # queued paint) are processed, then repaint() returns once the screen is painted.
+    app.processEvents()
+    start = time.perf_counter()
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    app.processEvents()
+    new_screen_of().repaint()
+    return (time.perf_counter() - start) * 1000
+
+
+def bare():
+    stack = QStackedWidget(); stack.resize(1920, 1080)
+    buttons = []
+    for i in range(2):
+        page = QWidget(); box = QVBoxLayout(page)
+        box.addWidget(QLabel(f"第 {i + 1} 页"))
+        b = QPushButton("下一页"); box.addWidget(b); buttons.append(b)
+        b.clicked.connect(lambda _=False, j=1 - i: stack.setCurrentIndex(j))
+        stack.addWidget(page)
+    stack.show(); app.processEvents()
+    out = []
+    for _ in range(ROUNDS * 8):
+        out.append(tap_until_painted(buttons[stack.currentIndex()], stack.currentWidget))
+    stack.close()
+    return out
+
+
+def kiosk_taps():
+    from app.wiring import UiOptions, build_kiosk
+    from kiosk.core import KioskCore
+    core = KioskCore.open()
+    kiosk = build_kiosk(core, demo=False, options=UiOptions(voice_engine="mock"))
+    window = kiosk.window
+    window.resize(1920, 1080); window.show(); app.processEvents()
+    router = window.router
+    def visible(name):
+        app.processEvents()
+        for w in router.current.findChildren(QPushButton, name):
+            if w.isVisible():
+                return w
+        raise SystemExit(f"no visible {name} on {router.current.objectName()}")
+    modes = {}
+    for mode in ("normal", "large"):
+        if mode == "large":
+            QTest.mouseClick(visible("toggle_large"), Qt.MouseButton.LeftButton)
+            app.processEvents()
+        times = []
+        for _ in range(ROUNDS):
+            for tile in ("tile_apply", "tile_my_applications", "tile_rate", "tile_request"):
+                times.append(tap_until_painted(visible(tile), lambda: router.current))
+                times.append(tap_until_painted(visible("nav_back"), lambda: router.current))
+        modes[mode] = times
+    kiosk.close(); core.close()
+    return modes
+
+
+floor = bare()
+modes = kiosk_taps()
+print(json.dumps({"floor": floor, **modes}), flush=True)
+# PySide6 6.12 on Python 3.11 drops a reference to None per QTest.mouseClick and to True per
+# Signal.emit() from Python; the interpreter's final garbage collection then aborts
+# (none_dealloc / bool_dealloc). The figures are out: leave without finalising.
+os._exit(0)
+"""
+
+
+def tap_to_paint(rounds: int) -> dict[str, list[float]]:
+    """Child process (fresh Qt, same cores): ms from an injected tap to the new screen's paint."""
+    home = tempfile.mkdtemp(prefix="kiosk-bench-taps-")
+    _child(_CHILD_KIOSK, home)  # creates the database and seeds the catalogue
+    code = _CHILD_TAPS.replace("TAPS", str(rounds))
+    env = {**os.environ, "KIOSK_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code.replace("ROOT", repr(str(ROOT)))],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=600,
+    )
+    data: dict[str, list[float]] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
 def stall_during_sync(applications: int, rounds: int) -> dict[str, float]:
@@ -267,9 +374,25 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--applications", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5, help="syncs of N applications in a row")
+    parser.add_argument("--taps", type=int, default=10, help="rounds of the tap figure (0: skip)")
+    parser.add_argument("--only-taps", action="store_true", help="the tap figure only")
     cores.add_argument(parser)
     args = parser.parse_args()
     cores.pin(args.cores)  # the start-up subprocesses (kiosk and bare window) inherit it
+    if args.taps:
+        taps = tap_to_paint(args.taps)
+        floor = taps["floor"]
+        print("| tap -> next screen painted (ms) | p50 | p95 | floor p95 | ratio (p95) |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for mode in ("normal", "large"):
+            t = taps[mode]
+            print(
+                f"| home tiles and back, {mode} ({len(t)} taps) | {statistics.median(t):.1f} | "
+                f"{_p95(t):.1f} | {_p95(floor):.1f} | {_p95(t) / _p95(floor):.1f} |"
+            )
+        print()
+        if args.only_taps:
+            return 0
     start = startup(args.runs)
     bare, kiosk = start["bare"], start["kiosk"]
     print("| measure | kiosk | bare PySide6 window | ratio |")
