@@ -241,5 +241,17 @@ class Booking:
 
 
 def what_to_bring(materials: Sequence[str]) -> str:
-    """``《居民户口簿》、《结婚证》``, the slip's 请携带 line."""
-    return "、".join(f"《{m}》" for m in materials) or "身份证"
+    """``《居民身份证》、《居民户口簿》``: the one-time notice's materials, and the ID card
+    (said once, even when the notice does not list it)."""
+    listed = [f"《{m}》" for m in materials]
+    if not any("身份证" in m for m in materials):
+        listed.append("本人身份证")
+    return "、".join(listed)
+
+
+def bring_lines(materials: Sequence[str]) -> tuple[str, ...]:
+    """The slip's 请携带 list: each material's original, and the ID card once."""
+    lines = [f"《{m}》原件" for m in materials]
+    if not any("身份证" in m for m in materials):
+        lines.append("本人身份证")
+    return tuple(lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kiosk.application import Application, Channel
-from kiosk.booking import Booking, BookingKind
+from kiosk.booking import Booking, BookingKind, bring_lines
 from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.chinatime import CHINA_TZ
 from kiosk.deadlines import DeadlineKind, deadline_of
@@ -218,7 +218,7 @@ def booking_slip_content(booking: Booking, settings: Settings) -> BookingSlipCon
         centre=booking.centre,
         slot_line=booking.slot_line(),
         status=booking.status.label,
-        to_bring=(*(f"《{m}》原件" for m in booking.materials), "本人身份证"),
+        to_bring=bring_lines(booking.materials),
         phone_masked=mask_phone(booking.phone) if booking.phone else "",
         address_masked=mask_address(booking.address) if booking.address and not window else "",
         created_at=_local(booking.created_at),

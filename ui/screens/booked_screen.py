@@ -47,7 +47,7 @@ class BookedScreen(Screen):
             if window
             else "村级服务站工作人员将电话联系您，约定上门时间。"
         )
-        self.bring.setText(f"请准备：{what_to_bring(booking.materials)}和本人身份证")
+        self.bring.setText(f"请准备：{what_to_bring(booking.materials)}")
 
     def wipe_personal(self) -> None:
         for widget in (self.kind, self.number, self.slot, self.place, self.bring):
