@@ -596,6 +596,13 @@ class Store:
                 "UPDATE ratings SET reason = '' WHERE reason != '' AND state = ? AND created_at < ?",
                 (DeliveryState.ACKNOWLEDGED.value, older_than.isoformat()),
             )
+            # Delivered bookings and home visits (issue 13 item 4) lose name, ID number, phone
+            # and address; number, item, slot and the holder's keyed hash stay for 我的办件.
+            c.execute(
+                "UPDATE bookings SET personal = NULL WHERE personal IS NOT NULL AND state = ? "
+                "AND created_at < ?",
+                (DeliveryState.ACKNOWLEDGED.value, older_than.isoformat()),
+            )
         still_used = {
             r["sha256"]
             for r in self.conn.query(

@@ -237,3 +237,22 @@ def test_saying_so_puts_the_home_visit_first_and_a_bad_phone_stays_on_the_screen
     journey.request_home_visit("12345")
     assert at(journey) is Step.BOOKING and journey.session.error is not None
     assert journey.session.error.field == "phone"
+
+
+def test_a_delivered_booking_loses_its_personal_data_after_retention_but_stays_listed(core):
+    desk = BookingDesk(core)
+    item = next(i for i in core.store.catalogue() if i.code == COUNTER_ITEM)
+    visit = desk.book(
+        BookingKind.HOME_VISIT,
+        item,
+        name=HOLDER.name,
+        id_number=HOLDER.id_number,
+        address="某村一号",
+        phone="13812345678",
+    )
+    outbox = Outbox(core.store)
+    outbox.acknowledged_many(outbox.claim(OutboxKind.HOME_VISIT, 10, time.time(), 60))
+    core.store.purge_personal_data(visit.created_at + dt.timedelta(days=1))
+    [kept] = desk.bookings_of(HOLDER.id_number)
+    assert kept.number == visit.number and kept.service_name == item.name
+    assert (kept.name, kept.id_number, kept.phone, kept.address) == ("", "", "", "")

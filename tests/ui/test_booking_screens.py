@@ -26,6 +26,9 @@ def test_booking_screens_meet_the_elder_friendly_targets(qtbot, rig, theme, size
         ("booking: window slots", Step.BOOKING, False, "choose_window"),
         ("booking: home visit", Step.BOOKING, True, "choose_visit"),
         ("booked", Step.BOOKED, False, None),
+        # the screens that gained the 预约窗口 / 上门服务 button
+        ("guide", Step.GUIDE, False, None),
+        ("materials", Step.MATERIALS, False, None),
     ):
         reach(rig.journey, step)
         if first:
