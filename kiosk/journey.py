@@ -615,7 +615,12 @@ class Journey:
             message = (
                 NOT_HERE_WITHOUT_STAFF
                 if choice is MaterialChoice.SEEN
-                else f"《{name}》不能承诺后补，请带原件到窗口或请工作人员代办。"
+                else f"《{name}》不能承诺后补。"
+                + (
+                    "可以点“预约窗口 / 上门服务”，或请工作人员代办。"
+                    if self.bookings is not None
+                    else "请带原件到窗口或请工作人员代办。"
+                )
             )
             s.error = FieldError(f"material:{name}", message)
             self._stay()

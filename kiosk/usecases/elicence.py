@@ -162,7 +162,7 @@ def next_route(materials: Sequence[Material], problem: LicenceProblem) -> str:
         return "请把身份证放在读卡器上，再选一次“免提交（调取电子证照）”。"
     if materials and all(m.promisable for m in materials):
         return "您可以改选“承诺后补”，先把申请交上，以后再补交材料。"
-    return "您可以打印告知单，带原件到窗口办理，或请工作人员帮您代办。"
+    return "您可以点“预约窗口 / 上门服务”预约到窗口办理或申请上门服务，也可以请工作人员帮您代办。"
 
 
 def _message(problem: LicenceProblem, materials: Sequence[Material]) -> str:

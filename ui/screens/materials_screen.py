@@ -29,7 +29,7 @@ class MaterialsScreen(Screen):
     def build(self) -> None:
         self.intro = label(
             "本机没有高拍仪。下面的材料可以先承诺、以后补交（容缺受理），"
-            "也可以请工作人员查看原件；都不合适，可以先不办，打印告知单带齐材料再来。",
+            "也可以请工作人员查看原件；都不合适，可以预约到窗口办理或申请上门服务。",
             "",
             "materials_intro",
         )
