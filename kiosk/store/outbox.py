@@ -435,9 +435,11 @@ class Outbox:
             self.conn.query(
                 "SELECT (SELECT COUNT(*) FROM applications WHERE state = ?)"
                 " + (SELECT COUNT(*) FROM ratings WHERE state = ?)"
-                " + (SELECT COUNT(*) FROM requests WHERE state = ?) AS n",
+                " + (SELECT COUNT(*) FROM requests WHERE state = ?)"
+                " + (SELECT COUNT(*) FROM bookings WHERE state = ?) AS n",
                 (
                     ApplicationState.QUARANTINED.value,
+                    DeliveryState.QUARANTINED.value,
                     DeliveryState.QUARANTINED.value,
                     DeliveryState.QUARANTINED.value,
                 ),

@@ -28,7 +28,8 @@ def oldest_unsent_created_at(store: Store) -> str | None:
         "SELECT MIN(t.created_at) AS oldest FROM outbox o JOIN ("
         " SELECT id, created_at FROM applications UNION ALL"
         " SELECT id, created_at FROM ratings UNION ALL"
-        " SELECT id, created_at FROM requests) t ON t.id = o.item_id"
+        " SELECT id, created_at FROM requests UNION ALL"
+        " SELECT id, created_at FROM bookings) t ON t.id = o.item_id"
     )
     value = rows[0]["oldest"] if rows else None
     return str(value) if value else None

@@ -256,3 +256,26 @@ def test_a_delivered_booking_loses_its_personal_data_after_retention_but_stays_l
     [kept] = desk.bookings_of(HOLDER.id_number)
     assert kept.number == visit.number and kept.service_name == item.name
     assert (kept.name, kept.id_number, kept.phone, kept.address) == ("", "", "", "")
+
+
+def test_a_waiting_booking_counts_in_the_queue_figures_the_heartbeat_reports(core):
+    from kiosk.store import sync_queries
+
+    desk = BookingDesk(core)
+    item = next(i for i in core.store.catalogue() if i.code == COUNTER_ITEM)
+    slot = desk.slots().offers[0].slot
+    booking = desk.book(
+        BookingKind.WINDOW,
+        item,
+        name=HOLDER.name,
+        id_number=HOLDER.id_number,
+        address="",
+        slot=slot,
+    )
+    assert sync_queries.oldest_unsent_created_at(core.store) == booking.created_at.isoformat()
+    outbox = Outbox(core.store)
+    assert outbox.stats().depth == 1
+    [entry] = outbox.claim(OutboxKind.BOOKING, 10, time.time(), 60)
+    outbox.quarantine(entry, "平台拒收")
+    assert outbox.stats().quarantined == 1
+    assert booking_queries.booking_by_id(core.store, booking.id).state is DeliveryState.QUARANTINED
