@@ -18,8 +18,19 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QSizePolicy,
@@ -218,7 +229,8 @@ class HandwritingPanel(QWidget):
             "在方框里写一个字，写完稍等，再点选下面的字。", "muted", "handwriting_hint"
         )
         outer.addWidget(self.hint)
-        row = QHBoxLayout()
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._row = row
         row.setSpacing(16)
         self.pad = WritingPad(side)
         row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
@@ -232,8 +244,9 @@ class HandwritingPanel(QWidget):
         for widget in (self.recognise_button, self.undo_button, self.clear_button):
             actions.addWidget(widget)
         side_column.addLayout(actions)
-        # Candidates beside the pad, not under it: pad and choices stay in view together
-        # on a landscape screen in 长辈模式.
+        # Candidates beside the pad on a landscape screen (pad and choices stay in view
+        # together in 长辈模式), under it in portrait, where beside it they would not fit
+        # 1080 px: see :meth:`_orient`.
         self.bar = QGridLayout()
         self.bar.setSpacing(12)
         side_column.addLayout(self.bar)
@@ -257,6 +270,23 @@ class HandwritingPanel(QWidget):
         self.undo_button.clicked.connect(self.undo)
         self.clear_button.clicked.connect(self.clear)
         self._recognised.connect(self._show)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        self._orient()
+        super().showEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        self._orient()
+        super().resizeEvent(event)
+
+    def _orient(self) -> None:
+        window = self.window()
+        landscape = window.width() >= window.height()
+        direction = (
+            QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
+        )
+        if self._row.direction() is not direction:
+            self._row.setDirection(direction)
 
     def recognise(self) -> None:
         """Send the ink to the recogniser on a worker thread; stale answers are dropped."""
