@@ -13,6 +13,12 @@ from kiosk.cardholder import CardHolder, CardType
 from kiosk.feedback import RequestKind
 from kiosk.journey import Journey, Purpose, Step
 from kiosk.materials import MaterialChoice
+from kiosk.usecases.elicence import (
+    LicenceAnswer,
+    LicenceDesk,
+    LicenceQuery,
+    LicenceUnavailableError,
+)
 
 SAMPLE_HOLDER = CardHolder(
     card_type=CardType.RESIDENT,
@@ -25,6 +31,7 @@ SAMPLE_HOLDER = CardHolder(
 )
 SAMPLE_ITEM = "RS-YL-001"  # 城乡居民养老保险参保登记: no scan needed
 BOOKING_ITEM = "CL-ZZ-001"  # 残疾人证申领: a photo of the person, booked instead (issue 13.4)
+LICENCE_ITEM = "MZ-CJ-001"  # 残疾补贴: the 残疾人证 from the e-licence library (电子证照)
 PROMISE_ITEM = "MZ-GL-001"  # 高龄津贴: its 户口簿 photo may be promised (容缺受理)
 SAMPLE_PHONE = "13812345678"
 SAMPLE_STAFF = "1001"  # staff number assisting in the consent step
@@ -76,6 +83,26 @@ def _book(journey: Journey, step: Step, holder: CardHolder) -> None:
         journey.book_window(journey.slot_list().offers[0].slot)
 
 
+class _NoLibrary:
+    """A kiosk with no platform: the consent screen shows, a lookup would say "offline"."""
+
+    def lookup(self, query: LicenceQuery) -> LicenceAnswer:
+        raise LicenceUnavailableError("no platform in the tour")
+
+
+def _licence_consent(journey: Journey, holder: CardHolder) -> None:
+    """同意调取本人电子证照: a paper the e-licence library can stand for, chosen, not yet fetched."""
+    if journey.licences is None:  # the tour's kiosk has no platform: the screen still shows
+        journey.licences = LicenceDesk(_NoLibrary(), lambda: dt.datetime.now(dt.UTC))
+    _card(journey, holder)
+    journey.choose_item(LICENCE_ITEM)
+    journey.begin_form()
+    for material in journey.needed_here():
+        if MaterialChoice.E_LICENCE in journey.choices_for(material):
+            journey.choose_material(material.name, MaterialChoice.E_LICENCE)
+    journey.materials_done()
+
+
 def reach(journey: Journey, step: Step, holder: CardHolder = SAMPLE_HOLDER) -> None:  # noqa: PLR0911, PLR0912
     """Wipe the session, then tap through to ``step`` (assisted only for the consent step)."""
     journey.set_assisting(SAMPLE_STAFF if step is Step.CONSENT else None)
@@ -115,6 +142,9 @@ def reach(journey: Journey, step: Step, holder: CardHolder = SAMPLE_HOLDER) -> N
         return
     if step in (Step.BOOKING, Step.BOOKED):
         _book(journey, step, holder)
+        return
+    if step is Step.ELICENCE_CONSENT:
+        _licence_consent(journey, holder)
         return
     _card(journey, holder)
     if step is Step.FIND_ITEM:
