@@ -108,6 +108,7 @@ def test_offline_booking_by_taps_is_confirmed_after_sync_in_my_applications(qtbo
     tap(qtbot, rig, "slot_0")
     assert at(rig.journey) is Step.BOOKED and "待确认" in text_of(rig, "booked_slot")
     number = text_of(rig, "booked_number").split()[-1]
+    assert any("（待确认）" in p for p in _papers(qtbot, rig, 1))  # the slip is out first
     tap(qtbot, rig, "booked_done")
     rig.card_sim.remove()
     clock = MovableClock()

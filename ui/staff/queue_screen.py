@@ -56,14 +56,9 @@ class QueueScreen(Page):
             tab.clicked.connect(lambda _=False, w=wanted: self.show_filter(w))
             self.tabs.addButton(tab)
             tabs.addWidget(tab)
-        # 上门服务 (issue 13 item 4): residents' home-visit requests, for staff to phone.
-        self.visits: list[Booking] | None = None  # shown instead of applications when set
-        visits_tab = button("上门服务", "filter_home_visits")
-        visits_tab.setCheckable(True)
-        visits_tab.clicked.connect(self.show_home_visits)
-        self.tabs.addButton(visits_tab)
-        tabs.addWidget(visits_tab)
         self.outer.addLayout(tabs)
+        self.visits: list[Booking] | None = None  # shown instead of applications when set
+        self.outer.addLayout(self._visits_tab())
         self.table = self._build_table()
         self.outer.addWidget(self.table, 1)
         self.empty = label("没有符合条件的申请。", "muted", "empty")
@@ -127,6 +122,18 @@ class QueueScreen(Page):
         self.message.clear()
         self.error.show_message("")
         self.show_filter(QueueFilter.ALL)
+
+    def _visits_tab(self) -> QHBoxLayout:
+        """上门服务 (issue 13 item 4): residents' home-visit requests, for staff to phone; a row
+        of its own (seven tabs in one row would not fit a portrait screen)."""
+        visits_tab = button("上门服务", "filter_home_visits")
+        visits_tab.setCheckable(True)
+        visits_tab.clicked.connect(self.show_home_visits)
+        self.tabs.addButton(visits_tab)
+        row = QHBoxLayout()
+        row.addWidget(visits_tab)
+        row.addStretch(1)
+        return row
 
     def show_home_visits(self) -> None:
         """The 上门服务 tab: every home-visit request, newest first (priority ones marked)."""
