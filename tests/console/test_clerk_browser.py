@@ -21,7 +21,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -213,7 +217,7 @@ def _open(driver: WebDriver, url: str, number: str) -> None:
 
 def _submit(driver: WebDriver, form_id: str) -> None:
     driver.find_element(By.CSS_SELECTOR, f"form#{form_id} button[type=submit]").click()
-    WebDriverWait(driver, 20).until(
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.find_elements(By.ID, "done") or d.find_elements(By.ID, "error")
     )
 
@@ -224,7 +228,13 @@ def _wait_text(driver: WebDriver, element_id: str, text: str) -> None:
     WebDriverWait(
         driver,
         20,
-        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+        # Chromium may also answer "Node with given id does not belong to the document"
+        # (a plain WebDriverException) for an element of the page being replaced.
+        ignored_exceptions=(
+            NoSuchElementException,
+            StaleElementReferenceException,
+            WebDriverException,
+        ),
     ).until(lambda d: text in d.find_element(By.ID, element_id).text)
 
 

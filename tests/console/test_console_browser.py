@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -31,9 +32,11 @@ KIOSK = str(Path(sys.executable).with_name("kiosk"))
 
 
 def _wait(browser: Any, predicate: Any, what: str, timeout: float = 10) -> None:
-    WebDriverWait(browser, timeout, poll_frequency=0.05).until(
-        predicate, message=f"timed out waiting for {what}"
-    )
+    # While a page is being replaced Chromium may answer for a stale node with a plain
+    # WebDriverException ("Node … does not belong to the document"): poll again.
+    WebDriverWait(
+        browser, timeout, poll_frequency=0.05, ignored_exceptions=(WebDriverException,)
+    ).until(predicate, message=f"timed out waiting for {what}")
 
 
 def _csrf(page: str) -> str:
