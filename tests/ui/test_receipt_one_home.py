@@ -67,7 +67,7 @@ def test_touch_reprint_after_a_catalogue_update_lists_the_filed_versions_materia
     tap(qtbot, rig, "go_home")
     tap(qtbot, rig, "tile_my_applications")
     tap(qtbot, rig, "lookup_number")
-    tap_keys(qtbot, rig, number)
+    tap_keys(qtbot, rig, number.replace("-", ""))
     tap(qtbot, rig, "confirm")
     jobs = len(rig.printer_sim.jobs)
     tap(qtbot, rig, "reprint_0")

@@ -169,7 +169,7 @@ def test_my_applications_after_a_status_change_from_the_platform(qtbot, rig):
     )
     tap(qtbot, rig, "tile_my_applications")
     tap(qtbot, rig, "lookup_number")
-    tap_keys(qtbot, rig, number)
+    tap_keys(qtbot, rig, number.replace("-", ""))  # as printed, hyphens optional
     tap(qtbot, rig, "confirm")
     assert at(rig.journey) is Step.MY_APPLICATIONS
     assert text_of(rig, "app_number_0") == f"办件编号：{number}"
@@ -269,3 +269,22 @@ def test_card_and_printer_events_reach_the_journey_on_the_gui_thread(qtbot, rig)
     file_pension_application(qtbot, rig)  # card read on the reader's thread
     qtbot.waitUntil(lambda: "已打印" in text_of(rig, "receipt_status"), timeout=10_000)
     assert threads == {threading.main_thread().name}
+
+
+def test_a_receipt_number_ending_in_x_can_be_typed_on_the_lookup_pad(qtbot, rig):
+    """One receipt in eleven ends with the check character X: the lookup pad must have it."""
+    from kiosk.ids import application_number
+
+    day = dt.date(2026, 11, 23)
+    number = next(
+        n
+        for n in (application_number("330102", day, seq) for seq in range(1, 100))
+        if n.endswith("X")
+    )
+    tap(qtbot, rig, "tile_my_applications")
+    tap(qtbot, rig, "lookup_number")
+    tap_keys(qtbot, rig, number.replace("-", ""))
+    assert find(rig, QLineEdit, "number").text() == number.replace("-", "")
+    tap(qtbot, rig, "confirm")  # a valid number of no application here: said plainly
+    assert at(rig.journey) is Step.LOOKUP
+    assert rig.journey.session.error.message == "没有找到这个办件编号，请核对回执上的编号。"

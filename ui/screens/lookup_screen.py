@@ -28,7 +28,9 @@ class LookupScreen(Screen):
         confirm.clicked.connect(lambda: self.journey.lookup_number(self.field.text()))
         left.addWidget(confirm)
         left.addStretch(1)
-        right.addWidget(NumberPad(self.field, with_dash=True))
+        # The check character of a receipt number may be X (as on ID cards): the pad has it;
+        # hyphens are optional (normalize_application_number), so no dash key.
+        right.addWidget(NumberPad(self.field, with_x=True))
         right.addStretch(1)
 
     def refresh(self) -> None:
@@ -36,7 +38,8 @@ class LookupScreen(Screen):
         self.purpose.setText(
             "评价哪一件办件？编号印在受理回执上方。"
             if session.purpose is Purpose.RATE
-            else "编号印在受理回执上方，例如 000017-261123-0007-5；也可以扫描回执上的二维码。"
+            else "编号印在受理回执上方，例如 000017-261123-0007-5（短横不用输入）；"
+            "也可以扫描回执上的二维码。"
         )
         if session.error is None:
             self.field.clear()
