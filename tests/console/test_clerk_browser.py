@@ -29,6 +29,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from central.db import CentralDB
@@ -216,7 +217,11 @@ def _open(driver: WebDriver, url: str, number: str) -> None:
 
 
 def _submit(driver: WebDriver, form_id: str) -> None:
+    old_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"form#{form_id} button[type=submit]").click()
+    # The answer is a new page: wait until the old one is gone (its "done" banner from an
+    # earlier decision would otherwise end the wait at once), then for the new banner.
+    WebDriverWait(driver, 20).until(staleness_of(old_page))
     WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.find_elements(By.ID, "done") or d.find_elements(By.ID, "error")
     )
