@@ -72,7 +72,7 @@ class FindItemScreen(Screen):
         self.refresh()
 
     def _toggle_keyboard(self) -> None:
-        typing = not self.keyboard.isVisible()
+        typing = self.keyboard.isHidden()
         self.keyboard.setVisible(typing)
         self.category_box.setVisible(not typing)
         self.keyboard_button.setChecked(typing)
@@ -150,5 +150,7 @@ class FindItemScreen(Screen):
         self.show_error()
 
     def wipe_personal(self) -> None:
-        if self.keyboard.isVisible():
+        # isHidden, not isVisible: the wipe runs while another screen is shown, when
+        # isVisible() is False even for a keyboard left open (the next resident found it open).
+        if not self.keyboard.isHidden():
             self._toggle_keyboard()
