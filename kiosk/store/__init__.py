@@ -1,5 +1,5 @@
 """The terminal's local store: the only package that contains SQL."""
 
-from kiosk.store.store import NewApplication, NewAttachment, Store
+from kiosk.store.store import CatalogueChangedError, NewApplication, NewAttachment, Store
 
-__all__ = ["NewApplication", "NewAttachment", "Store"]
+__all__ = ["CatalogueChangedError", "NewApplication", "NewAttachment", "Store"]

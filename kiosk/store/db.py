@@ -460,8 +460,31 @@ def _rollback_if_open(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
+HAS_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+"""``INSERT … RETURNING`` (SQLite 3.35, 2021): a counter moves and is read in one statement.
+
+Older libraries (Debian 11 ships 3.34) take the two-statement path; both give the same
+numbers, and both run inside the caller's write transaction, so no two callers ever see
+the same value."""
+
+COUNTER_UPSERT = (
+    "INSERT INTO meta(key, value) VALUES (?, '1') "
+    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
+"""The increment itself; a counter's first value is 1. Values stay text, as ``meta`` holds."""
+
+
 def next_counter(conn: sqlite3.Connection, key: str) -> int:
-    """Increment a counter in ``meta`` inside the caller's transaction."""
+    """Increment a counter in ``meta`` inside the caller's transaction; the new value.
+
+    One ``UPSERT … RETURNING`` where SQLite has it (it was a SELECT and an UPSERT: issue 16,
+    goal 4); the write lock of the caller's ``BEGIN IMMEDIATE`` makes either form atomic.
+    """
+    if HAS_RETURNING:
+        # fetchall: the statement runs to its end (a RETURNING statement left mid-way
+        # would still be in progress at COMMIT).
+        ((value,),) = conn.execute(COUNTER_UPSERT + " RETURNING value", (key,)).fetchall()
+        return int(value)
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     value = int(row[0]) + 1 if row else 1
     conn.execute(

@@ -74,11 +74,22 @@ def minting_code(c: sqlite3.Connection, configured: str | None) -> str:
     3. else the provisional code of this installation.
     """
     row = c.execute("SELECT value FROM meta WHERE key = ?", (ENROLLED_CODE_KEY,)).fetchone()
-    if row is not None:
-        return str(row[0])
+    return code_for(c, None if row is None else str(row[0]), None, configured)
+
+
+def code_for(
+    c: sqlite3.Connection, enrolled: str | None, install: str | None, configured: str | None
+) -> str:
+    """:func:`minting_code`'s rule on ``meta`` values the caller read in its write transaction.
+
+    ``Store.submit`` reads both keys in the statement that moves its counters; the install
+    id is created here (in ``c``) only when it is still missing and the rule needs it.
+    """
+    if enrolled is not None:
+        return str(enrolled)
     if configured and is_platform_code(configured):
         return configured
-    return provisional_terminal_code(install_id(c))
+    return provisional_terminal_code(str(install) if install is not None else install_id(c))
 
 
 def enrolled_code(store: Store) -> str | None:

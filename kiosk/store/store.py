@@ -25,9 +25,14 @@ from kiosk.ids import application_number
 from kiosk.materials import Commitment, MaterialState
 from kiosk.paths import DataDir
 from kiosk.states import ApplicationState, DeliveryState, check_transition
-from kiosk.store.db import ensure_data_dir, next_counter, open_database
+from kiosk.store.db import (
+    HAS_RETURNING,
+    ensure_data_dir,
+    next_counter,
+    open_database,
+)
 from kiosk.store.files import AttachmentFiles
-from kiosk.store.numbering import minting_code
+from kiosk.store.numbering import ENROLLED_CODE_KEY, INSTALL_ID_KEY, code_for, minting_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,37 @@ def _now_iso(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now(dt.UTC)).isoformat()
 
 
+class CatalogueChangedError(KioskError):
+    """The item an application was validated against is no longer the stored newest version.
+
+    Raised by :meth:`Store.submit` inside its transaction (nothing is written) when the
+    catalogue changed after :meth:`Store.item_for_filing` handed the item out, e.g. a sync
+    round in another process saved a new version or withdrew it; the caller validates again
+    against the fresh item (``kiosk.usecases.submit`` does).
+    """
+
+    def __init__(self, code: str) -> None:
+        super().__init__("事项信息刚刚更新，请重新提交。")
+        self.code = code
+
+
+_MINT = (
+    "INSERT INTO meta(key, value) VALUES ('local_seq', '1'), (:daily, '1') "
+    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 "
+    "RETURNING key, value, "
+    "(SELECT value FROM meta WHERE key = :enrolled), "
+    "(SELECT value FROM meta WHERE key = :install), "
+    "(SELECT body = :body FROM catalogue WHERE code = :code ORDER BY version DESC LIMIT 1)"
+)
+"""A submission's reads and counters in one statement (issue 16, goal 4).
+
+Both counters move (the terminal's ``local_seq`` and the day's sequence), and the same
+statement reads, under the transaction's write lock, what the number is minted from (the
+enrolled code, the install id) and whether the item validated against is still the newest
+stored version, byte for byte. It was seven statements: a SELECT and an UPSERT per
+counter, two ``meta`` reads and the item's read before the transaction."""
+
+
 class Store:
     """The local store of one terminal. Thread-safe; one instance per process."""
 
@@ -78,6 +114,8 @@ class Store:
         self.conn, key = open_database(data, check_integrity=check_integrity)
         self.cipher = DataCipher(key)
         self.files = AttachmentFiles(data.attachments, self.cipher)
+        self._filing_items: dict[str, tuple[str, ServiceItem]] = {}
+        """code -> (stored body, item): the newest versions handed out by item_for_filing."""
 
     def close(self) -> None:
         self.conn.close()
@@ -87,6 +125,7 @@ class Store:
     def save_catalogue(self, items: Iterable[ServiceItem]) -> int:
         """Insert or update item versions. Old versions stay: queued applications may refer to them."""
         count = 0
+        self._filing_items.clear()  # again after the commit: a filing between would re-cache
         with self.conn.write() as c:
             for item in items:
                 c.execute(
@@ -104,6 +143,7 @@ class Store:
                     ),
                 )
                 count += 1
+        self._filing_items.clear()
         return count
 
     def catalogue(self) -> list[ServiceItem]:
@@ -124,6 +164,28 @@ class Store:
                 "SELECT body FROM catalogue WHERE code = ? AND version = ?", (code, version)
             )
         return item_from_dict(json.loads(rows[0]["body"])) if rows else None
+
+    def item_for_filing(self, code: str) -> ServiceItem | None:
+        """The newest version of an item to validate a submission against; kept per process.
+
+        A submission no longer reads and parses the item each time: the item is kept after
+        the first read and :meth:`submit` checks, in the statement that mints the number,
+        that the stored newest version still has the body it was parsed from. A catalogue
+        saved through this store drops what is kept; one saved by another process (a sync
+        round, ``kiosk`` commands) is caught by that check (:class:`CatalogueChangedError`).
+        """
+        kept = self._filing_items.get(code)
+        if kept is not None:
+            return kept[1]
+        rows = self.conn.query(
+            "SELECT body FROM catalogue WHERE code = ? ORDER BY version DESC LIMIT 1", (code,)
+        )
+        if not rows:
+            return None
+        body = str(rows[0]["body"])
+        item = item_from_dict(json.loads(body))
+        self._filing_items[code] = (body, item)
+        return item
 
     def catalogue_is_empty(self) -> bool:
         return not self.conn.query("SELECT 1 FROM catalogue LIMIT 1")
@@ -165,9 +227,11 @@ class Store:
         )
         created = now or dt.datetime.now(dt.UTC)
         local_day = china_date(created)
+        kept = self._filing_items.get(new.item.code)
+        # Only an item handed out by item_for_filing is checked (tests may build their own).
+        body = kept[0] if kept is not None and kept[1] is new.item else None
         with self.conn.write() as c:
-            local_seq = next_counter(c, "local_seq")
-            daily = next_counter(c, f"daily:{local_day:%Y%m%d}")
+            local_seq, daily, code = self._mint(c, local_day, terminal_code, new.item.code, body)
             if daily > MAX_DAILY_APPLICATIONS:
                 raise StoreError(
                     "本终端今天的办件编号已用完（每天最多9999件），请明天再提交或联系技术人员。"
@@ -175,7 +239,7 @@ class Store:
             number = (
                 number_factory(daily)
                 if number_factory is not None
-                else application_number(minting_code(c, terminal_code), local_day, daily)
+                else application_number(code(), local_day, daily)
             )
             application = Application(
                 id=new.application_id or id_factory(),
@@ -200,6 +264,55 @@ class Store:
             )
             self._insert_application(c, application, new.item)
         return application
+
+    def _mint(
+        self,
+        c: sqlite3.Connection,
+        day: dt.date,
+        configured: str | None,
+        item_code: str,
+        body: str | None,
+    ) -> tuple[int, int, Callable[[], str]]:
+        """(local_seq, the day's sequence, the minting code) inside the write transaction ``c``.
+
+        Raises :class:`CatalogueChangedError` when ``body`` (the kept item's stored body) is
+        no longer the newest version's. The code is a callable: the provisional code needs
+        the install id, created on the first submission only.
+        """
+        daily_key = f"daily:{day:%Y%m%d}"
+        if not HAS_RETURNING:
+            current = None
+            if body is not None:
+                row = c.execute(
+                    "SELECT body = ? FROM catalogue WHERE code = ? ORDER BY version DESC LIMIT 1",
+                    (body, item_code),
+                ).fetchone()
+                current = row[0] if row else None
+            if body is not None and not current:
+                self._filing_items.pop(item_code, None)
+                raise CatalogueChangedError(item_code)
+            local_seq, daily = next_counter(c, "local_seq"), next_counter(c, daily_key)
+            return local_seq, daily, lambda: minting_code(c, configured)
+        rows = c.execute(
+            _MINT,
+            {
+                "daily": daily_key,
+                "enrolled": ENROLLED_CODE_KEY,
+                "install": INSTALL_ID_KEY,
+                "body": body,
+                "code": item_code,
+            },
+        ).fetchall()  # to its end: a RETURNING statement left mid-way is still in progress
+        values = {str(row[0]): int(row[1]) for row in rows}
+        _key, _value, enrolled, install, current = rows[0]
+        if body is not None and not current:
+            self._filing_items.pop(item_code, None)
+            raise CatalogueChangedError(item_code)
+        return (
+            values["local_seq"],
+            values[daily_key],
+            lambda: code_for(c, enrolled, install, configured),
+        )
 
     def _insert_application(
         self, c: sqlite3.Connection, app: Application, item: ServiceItem

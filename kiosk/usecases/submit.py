@@ -8,7 +8,7 @@ from kiosk.application import Applicant, Application, Channel, LicenceRef
 from kiosk.catalogue import FieldType, Route, ServiceItem
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
-from kiosk.errors import ValidationError
+from kiosk.errors import KioskError, ValidationError
 from kiosk.forms import validate_form
 from kiosk.identity import normalize_id_number, normalize_mobile, normalize_name
 from kiosk.ids import uuid7
@@ -20,10 +20,17 @@ from kiosk.materials import (
     material_states,
     promise_due,
 )
-from kiosk.store import NewApplication, NewAttachment
+from kiosk.store import CatalogueChangedError, NewApplication, NewAttachment
 from kiosk.text_rules import check_text
 
 _APPLICANT_PREFILL = ("name", "id_number", "phone", "address")
+
+_FILING_ATTEMPTS = 3
+"""Validations against a catalogue that changed under the submission before giving up.
+
+The item is kept per process (``Store.item_for_filing``) and checked when the number is
+minted; a new version saved in between costs one more validation. Three changes within
+one submission's milliseconds would be a catalogue being rewritten in a loop."""
 
 
 def check_applicant(applicant: Applicant) -> Applicant:
@@ -101,7 +108,46 @@ def submit_application(
     check_text(item_code, "事项编号", "service_code")
     if staff_id is not None:
         check_text(staff_id, "工作人员编号", "staff_id")
-    item = core.store.item(item_code)
+    for _attempt in range(_FILING_ATTEMPTS):
+        try:
+            return _file(
+                core,
+                item_code,
+                applicant,
+                answers,
+                attachments,
+                channel=channel,
+                staff_id=staff_id,
+                consent=consent,
+                supersedes=supersedes,
+                material_choices=material_choices,
+                commitment=commitment,
+                licences=licences,
+                application_id=application_id,
+            )
+        except CatalogueChangedError:
+            continue  # validate again against the item as it is now stored
+    raise KioskError("事项信息正在更新，请稍后再提交。")
+
+
+def _file(
+    core: KioskCore,
+    item_code: str,
+    applicant: Applicant,
+    answers: Mapping[str, str],
+    attachments: Sequence[NewAttachment],
+    *,
+    channel: Channel,
+    staff_id: str | None,
+    consent: bool,
+    supersedes: str | None,
+    material_choices: Mapping[str, MaterialChoice] | None,
+    commitment: str | None,
+    licences: Sequence[LicenceRef],
+    application_id: str | None,
+) -> Application:
+    """One validation and filing against the newest stored item (see ``submit_application``)."""
+    item = core.store.item_for_filing(item_code)
     if item is None:
         raise ValidationError(f"没有编号为 {item_code} 的事项。", field="service_code")
     if not item.accepts_new and supersedes is None:
