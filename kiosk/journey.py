@@ -60,7 +60,13 @@ from kiosk.materials import (
 )
 from kiosk.store import NewAttachment
 from kiosk.usecases.booking import BookingDesk
-from kiosk.usecases.elicence import LicenceDesk, consent_text
+from kiosk.usecases.elicence import (
+    LicenceDesk,
+    LicenceOutcome,
+    LicenceProblem,
+    PendingLookup,
+    consent_text,
+)
 
 __all__ = [
     "CARD_PREFILL",
@@ -225,6 +231,8 @@ class Journey:
         self._listeners: list[Listener] = []
         self._at = Visit(Step.HOME)
         self._trail = BackStack()
+        # The e-licence lookup running off the GUI thread for this step of this visit, if any.
+        self._lookup: PendingLookup | None = None
         self._then: dict[Then, Callable[[], None]] = {
             Then.OFFER_DRAFT: self._offer_draft,
             Then.LIST_APPLICATIONS: self._list_applications,
@@ -275,9 +283,10 @@ class Journey:
             raise InvalidTransition(f"{tap.value} not allowed at {self.step.value}")
         return edge
 
-    def _take(self, edge: Edge) -> None:
-        """Do the edge's work, let it choose the next step, and go there."""
-        if edge.then is not None:
+    def _take(self, edge: Edge, *, done: bool = False) -> None:
+        """Do the edge's work (unless ``done`` already, off the GUI thread), let it choose the
+        next step, and go there."""
+        if edge.then is not None and not done:
             self._then[edge.then]()
         if edge.to is None:
             target = self._at
@@ -309,6 +318,7 @@ class Journey:
 
     def _arrive(self, visit: Visit) -> None:
         self._at = visit
+        self._lookup = None  # any step change (back, 不同意, finish, the idle wipe) drops it
         if visit.step is Step.FORM:
             self.session.field_index = visit.index
         self._notify()
@@ -354,9 +364,14 @@ class Journey:
     def card_removed(self) -> None:
         """Nothing is lost: the session stays until the resident finishes or the idle timer ends it.
 
-        Only e-licences notice: they are fetched only while the card is on the reader.
+        Only e-licences notice: they are fetched only while the card is on the reader, so a
+        lookup still running is dropped at once and the resident is told why.
         """
         self.session.card_present = False
+        lookup = self._lookup
+        if lookup is not None and self.step is Step.ELICENCE_CONSENT:
+            self._lookup = None
+            self._licences_answered(lookup.refused(LicenceProblem.CARD_REMOVED))
 
     def choose_typing(self) -> None:
         """Type the ID number instead of reading the card.
@@ -565,7 +580,8 @@ class Journey:
         return consent_text(item, self.licences_to_fetch()) if item is not None else ""
 
     def agree_licences(self) -> None:
-        """同意调取: the holder's own tap records the consent, then the lookup runs."""
+        """同意调取: the holder's own tap records the consent, then the lookup runs here
+        (scripts and the core's tests; the touchscreen uses :meth:`start_licence_lookup`)."""
         edge = self._expect(Tap.AGREE)
         s = self.session
         assert s.item is not None and self.licences is not None
@@ -583,21 +599,71 @@ class Journey:
         s.error = None
         self._take(edge)
 
-    def _fetch_licences(self) -> None:
-        """The lookup (Then.FETCH_LICENCES); what failed is unchosen, with a plain message."""
+    def start_licence_lookup(self) -> PendingLookup | None:
+        """同意调取 on the touchscreen: the consent is recorded and the lookup handed out.
+
+        The caller runs :meth:`PendingLookup.run` off the GUI thread (a dead link takes the
+        client's whole timeout) and hands the outcome back with :meth:`licence_lookup_done`;
+        meanwhile the step stays, :attr:`licence_lookup_pending` is true and the screen says
+        it is looking. None: nothing to run — the card is already off the reader (answered
+        at once, the journey moved on) or a lookup is already running.
+        """
+        edge = self._expect(Tap.AGREE)
+        if self._lookup is not None:
+            return None
         s = self.session
         assert s.item is not None and self.licences is not None
-        pending = self.licences_to_fetch()
+        s.licence_consent = self.licences.consent(s.item, self.licences_to_fetch())
+        s.error = None
+        lookup = self._prepare_lookup()
+        if not s.card_present:  # refused here, without asking the platform
+            self._licences_answered(lookup.run(), edge)
+            return None
+        self._lookup = lookup
+        self._stay()
+        return lookup
+
+    @property
+    def licence_lookup_pending(self) -> bool:
+        """A lookup started by 同意调取 has not answered yet (the screen waits)."""
+        return self._lookup is not None
+
+    def licence_lookup_done(self, lookup: PendingLookup, outcome: LicenceOutcome) -> bool:
+        """The outcome of ``lookup``, back on the journey's thread. Used only if ``lookup`` is
+        still the one this visit is waiting for: after 不同意, 返回, 结束办理, the idle wipe or
+        the card leaving the reader, a late answer is dropped, never shown to anyone (it may
+        be the previous resident's licences). True when it was used."""
+        if lookup is not self._lookup:
+            return False
+        self._lookup = None
+        self._licences_answered(outcome)
+        return True
+
+    def _licences_answered(self, outcome: LicenceOutcome, edge: Edge | None = None) -> None:
+        self._apply_licences(outcome)
+        self._take(edge or self._expect(Tap.AGREE), done=True)
+
+    def _prepare_lookup(self) -> PendingLookup:
+        s = self.session
+        assert s.item is not None and self.licences is not None
         if not s.application_id:
             s.application_id = self.licences.new_application_id()
-        outcome = self.licences.fetch(
+        return self.licences.prepare(
             item=s.item,
-            materials=pending,
+            materials=self.licences_to_fetch(),
             holder=s.holder,
             card_present=s.card_present,
             consent=s.licence_consent,
             application_id=s.application_id,
         )
+
+    def _fetch_licences(self) -> None:
+        """The lookup, here and now (Then.FETCH_LICENCES of :meth:`agree_licences`)."""
+        self._apply_licences(self._prepare_lookup().run())
+
+    def _apply_licences(self, outcome: LicenceOutcome) -> None:
+        """What was found is kept; what failed is unchosen, with a plain message."""
+        s = self.session
         s.licences.update(outcome.found)
         for name in outcome.failed:
             s.choices.pop(name, None)

@@ -216,6 +216,15 @@ def _judge(answer: LicenceAnswer, wanted: Sequence[Material]) -> LicenceOutcome:
     )
 
 
+def refusal(materials: Sequence[Material], problem: LicenceProblem) -> LicenceOutcome:
+    """Nothing obtained for ``materials``, with the plain sentence for ``problem``."""
+    return LicenceOutcome(
+        failed=tuple(m.name for m in materials),
+        problem=problem,
+        message=_message(problem, materials),
+    )
+
+
 def fetch_licences(
     port: LicencePort,
     *,
@@ -235,9 +244,7 @@ def fetch_licences(
     types = tuple(dict.fromkeys(m.licence_type for m in wanted))
 
     def refuse(problem: LicenceProblem) -> LicenceOutcome:
-        return LicenceOutcome(
-            failed=tuple(m.name for m in wanted), problem=problem, message=_message(problem, wanted)
-        )
+        return refusal(wanted, problem)
 
     problem = _precheck(types, holder, card_present, consent)
     if problem is not None:
@@ -304,3 +311,55 @@ class LicenceDesk:
             consent=consent,
             application_id=application_id,
         )
+
+    def prepare(
+        self,
+        *,
+        item: ServiceItem,
+        materials: Sequence[Material],
+        holder: CardHolder | None,
+        card_present: bool,
+        consent: LicenceConsent | None,
+        application_id: str,
+    ) -> PendingLookup:
+        """The lookup as :meth:`fetch` would make it, to be run later, on any thread."""
+        return PendingLookup(
+            self, item, tuple(materials), holder, card_present, consent, application_id
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class PendingLookup:
+    """One lookup the holder agreed to, ready to :meth:`run` on a worker thread.
+
+    Why it exists: on a dead link the platform client waits up to its timeout (8 s), and a
+    touchscreen frozen that long looks broken to the resident standing at it. The journey
+    hands one of these out on 同意调取 (``Journey.start_licence_lookup``) and takes the
+    outcome back on its own thread, where it alone can tell whether the visit that asked is
+    still there. :meth:`run` touches only the port and the values captured here, never the
+    session. Compared by identity (``eq=False``): two lookups are never "the same" one, so a
+    late answer cannot pass for the current lookup of the next resident.
+    """
+
+    desk: LicenceDesk
+    item: ServiceItem
+    materials: tuple[Material, ...]
+    holder: CardHolder | None = field(repr=False)
+    card_present: bool
+    consent: LicenceConsent | None = field(repr=False)
+    application_id: str
+
+    def run(self) -> LicenceOutcome:
+        """The lookup itself (blocks up to the client's timeout)."""
+        return self.desk.fetch(
+            item=self.item,
+            materials=self.materials,
+            holder=self.holder,
+            card_present=self.card_present,
+            consent=self.consent,
+            application_id=self.application_id,
+        )
+
+    def refused(self, problem: LicenceProblem) -> LicenceOutcome:
+        """The outcome when this lookup's answer cannot be used (e.g. the card left the reader)."""
+        return refusal(self.materials, problem)

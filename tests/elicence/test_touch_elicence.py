@@ -100,6 +100,11 @@ def _to_consent(qtbot, rig: Rig) -> None:
     assert "同意调取本人电子证照" in spoken and consent.rstrip("。") in spoken  # read aloud
 
 
+def _wait_answer(qtbot, rig: Rig) -> None:
+    """The lookup runs off the GUI thread: wait for its answer to move the journey on."""
+    qtbot.waitUntil(lambda: at(rig.journey) is not Step.ELICENCE_CONSENT, timeout=15_000)
+
+
 def _answer_by_taps(qtbot, rig: Rig) -> None:
     while at(rig.journey) is Step.FORM:
         field = rig.journey.current_field()
@@ -123,6 +128,7 @@ def test_elicence_consent_and_lookup_by_taps_files_with_the_licence_reference(
     assert library.lookups() == []  # nothing is looked up before the holder's tap
 
     tap(qtbot, rig, "elicence_agree")
+    _wait_answer(qtbot, rig)
     assert rig.journey.session.error is None, rig.journey.session.error
     assert at(rig.journey) in (Step.FORM, Step.REVIEW)
     _answer_by_taps(qtbot, rig)
@@ -183,6 +189,7 @@ def test_elicence_offline_says_so_plainly_and_the_promise_route_finishes(
     rig = make_rig(_closed_port_url(), creds)
     _to_consent(qtbot, rig)
     tap(qtbot, rig, "elicence_agree")
+    _wait_answer(qtbot, rig)
     assert at(rig.journey) is Step.MATERIALS
     message = find(rig, QLabel, "error").text()
     assert "连不上电子证照库" in message and "承诺后补" in message
@@ -222,6 +229,7 @@ def test_elicence_not_found_says_so_and_offers_the_next_route(qtbot, make_rig, l
     tap(qtbot, rig, "elicence_0")
     tap(qtbot, rig, "materials_done")
     tap(qtbot, rig, "elicence_agree")
+    _wait_answer(qtbot, rig)
     assert at(rig.journey) is Step.MATERIALS
     message = find(rig, QLabel, "error").text()
     assert "没有找到您的《居民户口簿》" in message and "承诺后补" in message
