@@ -587,7 +587,7 @@ class CentralDB:
     def status_updates(self, terminal_id: str, cursor: int, limit: int) -> list[StatusUpdate]:
         rows = self._q(
             "SELECT seq, application_id, number, status, reason, missing, result_notice, changed_at,"
-            " accepted_on, due_on"
+            " accepted_on, due_on, reopened, materials_received"
             " FROM status_events WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             (terminal_id, cursor, limit),
         )
@@ -603,6 +603,8 @@ class CentralDB:
                 changed_at=r[7],
                 accepted_on=r[8],
                 due_on=r[9],
+                reopened=bool(r[10]),
+                materials_received=json.loads(r[11]) if r[11] is not None else None,
             )
             for r in rows
         ]

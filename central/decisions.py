@@ -17,9 +17,14 @@ The state machine (``06-console.md`` §b), never NULL (``received`` is explicit)
   a supplement filed at a kiosk is a new application that supersedes this one), or
   ``rejected`` (the supplement never came);
 - ``completed`` and ``rejected`` are final and locked. A correction is a separate
-  :func:`reopen` with a mandatory reason, recorded in ``reopenings`` (the kiosk's own machine
-  has no exit from a final state, so a reopening is a platform matter; a new decision after
-  it is pulled like any other and a kiosk that already shows the final state keeps it).
+  :func:`reopen` with a mandatory reason, recorded in ``reopenings`` and sent to the terminal
+  as a status event marked ``reopened`` (the kiosk leaves a final state only on such an
+  event: ``kiosk.states.check_reopen``), so the resident sees the case open again and every
+  decision after it.
+
+Promised materials (容缺 / 告知承诺, issue 13 item 3): :func:`mark_material_received` records
+that a promised material was handed in (once per material) and queues a status event that
+carries ``materials_received`` and changes no state; the kiosk marks the promise received.
 
 Reasons (pitfall 1 of ``06-console.md``): 补正 needs the list of missing materials and a
 reason (行政许可法 art. 32: 一次性告知全部内容); 不予受理 needs a reason and the resident's
@@ -211,18 +216,19 @@ def reopen(db: CentralDB, application_id: str, reason: str, actor: str, *, scope
     """Unlock a final decision for a correction; returns the state it goes back to.
 
     Back to ``accepted`` if the department had accepted it (its 受理日 stays), else
-    ``received``. Recorded in ``reopenings`` with who, when and why; no event goes to the
-    kiosk (its state machine has no exit from a final state).
+    ``received``. Recorded in ``reopenings`` with who, when and why, and queued for the
+    terminal as a status event with ``reopened`` set (the kiosk's only way out of a final
+    state), carrying the case's dates and a fixed sentence, never the internal reason.
     """
     reason = reason.strip()
     if not reason:
         raise DecisionError("重新打开须写明更正原因")
     with db.backend.transaction(serialise="status_events") as tx:
-        app_id, _terminal, _number, current = _locate(db, tx, application_id, scope)
+        app_id, terminal_id, number, current = _locate(db, tx, application_id, scope)
         if current not in FINAL:
             raise DecisionError("该件尚未办结或不予受理，无须重新打开")
-        (accepted_on,) = tx.execute(
-            "SELECT accepted_on FROM applications WHERE id = ?", (app_id,)
+        accepted_on, due_on = tx.execute(
+            "SELECT accepted_on, due_on FROM applications WHERE id = ?", (app_id,)
         ).fetchone()
         back = PlatformStatus.ACCEPTED.value if accepted_on else RECEIVED
         now = db._clock()
@@ -236,7 +242,96 @@ def reopen(db: CentralDB, application_id: str, reason: str, actor: str, *, scope
             " VALUES (?,?,?,?,?,?)",
             (app_id, now, actor, reason, current, back),
         )
+        tx.execute(
+            "INSERT INTO status_events(application_id, terminal_id, number, status, reason,"
+            " missing, result_notice, changed_at, accepted_on, due_on, actor, from_state,"
+            " reopened) VALUES (?,?,?,?,?,'[]','',?,?,?,?,?,1)",
+            (
+                app_id,
+                terminal_id,
+                number,
+                back,
+                REOPENED_REASON,
+                now,
+                accepted_on if back != RECEIVED else None,
+                due_on if back != RECEIVED else None,
+                actor,
+                current,
+            ),
+        )
     return back
+
+
+REOPENED_REASON = "原办理结论已由受理部门重新打开更正，请以新的结论为准"
+"""What the resident reads after a reopening (the clerk's own reason stays on the platform)."""
+
+
+def mark_material_received(
+    db: CentralDB, application_id: str, material: str, actor: str, scope: str = ""
+) -> dt.date:
+    """Record that a promised material (容缺 / 告知承诺) was handed in today; returns the day.
+
+    Only a material the application promised (its ``materials`` at filing), and only once
+    (``material_receipts``' key). Queues a status event carrying ``materials_received``
+    for the terminal, which sets the promise's ``received_on`` so its staff queue and
+    我的办件 stop showing it outstanding or lapsed. The state does not change. Who and when
+    stay in ``material_receipts`` and the activity feed (:func:`history`).
+    """
+    material = material.strip()
+    if not material:
+        raise DecisionError("请写明收到的材料名称")
+    with db.backend.transaction(serialise="status_events") as tx:
+        app_id, terminal_id, number, current = _locate(db, tx, application_id, scope)
+        sealed, reason = tx.execute(
+            "SELECT payload, status_reason FROM applications WHERE id = ?", (app_id,)
+        ).fetchone()
+        payload = json.loads(db.cipher.open(sealed, payload_context("applications", app_id)))
+        promised = {
+            str(m.get("name"))
+            for m in payload.get("materials") or []
+            if m.get("status") == "promised"
+        }
+        if material not in promised:
+            raise DecisionError(f"该件没有承诺后补的材料“{material}”")
+        today = china_today(db)
+        now = db._clock()
+        done = tx.execute(
+            "INSERT INTO material_receipts(application_id, material, received_on, at, actor)"
+            " VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (app_id, material, today.isoformat(), now, actor),
+        ).rowcount
+        if done != 1:
+            raise DecisionError(f"“{material}”已标记为收到")
+        tx.execute(
+            "INSERT INTO status_events(application_id, terminal_id, number, status, reason,"
+            " missing, result_notice, changed_at, actor, from_state, materials_received)"
+            " VALUES (?,?,?,?,?,'[]','',?,?,?,?)",
+            (
+                app_id,
+                terminal_id,
+                number,
+                current,
+                reason or "",
+                now,
+                actor,
+                current,
+                json.dumps(
+                    [{"name": material, "received_on": today.isoformat()}], ensure_ascii=False
+                ),
+            ),
+        )
+    return today
+
+
+def received_materials(db: CentralDB, application_id: str) -> dict[str, str]:
+    """Promised materials of one application already marked received: name → ISO day."""
+    return {
+        str(r[0]): str(r[1])
+        for r in db.query(
+            "SELECT material, received_on FROM material_receipts WHERE application_id = ?",
+            (application_id,),
+        )
+    }
 
 
 def _locate(db: CentralDB, tx: Tx, typed: str, scope: str) -> tuple[str, str, str, str]:
@@ -532,7 +627,24 @@ def history(db: CentralDB, application_id: str) -> list[dict[str, Any]]:
         }
         for r in db.query(
             "SELECT changed_at, actor, from_state, status, reason, missing, result_notice"
-            " FROM status_events WHERE application_id = ? ORDER BY seq",
+            " FROM status_events WHERE application_id = ? AND reopened = 0"
+            " AND materials_received IS NULL ORDER BY seq",
+            (application_id,),
+        )
+    ]
+    feed += [
+        {
+            "at": float(r[0]),
+            "when": local_time(float(r[0])),
+            "actor": r[1],
+            "what": "收到承诺后补材料：" + "、".join(m["name"] for m in json.loads(r[2])),
+            "reason": "",
+            "missing": [],
+            "notice": "",
+        }
+        for r in db.query(
+            "SELECT changed_at, actor, materials_received FROM status_events"
+            " WHERE application_id = ? AND materials_received IS NOT NULL ORDER BY seq",
             (application_id,),
         )
     ]
@@ -786,8 +898,9 @@ def triage_request(
 ) -> str:
     """``assign`` (to a named person or department), ``reply`` or ``close``; the new state.
 
-    A reply (and a close) is queued in ``request_events`` for the terminal that took the
-    request, the way a decision is queued in ``status_events``.
+    Each is queued in ``request_events`` for the terminal that took the request (the new
+    state and the reply so far, never the assignee), the way a decision is queued in
+    ``status_events``; the terminal pulls them from ``GET /v1/request-updates``.
     """
     assignee, reply = assignee.strip(), reply.strip()
     if action == "assign" and not assignee:
@@ -821,12 +934,13 @@ def triage_request(
             " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
             (request_id, state, new_assignee, new_reply, now, actor),
         )
-        if action in ("reply", "close"):
-            tx.execute(
-                "INSERT INTO request_events(request_id, terminal_id, state, reply, changed_at)"
-                " VALUES (?,?,?,?,?)",
-                (request_id, terminal_id, state, new_reply, now),
-            )
+        # Every step reaches the terminal (GET /v1/request-updates): 处理中 once assigned,
+        # then the reply, then 已办结; the assignee's name stays on the platform.
+        tx.execute(
+            "INSERT INTO request_events(request_id, terminal_id, state, reply, changed_at)"
+            " VALUES (?,?,?,?,?)",
+            (request_id, terminal_id, state, new_reply, now),
+        )
     return state
 
 

@@ -501,6 +501,24 @@ payload sealed; the keys decide duplicates) plus the township centre's region an
 platform confirmed ('' for a home visit, or until confirmed), counted per slot for capacity."""
 
 
+_MATERIAL_RECEIPTS = """
+ALTER TABLE status_events ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE status_events ADD COLUMN materials_received TEXT;
+CREATE TABLE material_receipts (
+    application_id TEXT NOT NULL,
+    material TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    at {real} NOT NULL,
+    actor TEXT NOT NULL,
+    PRIMARY KEY (application_id, material)
+)
+"""
+"""Promised materials a clerk marked received (issue 13 item 3; the key makes a second mark of
+the same material impossible) and two facts the terminal pulls with ``status_events``: a
+reopening of a final decision (``reopened``) and an event that records materials received
+without changing the state (``materials_received``, a JSON list; NULL on every other event)."""
+
+
 def licence_context(holder_hash: str, licence_type: str) -> str:
     return f"licences:{holder_hash}:{licence_type}"
 
@@ -552,6 +570,11 @@ STEPS: tuple[Step, ...] = (
         "0009_bookings",
         _BOOKINGS.format(real="REAL"),
         _BOOKINGS.format(real="DOUBLE PRECISION"),
+    ),
+    Step(
+        "0010_material_receipts",
+        _MATERIAL_RECEIPTS.format(real="REAL"),
+        _MATERIAL_RECEIPTS.format(real="DOUBLE PRECISION"),
     ),
 )
 """Append new steps here; never edit a shipped one."""

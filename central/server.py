@@ -60,7 +60,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from central import bookings
+from central import bookings, decisions
 from central.db import CentralDB, Terminal
 from central.licences import LicenceLibrary, LicenceNotNeededError
 from sync import signing
@@ -93,6 +93,9 @@ from sync.protocol import (
     LicenceLookupRequest,
     Outcome,
     RatingUpload,
+    RequestState,
+    RequestUpdate,
+    RequestUpdatePage,
     RequestUpload,
     SlotPage,
     StatusPage,
@@ -915,6 +918,35 @@ class Platform:
             nonce=nonce,
         )
 
+    async def request_updates(
+        self, request: Request, terminal: Terminal, nonce: str, body: bytes
+    ) -> Response:
+        """Clerks' answers to this terminal's requests (诉求) after ``cursor``: like statuses."""
+        cursor = _int_param(request, "cursor")
+        found = await run_in_threadpool(
+            decisions.request_updates, self.db, terminal.terminal_id, cursor, PAGE_SIZE + 1
+        )
+        page = [
+            RequestUpdate(
+                seq=u.seq,
+                request_id=u.request_id,
+                state=RequestState(u.state),
+                reply=u.reply,
+                changed_at=u.changed_at,
+            )
+            for u in found[:PAGE_SIZE]
+        ]
+        return self._reply(
+            RequestUpdatePage(
+                updates=page,
+                cursor=page[-1].seq if page else cursor,
+                more=len(found) > PAGE_SIZE,
+                server_time=self.clock(),
+            ),
+            terminal=terminal,
+            nonce=nonce,
+        )
+
     async def heartbeat(
         self, request: Request, terminal: Terminal, nonce: str, raw: bytes
     ) -> Response:
@@ -1035,6 +1067,11 @@ def create_app(
             methods=["GET", "HEAD", "PATCH"],
         ),
         Route(f"{p}/statuses", platform.signed(platform.statuses, 0), methods=["GET"]),
+        Route(
+            f"{p}/request-updates",
+            platform.signed(platform.request_updates, 0),
+            methods=["GET"],
+        ),
         Route(f"{p}/slots", platform.signed(platform.slots, 0), methods=["GET"]),
         Route(
             f"{p}/heartbeat",

@@ -58,6 +58,7 @@ from kiosk.materials import (
     fields_without_material,
     needed_at_filing,
 )
+from kiosk.request_progress import RequestProgress
 from kiosk.store import NewAttachment
 from kiosk.usecases.booking import BookingDesk
 from kiosk.usecases.elicence import (
@@ -142,6 +143,14 @@ class JourneyServices(Protocol):
     def file_request(
         self, kind: RequestKind, content: str, name: str, phone: str, id_number: str
     ) -> str: ...
+
+    def requests_of(self, id_number: str) -> list[RequestProgress]:
+        """A card holder's requests (诉求) with the platform's state and reply (issue 12)."""
+        ...
+
+    def request_progress(self, key: str) -> RequestProgress | None:
+        """One request by its id or its look-up number (F + day + sequence)."""
+        ...
 
 
 class PrintPort(Protocol):
@@ -426,6 +435,7 @@ class Journey:
         s.applications[:] = self.services.applications_of(s.id_number)
         if self.bookings is not None:  # 预约 / 上门服务 too (issue 13 item 4)
             s.bookings[:] = self.bookings.bookings_of(s.id_number)
+        s.requests[:] = self.services.requests_of(s.id_number)  # 诉求 and their replies
 
     # -- drafts --------------------------------------------------------------------------
 
@@ -1033,6 +1043,14 @@ class Journey:
                 s.error = None
                 s.applications.clear()
                 s.bookings[:] = [booking]
+                self._take(edge)
+                return
+        if found is None and s.purpose is Purpose.MY_APPLICATIONS:
+            request = self.services.request_progress(raw)  # the number shown for a 诉求
+            if request is not None and request.number:
+                s.error = None
+                s.applications.clear()
+                s.requests[:] = [request]
                 self._take(edge)
                 return
         if found is None:

@@ -16,6 +16,7 @@ from kiosk.booking import Booking
 from kiosk.cardholder import CardHolder
 from kiosk.catalogue import FieldType, FormField, ServiceItem
 from kiosk.materials import MaterialChoice
+from kiosk.request_progress import RequestProgress
 from kiosk.store import NewAttachment
 from kiosk.usecases.elicence import LicenceConsent
 
@@ -79,6 +80,7 @@ class Session:
     booking: Booking | None = None
     says_disabled: bool = False
     bookings: list[Booking] = field(default_factory=list)  # 我的办件: the holder's bookings
+    requests: list[RequestProgress] = field(default_factory=list)  # 我的办件: 诉求 and replies
 
     def wipe(self) -> None:
         """Forget everything; dicts and lists are cleared, not just dropped."""
@@ -88,6 +90,7 @@ class Session:
         self.licences.clear()
         self.applications.clear()
         self.bookings.clear()
+        self.requests.clear()
         self.rated.clear()
         if self.draft is not None:
             self.draft[1].clear()
@@ -97,6 +100,7 @@ class Session:
                 "answers",
                 "applications",
                 "bookings",
+                "requests",
                 "rated",
                 "photos",
                 "choices",

@@ -83,6 +83,12 @@ _ALLOWED: dict[ApplicationState, frozenset[ApplicationState]] = {
     S.COMPLETED: frozenset(),
     S.REJECTED: frozenset(),
 }
+_REOPEN: dict[ApplicationState, frozenset[ApplicationState]] = {
+    # A final decision reopened for correction on the platform (its event says ``reopened``):
+    # back to 受理 if the department had accepted, else back to waiting for acceptance.
+    S.COMPLETED: frozenset({S.ACCEPTED, S.DONE}),
+    S.REJECTED: frozenset({S.ACCEPTED, S.DONE}),
+}
 del S
 
 PLATFORM_STATES = _PLATFORM_STATES
@@ -94,6 +100,18 @@ def check_transition(current: ApplicationState, target: ApplicationState) -> Non
         return
     if target not in _ALLOWED[current]:
         raise InvalidTransition(f"application cannot go from {current.value} to {target.value}")
+
+
+def check_reopen(current: ApplicationState, target: ApplicationState) -> None:
+    """Raise unless ``current → target`` is a reopening of a final decision.
+
+    Kept apart from :func:`check_transition` on purpose: no ordinary move leaves a final
+    state, and only a platform event that says ``reopened`` may use this one.
+    """
+    if target not in _REOPEN.get(current, frozenset()):
+        raise InvalidTransition(
+            f"application cannot be reopened from {current.value} to {target.value}"
+        )
 
 
 class DeliveryState(StrEnum):

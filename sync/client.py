@@ -50,6 +50,7 @@ from sync.protocol import (
     HeartbeatAck,
     LicenceLookupAnswer,
     LicenceLookupRequest,
+    RequestUpdatePage,
     SlotPage,
     StatusPage,
 )
@@ -332,6 +333,12 @@ class PlatformClient:
 
     def pull_statuses(self, cursor: int) -> StatusPage:
         return self._request("GET", f"/statuses?cursor={cursor}", b"", model=StatusPage)[1]
+
+    def pull_request_updates(self, cursor: int) -> RequestUpdatePage:
+        """Clerks' answers to this terminal's requests (诉求) after ``cursor`` (issue 12 item 4)."""
+        return self._request(
+            "GET", f"/request-updates?cursor={cursor}", b"", model=RequestUpdatePage
+        )[1]
 
     def pull_slots(self) -> SlotPage:
         """The window slots of this terminal's township centre (issue 13 item 4)."""

@@ -38,9 +38,10 @@ from pydantic import ValidationError
 from kiosk.booking import Slot, SlotList, SlotOffer
 from kiosk.catalogue import CatalogueError, item_from_dict
 from kiosk.errors import StoreError
+from kiosk.request_progress import PlatformRequestState
 from kiosk.settings import SyncSettings
 from kiosk.states import ApplicationState
-from kiosk.store import booking_queries, sync_queries
+from kiosk.store import booking_queries, request_queries, sync_queries
 from kiosk.store.outbox import (
     UNDECRYPTABLE_ATTACHMENT_REASON,
     UNDECRYPTABLE_REASON,
@@ -74,6 +75,16 @@ from sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+
+_KIOSK_STATE: dict[PlatformStatus, ApplicationState] = {
+    PlatformStatus.RECEIVED: ApplicationState.DONE,  # 待受理: only after a reopening
+    PlatformStatus.ACCEPTED: ApplicationState.ACCEPTED,
+    PlatformStatus.IN_PROGRESS: ApplicationState.IN_PROGRESS,
+    PlatformStatus.NEEDS_SUPPLEMENT: ApplicationState.NEEDS_SUPPLEMENT,
+    PlatformStatus.COMPLETED: ApplicationState.COMPLETED,
+    PlatformStatus.REJECTED: ApplicationState.REJECTED,
+}
+"""The kiosk's state for each platform status (``received`` is the kiosk's 已提交，等待受理)."""
 
 Clock = Callable[[], float]
 Waiter = Callable[[threading.Event, float], bool]
@@ -278,6 +289,7 @@ class SyncEngine:
             self._upload_all(report)
             self._upload_attachments(report)
             report.statuses_applied = self._pull_statuses()
+            self._pull_request_updates()
             self._pull_slots()
             self._heartbeat()
         except TransientError as exc:
@@ -556,6 +568,15 @@ class SyncEngine:
                     # The platform has it but our acknowledgement was lost: take this update
                     # again after the upload (the next round), instead of dropping it.
                     return applied
+                if update.materials_received is not None:
+                    # Promised materials a clerk took in: no state change (issue 13 item 3).
+                    applied += self.outbox.apply_materials_received(
+                        update.application_id,
+                        [(m.name, m.received_on) for m in update.materials_received],
+                    )
+                    cursor = update.seq
+                    self.outbox.set_cursor("statuses", str(cursor))
+                    continue
                 reason = update.reason
                 if update.status is PlatformStatus.NEEDS_SUPPLEMENT and update.missing:
                     reason = (
@@ -563,16 +584,37 @@ class SyncEngine:
                     )
                 if self.outbox.apply_platform_status(
                     update.application_id,
-                    ApplicationState(update.status.value),
+                    _KIOSK_STATE[update.status],
                     reason,
                     dt.datetime.fromtimestamp(update.changed_at, dt.UTC),
                     update.result_notice,
                     accepted_on=update.accepted_on,
                     due_on=update.due_on,
+                    reopened=update.reopened,
                 ):
                     applied += 1
                 cursor = update.seq
                 self.outbox.set_cursor("statuses", str(cursor))
+            if not page.more:
+                return applied
+
+    def _pull_request_updates(self) -> int:
+        """Clerks' answers to this terminal's requests (诉求): state and reply, in order."""
+        cursor = int(self.outbox.get_cursor("request-updates") or 0)
+        applied = 0
+        while True:
+            page = self.client.pull_request_updates(cursor)
+            for update in page.updates:
+                if request_queries.apply_request_update(
+                    self.store,
+                    update.request_id,
+                    PlatformRequestState(update.state.value),
+                    update.reply,
+                    dt.datetime.fromtimestamp(update.changed_at, dt.UTC),
+                ):
+                    applied += 1
+                cursor = update.seq
+                self.outbox.set_cursor("request-updates", str(cursor))
             if not page.more:
                 return applied
 

@@ -55,6 +55,7 @@ _MODELS: list[type[BaseModel]] = [
     p.BatchAck,
     p.AttachmentState,
     p.StatusPage,
+    p.RequestUpdatePage,
     p.SlotPage,
     p.Heartbeat,
     p.HeartbeatAck,
@@ -305,6 +306,20 @@ def build_openapi() -> dict[str, Any]:
                 "summary": "Status changes of this terminal's applications after the cursor.",
                 "parameters": [*_SIGNED_HEADERS, _cursor()],
                 "responses": {"200": _json(p.StatusPage, "A page of status updates."), **_errors()},
+            }
+        },
+        f"{p.API_PREFIX}/request-updates": {
+            "get": {
+                "summary": "诉求: clerks' answers to this terminal's requests after the cursor.",
+                "description": "Each assignment (assigned), reply (replied, with the text) and "
+                "closing (closed) of a request this terminal took, in order, 200 a page; the "
+                "kiosk stores the last seq it applied (meta cursor:request-updates). The "
+                "assignee stays on the platform (issue 12 item 4).",
+                "parameters": [*_SIGNED_HEADERS, _cursor()],
+                "responses": {
+                    "200": _json(p.RequestUpdatePage, "A page of request updates."),
+                    **_errors(),
+                },
             }
         },
         f"{p.API_PREFIX}/slots": {

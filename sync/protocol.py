@@ -375,11 +375,26 @@ class AttachmentState(_Model):
 
 
 class PlatformStatus(StrEnum):
+    RECEIVED = "received"  # 待受理: never decided; sent after a reopen, or on a no-change event
     ACCEPTED = "accepted"  # 已受理
     IN_PROGRESS = "in_progress"  # 办理中
     NEEDS_SUPPLEMENT = "needs_supplement"  # 需补正
     COMPLETED = "completed"  # 已办结
     REJECTED = "rejected"  # 不予受理
+
+
+DECISION_STATUSES: tuple[PlatformStatus, ...] = tuple(
+    s for s in PlatformStatus if s is not PlatformStatus.RECEIVED
+)
+"""What a clerk (or ``kiosk central set-status``) can decide; ``received`` is where an
+application starts and where a reopening may take it back, never a decision."""
+
+
+class MaterialReceived(_Model):
+    """A promised material (容缺 / 告知承诺) a clerk marked received (issue 13 item 3)."""
+
+    name: str = Field(min_length=1, max_length=100, description="The material's catalogue name.")
+    received_on: dt.date = Field(description="The day it was handed in (China time).")
 
 
 class StatusUpdate(_Model):
@@ -402,10 +417,53 @@ class StatusUpdate(_Model):
         "(that day not counted), restarted after a supplement; null while the clock is stopped "
         "for a supplement (needs_supplement).",
     )
+    reopened: bool = Field(
+        False,
+        exclude_if=lambda v: not v,  # absent unless true: older kiosks read the rest unchanged
+        description="True: a final decision (completed, rejected) was reopened for correction; "
+        "status is the state it went back to (accepted, or received when it was never accepted).",
+    )
+    materials_received: list[MaterialReceived] | None = Field(
+        None,
+        exclude_if=lambda v: v is None,
+        description="Present only on an event that records promised materials received: it "
+        "changes no state (status is the application's state at that moment).",
+    )
 
 
 class StatusPage(_Model):
     updates: list[StatusUpdate]
+    cursor: int
+    more: bool
+    server_time: float
+
+
+# --- requests (诉求): the clerk's answer ------------------------------------------------------
+
+
+class RequestState(StrEnum):
+    """A request's state on the platform (``central.decisions.REQUEST_STATES``)."""
+
+    OPEN = "open"  # not yet triaged
+    ASSIGNED = "assigned"  # handed to a person or department
+    REPLIED = "replied"  # answered (``reply``)
+    CLOSED = "closed"  # done
+
+
+class RequestUpdate(_Model):
+    """One change of a request this terminal took: assigned, replied or closed."""
+
+    seq: int
+    request_id: str
+    state: RequestState
+    reply: str = Field("", description="The clerk's reply (replied, and closed after a reply).")
+    changed_at: float
+
+
+class RequestUpdatePage(_Model):
+    """Answer of ``GET /v1/request-updates?cursor=N``: the shape of :class:`StatusPage`."""
+
+    updates: list[RequestUpdate]
     cursor: int
     more: bool
     server_time: float

@@ -15,7 +15,7 @@ from typing import Any
 
 from central.db import CentralDB, CentralError
 from kiosk.identity import mask_id_number, mask_name
-from sync.protocol import PlatformStatus
+from sync.protocol import DECISION_STATUSES, PlatformStatus
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -66,8 +66,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     status.add_argument(
         "status",
         metavar="STATUS",
-        choices=[s.value for s in PlatformStatus],
-        help="one of: " + ", ".join(s.value for s in PlatformStatus),
+        choices=[s.value for s in DECISION_STATUSES],
+        help="one of: " + ", ".join(s.value for s in DECISION_STATUSES),
     )
     status.add_argument(
         "--reason", default="", help="why (required for rejected and needs_supplement)"
@@ -93,6 +93,26 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--actor", default="cli", help="who decides, recorded with the decision (default cli)"
     )
     status.set_defaults(handler=_set_status)
+
+    received = commands.add_parser(
+        "material-received",
+        help="record that a promised material (容缺 / 告知承诺) was handed in; the terminal "
+        "stops showing it outstanding after its next sync",
+    )
+    _db_options(received)
+    received.add_argument(
+        "number",
+        metavar="APPLICATION_NO",
+        help="application number (or its id, or the provisional number printed before the "
+        "terminal was enrolled)",
+    )
+    received.add_argument(
+        "material", metavar="MATERIAL", help="the material's name as promised, e.g. 户口簿"
+    )
+    received.add_argument(
+        "--actor", default="cli", help="who took it in, recorded with it (default cli)"
+    )
+    received.set_defaults(handler=_material_received)
 
     user = commands.add_parser("user", help="web console accounts (/console)")
     user_cmds = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -244,6 +264,27 @@ def _set_status(args: argparse.Namespace) -> int:
         return 1
     finally:
         db.close()
+    return 0
+
+
+def _material_received(args: argparse.Namespace) -> int:
+    """Through :func:`central.decisions.mark_material_received`, as the console's button.
+
+    Exit 0 and print ``APPLICATION_NO MATERIAL received YYYY-MM-DD``; exit 1 with one line
+    for a number nobody holds, a material the application did not promise, or one already
+    marked received.
+    """
+    from central.decisions import mark_material_received
+
+    db = _open(args)
+    try:
+        day = mark_material_received(db, args.number, args.material, args.actor)
+    except CentralError as exc:
+        print(f"kiosk central: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    print(f"{args.number} {args.material} received {day.isoformat()}")
     return 0
 
 

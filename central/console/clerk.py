@@ -122,6 +122,7 @@ def routes(db: CentralDB) -> list[Route]:  # noqa: PLR0915 - one closure per pag
             form_rows=[(labels.get(k, k), v) for k, v in view.payload.get("form", {}).items()],
             materials=materials,
             material_states=view.payload.get("materials") or [],
+            received=await run_in_threadpool(dec.received_materials, db, view.id),
             commitment=view.payload.get("commitment"),
             channel={"self_service": "自助", "assisted": "代办", "paper": "纸质录入"}.get(
                 str(view.payload.get("channel")), str(view.payload.get("channel"))
@@ -223,6 +224,36 @@ def routes(db: CentralDB) -> list[Route]:  # noqa: PLR0915 - one closure per pag
             return await _detail_page(request, user, app_id, error=str(exc), status_code=400)
         await run_in_threadpool(audit, db, user, "application.reopen", app_id, f"to={back}")
         return RedirectResponse(f"/console/applications/{app_id}?done=reopened", 303)
+
+    async def material_received(request: Request) -> Response:
+        """A promised material handed in at the counter (issue 13 item 3): one button each."""
+        user = await require_user(request, *CLERK_ROLES)
+        form = await request.form()
+        await check_csrf(request, form)
+        app_id = request.path_params["app_id"]
+        material = _text(form, "material")
+        try:
+            day = await run_in_threadpool(
+                dec.mark_material_received,
+                db,
+                app_id,
+                material,
+                f"{user.name}（{user.user_id}）",
+                user.region,
+            )
+        except dec.NotInScopeError:
+            raise HTTPException(404) from None
+        except CentralError as exc:
+            return await _detail_page(request, user, app_id, error=str(exc), status_code=400)
+        await run_in_threadpool(
+            audit,
+            db,
+            user,
+            "application.material_received",
+            app_id,
+            f"material={material} on={day}",
+        )
+        return RedirectResponse(f"/console/applications/{app_id}?done=material", 303)
 
     async def application(request: Request) -> Response:
         """One application; ``?done=STATE`` after a decision (post/redirect/get) confirms it."""
@@ -338,6 +369,11 @@ def routes(db: CentralDB) -> list[Route]:  # noqa: PLR0915 - one closure per pag
         Route("/applications/{app_id:str}", application, methods=["GET"]),
         Route("/applications/{app_id:str}/decide", decide, methods=["POST"]),
         Route("/applications/{app_id:str}/reopen", reopen, methods=["POST"]),
+        Route(
+            "/applications/{app_id:str}/materials/received",
+            material_received,
+            methods=["POST"],
+        ),
         Route("/applications/{app_id:str}/attachments/{sha256:str}", attachment, methods=["GET"]),
         Route("/ratings", ratings, methods=["GET"]),
         Route("/ratings/{rating_id:str}/handled", rating_handled, methods=["POST"]),

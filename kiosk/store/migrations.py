@@ -272,3 +272,29 @@ def _bookings(db: Database) -> None:
         CREATE INDEX bookings_kind ON bookings(kind, created_at);
         """
     )
+
+
+@MIGRATIONS(name="0207_request_replies")
+def _request_replies(db: Database) -> None:
+    """What the platform did with each request (诉求) this terminal took (issue 12 item 4).
+
+    ``platform_state`` is the platform's ``RequestState`` (assigned, replied, closed; NULL
+    until the first update), ``reply`` the clerk's answer encrypted like the request's own
+    text (bound to the row id), ``platform_changed_at`` when it last changed (ISO, UTC).
+    ``holder_key`` is the keyed hash of the ID number the request was filed with (NULL when
+    none was given, and for requests filed before this step), so 我的办件 finds a card
+    holder's requests as it finds their bookings; ``number`` the look-up number shown when
+    it is filed (``F`` + filing day + sequence; NULL before this step), typed at 查进度.
+    SQL in ``kiosk/store/request_queries.py``.
+    """
+    db.executescript(
+        """
+        ALTER TABLE requests ADD COLUMN number TEXT;
+        CREATE UNIQUE INDEX requests_number ON requests(number) WHERE number IS NOT NULL;
+        ALTER TABLE requests ADD COLUMN platform_state TEXT;
+        ALTER TABLE requests ADD COLUMN reply BLOB;
+        ALTER TABLE requests ADD COLUMN platform_changed_at TEXT;
+        ALTER TABLE requests ADD COLUMN holder_key TEXT;
+        CREATE INDEX requests_holder ON requests(holder_key);
+        """
+    )

@@ -13,13 +13,15 @@ platform is idempotent on (id, content hash) — sync contract rules 1 and 4.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from kiosk.errors import InvalidTransition, KioskError, StoreError
-from kiosk.states import ApplicationState, DeliveryState, check_transition
+from kiosk.materials import MaterialState, mark_received
+from kiosk.states import ApplicationState, DeliveryState, check_reopen, check_transition
 from kiosk.store.store import Store, _now_iso, move_state
 
 UNDECRYPTABLE_REASON = "数据无法解密"
@@ -377,6 +379,7 @@ class Outbox:
         *,
         accepted_on: dt.date | None = None,
         due_on: dt.date | None = None,
+        reopened: bool = False,
     ) -> bool:
         """Record a status the platform reported; ignored (False) if it is not a legal move.
 
@@ -384,6 +387,11 @@ class Outbox:
         together when ``accepted_on`` is given (``due_on`` None then means the clock is
         stopped for a 补正); an update without them (an older platform, a status before
         acceptance) leaves the dates already recorded alone.
+
+        ``reopened``: the platform reopened a final decision for correction; the only way
+        out of 已办结 / 不予受理 (``kiosk.states.check_reopen``). The old result notice is
+        dropped with it (it no longer stands), and so are the dates when it goes back to
+        before acceptance.
         """
         with self.conn.write() as c:
             row = c.execute(
@@ -399,10 +407,22 @@ class Outbox:
             ):
                 return False  # the platform cannot decide on what it has not received
             try:
-                check_transition(current, state)
+                if reopened:
+                    check_reopen(current, state)
+                else:
+                    check_transition(current, state)
             except InvalidTransition:
                 return False
-            move_state(c, application_id, state, reason, as_of)
+            move_state(c, application_id, state, reason, as_of, reopen=reopened)
+            if reopened:
+                c.execute(
+                    "UPDATE applications SET result_notice = '' WHERE id = ?", (application_id,)
+                )
+                if accepted_on is None:
+                    c.execute(
+                        "UPDATE applications SET accepted_on = NULL, due_on = NULL WHERE id = ?",
+                        (application_id,),
+                    )
             c.execute(
                 "UPDATE applications SET status_as_of = ?, result_notice = CASE WHEN ? != '' THEN ? "
                 "ELSE result_notice END WHERE id = ?",
@@ -423,6 +443,46 @@ class Outbox:
                     (application_id, OutboxKind.APPLICATION.value),
                 )
             return True
+
+    def apply_materials_received(
+        self, application_id: str, received: list[tuple[str, dt.date]]
+    ) -> int:
+        """Mark promised materials received (a clerk took them in); how many were marked.
+
+        Through :func:`kiosk.materials.mark_received`, so only a material this application
+        promised is marked; one it did not promise, or one already marked, is left alone
+        (the platform's event is then a repeat or about another version of the case).
+        """
+        with self.conn.write() as c:
+            row = c.execute(
+                "SELECT materials FROM applications WHERE id = ?", (application_id,)
+            ).fetchone()
+            if row is None or not row[0]:
+                return 0
+            states = tuple(MaterialState.from_dict(m) for m in json.loads(row[0]))
+            marked = 0
+            for name, day in received:
+                if any(s.name == name and s.received_on is not None for s in states):
+                    continue
+                try:
+                    states = mark_received(states, name, day)
+                except KeyError:
+                    continue
+                marked += 1
+            if marked:
+                c.execute(
+                    "UPDATE applications SET materials = ? WHERE id = ?",
+                    (
+                        json.dumps(
+                            [s.to_dict() for s in states],
+                            ensure_ascii=False,
+                            sort_keys=True,
+                            separators=(",", ":"),
+                        ),
+                        application_id,
+                    ),
+                )
+            return marked
 
     def stats(self) -> QueueStats:
         depth_rows = self.conn.query("SELECT COUNT(*) AS n, MIN(seq) AS s FROM outbox")

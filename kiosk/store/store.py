@@ -24,7 +24,7 @@ from kiosk.feedback import CitizenRequest, Rating, RatingLevel, RequestKind
 from kiosk.ids import application_number
 from kiosk.materials import Commitment, MaterialState
 from kiosk.paths import DataDir
-from kiosk.states import ApplicationState, DeliveryState, check_transition
+from kiosk.states import ApplicationState, DeliveryState, check_reopen, check_transition
 from kiosk.store.db import (
     HAS_RETURNING,
     ensure_data_dir,
@@ -593,15 +593,22 @@ class Store:
             "phone": request.phone,
             "id_number": request.id_number,
         }
+        day = china_date(request.created_at)
         with self.conn.write() as c:
+            # The look-up number shown when it is filed (查进度): F, the day, that day's sequence.
+            number = f"F{day:%y%m%d}{next_counter(c, f'request_seq:{day.isoformat()}'):04d}"
             c.execute(
-                "INSERT INTO requests(id, kind, personal, created_at, state) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO requests(id, kind, personal, created_at, state, holder_key, number)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     request.id,
                     request.kind.value,
                     self.cipher.encrypt(_dumps(personal).encode(), f"request:{request.id}"),
                     request.created_at.isoformat(),
                     DeliveryState.QUEUED.value,
+                    # 我的办件 finds a card holder's requests (and their replies) by this hash
+                    self.cipher.lookup_hash(request.id_number) if request.id_number else None,
+                    number,
                 ),
             )
             _enqueue(c, request.id, "request", next_counter(c, "local_seq"))
@@ -701,7 +708,8 @@ class Store:
         with self.conn.write() as c:
             # Requests (contacts, content) and rating reasons: free text that may name people.
             c.execute(
-                "UPDATE requests SET personal = NULL WHERE personal IS NOT NULL AND state = ? "
+                "UPDATE requests SET personal = NULL, reply = NULL"
+                " WHERE (personal IS NOT NULL OR reply IS NOT NULL) AND state = ? "
                 "AND created_at < ?",
                 (DeliveryState.ACKNOWLEDGED.value, older_than.isoformat()),
             )
@@ -757,6 +765,8 @@ def move_state(
     target: ApplicationState,
     reason: str,
     now: dt.datetime | None,
+    *,
+    reopen: bool = False,
 ) -> ApplicationState:
     """Move one application to ``target`` inside the caller's write transaction ``c``.
 
@@ -764,12 +774,16 @@ def move_state(
     the renumbering at enrolment all use it; nothing outside ``kiosk/store/``
     does): it refuses every move ``kiosk.states`` does not list and stamps the
     change and, on first delivery, ``delivered_at``. Returns the previous state.
+    ``reopen``: the platform reopened a final decision (``kiosk.states.check_reopen``).
     """
     row = c.execute("SELECT state FROM applications WHERE id = ?", (application_id,)).fetchone()
     if row is None:
         raise StoreError(f"unknown application {application_id}")
     current = ApplicationState(row[0])
-    check_transition(current, target)
+    if reopen:
+        check_reopen(current, target)
+    else:
+        check_transition(current, target)
     stamp = _now_iso(now)
     c.execute(
         "UPDATE applications SET state = ?, state_reason = ?, state_changed_at = ?, "

@@ -16,8 +16,10 @@ from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
 from kiosk.feedback import RatingLevel, RequestKind
+from kiosk.identity import normalize_id_number
 from kiosk.materials import MaterialChoice, promise_due
-from kiosk.store import NewAttachment
+from kiosk.request_progress import RequestProgress
+from kiosk.store import NewAttachment, request_queries
 from kiosk.store.ui_queries import most_used_codes
 from kiosk.usecases.feedback import file_request, rate_application
 from kiosk.usecases.my_applications import application_by_number, applications_of_card_holder
@@ -114,3 +116,13 @@ class CoreServices:
         return file_request(
             self.core, kind, content, name=name, phone=phone, id_number=id_number
         ).id
+
+    def requests_of(self, id_number: str) -> list[RequestProgress]:
+        try:
+            key = normalize_id_number(id_number)
+        except ValidationError:
+            return []  # filed without a card: found by its number instead
+        return request_queries.requests_of(self.core.store, key)
+
+    def request_progress(self, key: str) -> RequestProgress | None:
+        return request_queries.request_progress(self.core.store, key)

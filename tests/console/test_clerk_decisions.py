@@ -90,7 +90,11 @@ def test_final_decision_is_locked_and_a_reopen_is_recorded_with_its_reason(platf
     assert "重新打开" in view.history[-1]["what"]
     assert view.history[-1]["reason"] == "结果通知书写错了姓名"
     events = platform.query("SELECT actor, from_state, status FROM status_events ORDER BY seq")
-    assert events == [("王科员", "received", "accepted"), ("王科员", "accepted", "completed")]
+    assert events == [
+        ("王科员", "received", "accepted"),
+        ("王科员", "accepted", "completed"),
+        ("李主任", "completed", "accepted"),  # the reopening reaches the terminal too
+    ]
 
 
 def test_another_regions_application_is_not_found_in_any_function(platform) -> None:
@@ -143,7 +147,8 @@ def test_unsatisfied_ratings_listed_until_handled_and_request_replies_queued(pla
         "assigned"
     )
     dec.triage_request(platform, req.id, "reply", "王科员", "", reply="已安排维修")
-    (update,) = dec.request_updates(platform, t[0], 0, 10)
+    assigned, update = dec.request_updates(platform, t[0], 0, 10)
+    assert (assigned.state, assigned.reply) == ("assigned", "")  # 处理中 at the kiosk
     assert (update.request_id, update.state, update.reply) == (req.id, "replied", "已安排维修")
     assert dec.request_updates(platform, t[0], update.seq, 10) == []
     assert dec.request_updates(platform, "Tother", 0, 10) == []

@@ -7,9 +7,10 @@ import datetime as dt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.application import Application
-from kiosk.booking import BookingKind, what_to_bring
+from kiosk.booking import Booking, BookingKind, what_to_bring
 from kiosk.journey import Step
 from kiosk.materials import MaterialStatus
+from kiosk.request_progress import RequestProgress
 from kiosk.usecases.my_applications import dates_of
 from ui.screens.base import Screen
 from ui.widgets import button, label
@@ -34,6 +35,32 @@ def as_of_text(application: Application) -> str:
     return f"截至 {moment.astimezone(_CHINA):%Y年%m月%d日 %H:%M} 的状态"
 
 
+def request_card(request: RequestProgress, index: int) -> QFrame:
+    """One 诉求: its number, when it was filed, its state (已受理 / 处理中 / 已答复 / 已办结) and
+    the department's reply once there is one (issue 12 item 4)."""
+    card = QFrame()
+    card.setObjectName(f"request_{index}")
+    box = QVBoxLayout(card)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(label(request.heading, "heading", f"rq_name_{index}"))
+    if request.number:
+        box.addWidget(label(f"反映编号：{request.number}", "", f"rq_number_{index}"))
+    filed = request.created_at.astimezone(_CHINA)
+    box.addWidget(label(f"提交时间：{filed:%Y年%m月%d日 %H:%M}", "", f"rq_filed_{index}"))
+    box.addWidget(label(f"状态：{request.state_label}", "", f"rq_state_{index}"))
+    if request.reply:
+        box.addWidget(label(f"答复：{request.reply}", "", f"rq_reply_{index}"))
+    if request.changed_at is not None:
+        box.addWidget(
+            label(
+                f"截至 {request.changed_at.astimezone(_CHINA):%Y年%m月%d日 %H:%M} 的状态",
+                "muted",
+                f"rq_as_of_{index}",
+            )
+        )
+    return card
+
+
 class MyApplicationsScreen(Screen):
     step = Step.MY_APPLICATIONS
     title_text = "我的办件"
@@ -52,8 +79,9 @@ class MyApplicationsScreen(Screen):
     def refresh(self) -> None:
         applications = self.journey.session.applications
         bookings = self.journey.session.bookings
+        requests = self.journey.session.requests
         self._status("")
-        total = len(applications) + len(bookings)
+        total = len(applications) + len(bookings) + len(requests)
         self.summary.setText(f"共 {total} 件：" if total else "本机没有您的办件记录。")
         cards: list[QWidget] = []
         for index, application in enumerate(applications):
@@ -78,6 +106,10 @@ class MyApplicationsScreen(Screen):
             reprint = button("补打回执", f"reprint_{index}")
             reprint.clicked.connect(lambda _=False, n=application.number: self._reprint(n))
             row.addWidget(reprint)
+            if application.commitment is not None:  # 容缺受理: its 告知承诺书 too
+                again = button("补打承诺书", f"reprint_commitment_{index}")
+                again.clicked.connect(lambda _=False, a=application: self._reprint_commitment(a))
+                row.addWidget(again)
             if application.result_notice:
                 box.addWidget(
                     label(f"结果通知：{application.result_notice}", "", f"app_notice_{index}")
@@ -104,7 +136,12 @@ class MyApplicationsScreen(Screen):
             box.addWidget(
                 label(f"请准备：{what_to_bring(booking.materials)}", "muted", f"bk_bring_{index}")
             )
+            slip = button("补打凭条", f"reprint_booking_{index}")
+            slip.clicked.connect(lambda _=False, b=booking: self._reprint_booking(b))
+            box.addWidget(slip)
             cards.append(card)
+        for index, request in enumerate(requests):  # 我要反映 and the department's answer
+            cards.append(request_card(request, index))
         self.list.set_rows(cards)
 
     def wipe_personal(self) -> None:
@@ -125,8 +162,22 @@ class MyApplicationsScreen(Screen):
         self._status("正在补打回执……")
         self.journey.reprint(number)
 
+    def _reprint_commitment(self, application: Application) -> None:
+        self._status("正在补打告知承诺书……")
+        self.ctx.printer.print_commitment(application)
+
+    def _reprint_booking(self, booking: Booking) -> None:
+        self._status("正在补打凭条……")
+        self.ctx.printer.print_booking(booking)
+
     def _printed(self, kind: str, ok: bool, message: str) -> None:
-        if kind not in ("receipt", "result") or self.journey.step is not Step.MY_APPLICATIONS:
+        done = {
+            "receipt": "回执已补打",
+            "result": "结果通知已打印",
+            "commitment": "告知承诺书已补打",
+            "booking": "凭条已补打",
+        }
+        if kind not in done or self.journey.step is not Step.MY_APPLICATIONS:
             return
-        what = "回执已补打" if kind == "receipt" else "结果通知已打印"
+        what = done[kind]
         self._status(f"✓ {what}，请取走。" if ok else f"✕ 没有打印出来：{message}")
