@@ -17,11 +17,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kiosk.application import Application, Channel
+from kiosk.booking import Booking
 from kiosk.catalogue import ServiceItem
 from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError, ValidationError
 from kiosk.settings import Settings
+from kiosk.store import booking_queries
 from kiosk.usecases import staff_auth
 from kiosk.usecases.my_applications import application_by_number
 from kiosk.usecases.queue_care import DailySummary, daily_summary
@@ -107,6 +109,37 @@ def result_paper(core: KioskCore, application: Application | str) -> Application
     if not paper.application.state.is_final:
         raise ValidationError("该办件尚未办结，暂无结果通知。", field="number")
     return paper
+
+
+def has_commitment(core: KioskCore, application: Application | str) -> bool:
+    """The application was filed with a 告知承诺书 (something promised), so it can be reprinted."""
+    return _find(core, application).commitment is not None
+
+
+def commitment_for_reprint(core: KioskCore, application: Application | str) -> Application:
+    """The application whose 告知承诺书 is printed again (``printouts.jobs.commitment``).
+
+    Refused, in words staff and residents understand, for an application filed without a
+    commitment (nothing was promised) and, like a receipt, for one whose personal data was
+    purged: the slip would name nobody.
+    """
+    found = receipt_paper(core, application).application
+    if found.commitment is None:
+        raise ValidationError("这件申请没有承诺后补的材料，没有告知承诺书。", field="number")
+    return found
+
+
+def booking_for_reprint(core: KioskCore, booking: Booking | str) -> Booking:
+    """The booking as stored now (by id or slip number), for its slip again
+    (``printouts.jobs.booking_slip``): a slot the platform confirmed since the list was
+    read prints 已确认, not the 待确认 of the first slip."""
+    key = booking.id if isinstance(booking, Booking) else booking.strip()
+    found = booking_queries.booking_by_id(core.store, key) or booking_queries.booking_by_number(
+        core.store, key
+    )
+    if found is None:
+        raise ValidationError("没有找到这份预约。", field="number")
+    return found
 
 
 def item_paper(core: KioskCore, item: ServiceItem | str) -> ItemPaper:

@@ -120,29 +120,32 @@ class MyApplicationsScreen(Screen):
             box.addLayout(row)
             cards.append(card)
         for index, booking in enumerate(bookings):  # 预约 / 上门服务 (issue 13 item 4)
-            card = QFrame()
-            card.setObjectName(f"booking_{index}")
-            box = QVBoxLayout(card)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(
-                label(
-                    f"{booking.kind.label}：{booking.service_name}", "heading", f"bk_name_{index}"
-                )
-            )
-            box.addWidget(label(f"预约编号：{booking.number}", "", f"bk_number_{index}"))
-            box.addWidget(label(f"状态：{booking.slot_line()}", "", f"bk_state_{index}"))
-            if booking.kind is BookingKind.WINDOW:
-                box.addWidget(label(f"办理地点：{booking.centre}", "", f"bk_place_{index}"))
-            box.addWidget(
-                label(f"请准备：{what_to_bring(booking.materials)}", "muted", f"bk_bring_{index}")
-            )
-            slip = button("补打凭条", f"reprint_booking_{index}")
-            slip.clicked.connect(lambda _=False, b=booking: self._reprint_booking(b))
-            box.addWidget(slip)
-            cards.append(card)
+            cards.append(self._booking_card(booking, index))
         for index, request in enumerate(requests):  # 我要反映 and the department's answer
             cards.append(request_card(request, index))
         self.list.set_rows(cards)
+
+    def _booking_card(self, booking: Booking, index: int) -> QFrame:
+        """A window booking or home-visit request: slot and state, place, what to bring, and
+        补打凭条 (its slip again)."""
+        card = QFrame()
+        card.setObjectName(f"booking_{index}")
+        box = QVBoxLayout(card)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(
+            label(f"{booking.kind.label}：{booking.service_name}", "heading", f"bk_name_{index}")
+        )
+        box.addWidget(label(f"预约编号：{booking.number}", "", f"bk_number_{index}"))
+        box.addWidget(label(f"状态：{booking.slot_line()}", "", f"bk_state_{index}"))
+        if booking.kind is BookingKind.WINDOW:
+            box.addWidget(label(f"办理地点：{booking.centre}", "", f"bk_place_{index}"))
+        box.addWidget(
+            label(f"请准备：{what_to_bring(booking.materials)}", "muted", f"bk_bring_{index}")
+        )
+        slip = button("补打凭条", f"reprint_booking_{index}")
+        slip.clicked.connect(lambda _=False, b=booking: self._reprint_booking(b))
+        box.addWidget(slip)
+        return card
 
     def wipe_personal(self) -> None:
         self.list.clear()

@@ -1,4 +1,5 @@
-"""Staff printing: receipt reprints, the daily summary and the test page, on the kiosk's printer.
+"""Staff printing: reprints of every slip (receipt, 告知承诺书, booking / home-visit slip), the
+daily summary and the test page, on the kiosk's printer.
 
 The papers themselves come from :mod:`printouts.jobs` (the same functions the
 touch screen and ``kiosk print`` call); they run on the resident UI's printer
@@ -13,9 +14,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.application import Application
+from kiosk.booking import Booking
 from kiosk.chinatime import CHINA_TZ
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError
+from kiosk.usecases import printing
 from kiosk.usecases.queue_care import DailySummary
 from printouts import jobs
 from printouts.jobs import JobKind, PrintJob
@@ -23,7 +26,8 @@ from ui.devices import PrinterBridge
 
 
 class StaffPrinter(QObject):
-    """``finished(kind, ok, message)`` with kind ``receipt``, ``summary`` or ``test_page``."""
+    """``finished(kind, ok, message)``: kind a :class:`~printouts.jobs.JobKind` value
+    (``receipt``, ``commitment``, ``booking``, ``summary`` or ``test_page``)."""
 
     finished = Signal(str, bool, str)
 
@@ -35,6 +39,23 @@ class StaffPrinter(QObject):
     def reprint(self, application: Application) -> None:
         """The receipt again, marked 补打, of the version filed (marked printed once confirmed)."""
         self._run(JobKind.RECEIPT, lambda: jobs.receipt(self.core, application, reprint=True))
+
+    def reprint_commitment(self, application: Application | str) -> None:
+        """The 告知承诺书 again (refused, with the reason, when nothing was promised)."""
+
+        def build() -> PrintJob:
+            return jobs.commitment(
+                self.core, printing.commitment_for_reprint(self.core, application)
+            )
+
+        self._run(JobKind.COMMITMENT, build)
+
+    def reprint_booking(self, booking: Booking | str) -> None:
+        """The slip of a window booking or a home-visit request again, as the booking stands now."""
+        self._run(
+            JobKind.BOOKING_SLIP,
+            lambda: jobs.booking_slip(self.core, printing.booking_for_reprint(self.core, booking)),
+        )
 
     def print_summary(self, summary: DailySummary, staff_name: str) -> None:
         self._run(JobKind.SUMMARY, lambda: jobs.daily_summary(self.core, summary.day, staff_name))

@@ -21,7 +21,7 @@ from kiosk.core import KioskCore
 from kiosk.errors import KioskError
 from kiosk.identity import mask_name
 from kiosk.staff import StaffSession
-from kiosk.usecases import queue_care
+from kiosk.usecases import printing, queue_care
 from kiosk.usecases.booking import home_visit_requests
 from kiosk.usecases.import_csv import import_paper_forms
 from kiosk.usecases.queue_care import CareAction, QueueEntry, QueueFilter
@@ -78,6 +78,7 @@ class QueueScreen(Page):
         for action, widget in self.action_buttons.items():
             widget.clicked.connect(lambda _=False, a=action: self.act(a))
             actions.addWidget(widget)
+        self._reprint_buttons(actions)
         self.outer.addLayout(actions)
         general = QHBoxLayout()
         self.import_button = button("导入纸质申请", "import_csv")
@@ -122,6 +123,16 @@ class QueueScreen(Page):
         self.message.clear()
         self.error.show_message("")
         self.show_filter(QueueFilter.ALL)
+
+    def _reprint_buttons(self, actions: QHBoxLayout) -> None:
+        """Every slip can be printed again, not only the receipt (issue 13): the 告知承诺书 of a
+        filing with promised materials, and the slip of a home-visit request."""
+        self.reprint_commitment_button = button("补打承诺书", "reprint_commitment")
+        self.reprint_commitment_button.clicked.connect(self.reprint_commitment)
+        actions.addWidget(self.reprint_commitment_button)
+        self.reprint_slip_button = button("补打凭条", "reprint_slip")
+        self.reprint_slip_button.clicked.connect(self.reprint_slip)
+        actions.addWidget(self.reprint_slip_button)
 
     def _visits_tab(self) -> QHBoxLayout:
         """上门服务 (issue 13 item 4): residents' home-visit requests, for staff to phone; a row
@@ -211,6 +222,8 @@ class QueueScreen(Page):
             rows = self.table.selectionModel().selectedRows()
             for widget in self.action_buttons.values():
                 widget.setEnabled(False)
+            self.reprint_commitment_button.setEnabled(False)
+            self.reprint_slip_button.setEnabled(bool(rows))
             if not rows:
                 self.detail.clear()
                 return
@@ -223,6 +236,12 @@ class QueueScreen(Page):
         entry = self.selected()
         for action, widget in self.action_buttons.items():
             widget.setEnabled(entry is not None and action in entry.actions)
+        self.reprint_slip_button.setEnabled(False)
+        self.reprint_commitment_button.setEnabled(
+            entry is not None
+            and CareAction.REPRINT in entry.actions
+            and printing.has_commitment(self.core, entry.id)
+        )
         if entry is None:
             self.detail.clear()
             return
@@ -252,6 +271,25 @@ class QueueScreen(Page):
         except KioskError as exc:
             self.error.show_message(str(exc))
         self.refresh()
+
+    def reprint_commitment(self) -> None:
+        """补打承诺书: the selected application's 告知承诺书 again."""
+        entry = self.selected()
+        if entry is None or self.session is None:
+            return
+        self.error.show_message("")
+        self.printer.reprint_commitment(entry.id)
+        self.message.setText(f"正在补打 {entry.number} 的告知承诺书…")
+
+    def reprint_slip(self) -> None:
+        """补打凭条: the selected home-visit request's slip again."""
+        rows = self.table.selectionModel().selectedRows()
+        if self.visits is None or not rows or self.session is None:
+            return
+        visit = self.visits[rows[0].row()]
+        self.error.show_message("")
+        self.printer.reprint_booking(visit.id)
+        self.message.setText(f"正在补打 {visit.number} 的凭条…")
 
     def _choose_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -286,7 +324,13 @@ class QueueScreen(Page):
         self.message.setText(f"正在打印今日汇总（共 {summary.total} 件）…")
 
     def _printed(self, kind: str, ok: bool, message: str) -> None:
-        names = {"receipt": "回执", "summary": "今日汇总", "test_page": "测试页"}
+        names = {
+            "receipt": "回执",
+            "commitment": "告知承诺书",
+            "booking": "凭条",
+            "summary": "今日汇总",
+            "test_page": "测试页",
+        }
         if ok:
             self.message.setText(f"✓ {names.get(kind, kind)}已打印。")
             self.refresh()
