@@ -39,7 +39,7 @@ class LookupScreen(Screen):
             "评价哪一件办件？编号印在受理回执上方。"
             if session.purpose is Purpose.RATE
             else "编号印在受理回执上方，例如 000017-261123-0007-5（短横不用输入）；"
-            "也可以扫描回执上的二维码。"
+            "也可以扫描回执上的二维码。反映编号（F开头）输入后面的数字即可。"
         )
         if session.error is None:
             self.field.clear()
