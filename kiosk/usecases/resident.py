@@ -43,7 +43,14 @@ class CoreServices:
         """The catalogue, re-read at most every ``catalogue_ttl_s`` (a sync may replace it)."""
         now = time.monotonic()
         if self._catalogue is None or now - self._loaded_at > self._ttl:
-            self._catalogue = self.core.store.catalogue()
+            fresh = self.core.store.catalogue()
+            # Unchanged items stay the same objects: the search index (kiosk.catalogue) keeps
+            # every item it has seen, so a fresh copy every 30 s kept every copy of the
+            # catalogue alive (~7 KB an item) — a day's leak (issue 16, goal 6).
+            kept = {item.code: item for item in self._catalogue or ()}
+            self._catalogue = [
+                old if (old := kept.get(item.code)) == item else item for item in fresh
+            ]
             self._loaded_at = now
         return self._catalogue
 
