@@ -4,7 +4,9 @@
 
 Each journey step at 1920×1080 and 1080×1920, in normal and larger-text mode,
 filled with the sample visit of ui/tour.py, plus the item list paged through
-(``find_item_page2``: search results for 申, more than one page holds). A
+(``find_item_page2``: search results for 申, more than one page holds), and the
+states a step shows after a tap on its own screen (:data:`VIEWS`: the booking step's
+slot list and home-visit request, the e-licence lookup's waiting state). A
 temporary data directory is used.
 
 Every picture is checked before it is saved: the screen's title is measured in
@@ -31,6 +33,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 MODE_KEY = "kiosk-mode"
 PAGED_QUERY = "申"  # 申请, 申领, 申报: more results than one page holds in every mode
+
+
+def _tap(window: Any, name: str) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    button = window.router.current.findChild(QPushButton, name)
+    if button is None:
+        raise LookupError(f"no button {name!r} on {window.router.current.objectName()}")
+    button.click()
+
+
+def _home_visit(window: Any) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from ui.tour import SAMPLE_PHONE
+
+    _tap(window, "choose_visit")
+    phone = window.router.current.findChild(QLineEdit, "visit_phone")
+    phone.setText(SAMPLE_PHONE)
+
+
+def _looking_up(window: Any) -> None:
+    """同意调取 tapped, the answer not back yet (the lookup is left unrun: nothing is asked)."""
+    window.router.current.journey.start_licence_lookup()
+
+
+# name -> (step reached by the tour, what a tap on that screen then shows)
+VIEWS: dict[str, tuple[str, Any]] = {
+    "booking_slots": ("booking", lambda window: _tap(window, "choose_window")),
+    "booking_home_visit": ("booking", _home_visit),
+    "elicence_waiting": ("elicence_consent", _looking_up),
+}
 
 
 class PaperPrinter:
@@ -117,6 +151,7 @@ def main() -> int:
     written = []
     shots: list[tuple[str, Step, bool]] = [(s.value, s, False) for s in Step]
     shots.append(("find_item_page2", Step.FIND_ITEM, True))
+    shots.extend((name, Step(step), False) for name, (step, _view) in VIEWS.items())
     for orientation, size in SIZES.items():
         window.resize(*size)
         for mode, theme in (("normal", Theme()), ("large", Theme(large=True))):
@@ -129,6 +164,8 @@ def main() -> int:
                     kiosk.journey.set_query(PAGED_QUERY)
                     settle(app, False)
                     window.router.current.items.turn(1)
+                if name in VIEWS:
+                    VIEWS[name][1](window)
                 settle(app, step in (Step.SUBMITTED, Step.GUIDE))
                 check_mode(window, mode, theme.title_px)
                 path = args.out / f"{name}_{orientation}_{mode}.png"

@@ -153,15 +153,24 @@ class BookingScreen(Screen):
         for i, offer in enumerate(listing.offers):
             days.setdefault(offer.slot.day, []).append((i, offer))
         rows: list[QWidget] = []
-        for offers in days.values():
+        for number, offers in enumerate(days.values()):
+            # The day on a line of its own, the half days as buttons under it: the whole slot
+            # in each button was cut off at both ends in portrait (two to a 1080 px row).
             row = QWidget()
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
+            column = QVBoxLayout(row)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(self.ctx.theme.spacing_px // 2)
+            first = offers[0][1].slot
+            column.addWidget(
+                label(first.label.removesuffix(first.half.label), "", f"slot_day_{number}")
+            )
+            line = QHBoxLayout()
             line.setSpacing(self.ctx.theme.spacing_px)
+            column.addLayout(line)
             for i, offer in offers:
-                text = offer.slot.label
+                text = offer.slot.half.label
                 if offer.remaining is not None:
-                    text += "（已约满）" if offer.full else f"（余{offer.remaining}个）"
+                    text += "\n已约满" if offer.full else f"\n余{offer.remaining}个"
                 slot_button = button(text, f"slot_{i}")
                 slot_button.setEnabled(not offer.full)
                 slot_button.clicked.connect(
