@@ -1,15 +1,19 @@
 """Every screen, in every mode, at both kiosk resolutions: text size, touch targets, contrast.
 
 The check walks the real widget tree after layout: font pixel sizes as Qt will
-draw them, button geometry as a finger meets it, and WCAG contrast between the
-colour a widget draws its text in and the first opaque background behind it.
+draw them, button geometry as a finger meets it, WCAG contrast between the
+colour a widget draws its text in and the first opaque background behind it,
+and whether each button's and label's text fits the widget that shows it
+(:func:`cut_off_text`).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +28,8 @@ from PySide6.QtWidgets import (
 from kiosk.journey import Step
 from ui.theme import Theme, contrast_ratio
 from ui.tour import keep_mode, reach
+
+from .taps import find, tap, tap_keys
 
 BODY_MIN_PX = 24  # resident-facing text at 1080p
 STAFF_MIN_PX = 20  # the staff status bar and the demo dock ("small print")
@@ -92,6 +98,48 @@ def _visible(widget: QWidget, root: QWidget) -> bool:
     return widget.isVisibleTo(root) and widget.isVisible()
 
 
+def cut_off_text(window: QWidget) -> list[str]:
+    """Text a resident cannot read whole: wider (or taller) than the widget drawing it.
+
+    Qt clips a button's or label's text at its edges without a sign (a centred button
+    loses both ends). The rule uses each widget's own size hint, which is its text's
+    advance (every line) plus the padding, border and margins of its style sheet:
+
+    - a visible QPushButton: ``sizeHint()`` fits in ``size()``, width and height;
+    - a visible QLabel without word wrap: ``sizeHint().width() <= width()`` (a label
+      never elides its text: what does not fit is cut off);
+    - a visible word-wrapped QLabel: ``heightForWidth(width()) <= height()`` (wrapped
+      lines below the label's bottom edge are cut off).
+
+    No widget in the kiosk elides on purpose; one that did would have to show its full
+    text elsewhere and be named here as an exception.
+    """
+    problems: list[str] = []
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, QLabel | QPushButton) or not _visible(widget, window):
+            continue
+        if not widget.text() or (
+            isinstance(widget, QLabel)
+            and widget.pixmap() is not None
+            and not widget.pixmap().isNull()
+        ):
+            continue
+        name = f"{widget.__class__.__name__} {widget.objectName()!r} {widget.text()!r}"
+        hint, size = widget.sizeHint(), widget.size()
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            needed = widget.heightForWidth(size.width())
+            if needed > size.height():
+                problems.append(f"{name}: text needs {needed}px of height, has {size.height()}px")
+            continue
+        if hint.width() > size.width():
+            problems.append(f"{name}: text needs {hint.width()}px of width, has {size.width()}px")
+        if isinstance(widget, QPushButton) and hint.height() > size.height():
+            problems.append(
+                f"{name}: text needs {hint.height()}px of height, has {size.height()}px"
+            )
+    return problems
+
+
 def check_screen(window: QWidget, theme: Theme) -> list[str]:
     problems: list[str] = []
     QApplication.processEvents()
@@ -137,7 +185,7 @@ def check_screen(window: QWidget, theme: Theme) -> list[str]:
             problems.append(
                 f"buttons {a.objectName()!r} and {b.objectName()!r} closer than {GAP_MIN_PX}px"
             )
-    return problems
+    return problems + cut_off_text(window)
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
@@ -152,16 +200,21 @@ def test_every_screen_meets_the_elder_friendly_targets(qtbot, rig, theme, size):
     # Not apply_theme alone: each reach() starts a new visit, which ended the mode.
     keep_mode(window, theme)
     problems: dict[str, list[str]] = {}
-    states = [(step.value, step, False) for step in Step]
-    states.append(("find_item (paged, page 2)", Step.FIND_ITEM, True))  # the pager's buttons
-    for name, step, paged in states:
+    states: list[tuple[str, Step, str | None]] = [(step.value, step, None) for step in Step]
+    states.append(("find_item (paged, page 2)", Step.FIND_ITEM, "paged"))  # the pager's buttons
+    # The booking screen's two halves are shown by a tap, not by a journey step.
+    states.append(("booking (window slots)", Step.BOOKING, "choose_window"))
+    states.append(("booking (home visit)", Step.BOOKING, "choose_visit"))
+    for name, step, then in states:
         reach(rig.journey, step)
         assert rig.journey.step is step
-        if paged:
+        if then == "paged":
             rig.journey.set_query(PAGED_QUERY)
             QApplication.processEvents()
             window.router.current.items.turn(1)
             assert window.router.current.items.pager.isVisible(), "the results are one page"
+        elif then is not None:
+            window.router.current.findChild(QPushButton, then).click()
         assert window.router.current.title.font().pixelSize() == theme.title_px
         window.banner.show_remaining(30)
         window.banner.show()  # the countdown banner is checked on every screen too
@@ -187,3 +240,64 @@ def test_the_palettes_meet_their_contrast_targets():
 def test_contrast_ratio_matches_wcag_examples():
     assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
     assert contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+
+
+def _console_pages(qtbot, rig) -> Iterator[str]:
+    """Open each page of the staff and technician consoles in the kiosk window, by taps.
+
+    Yields the page's name once it is on the screen; the caller checks it.
+    """
+    from kiosk.staff import Role
+    from kiosk.usecases import staff_auth
+
+    staff_auth.add_staff(rig.core, "1001", "李小梅", Role.STAFF, "246813")
+    staff_auth.add_staff(rig.core, "9001", "陈技术", Role.TECHNICIAN, "135790")
+    window = rig.window
+    tap(qtbot, rig, "open_staff")
+    yield "staff sign-in"
+    qtbot.mouseClick(find(rig, QLineEdit, "staff_number"), Qt.MouseButton.LeftButton)
+    tap_keys(qtbot, rig, "1001")
+    qtbot.mouseClick(find(rig, QLineEdit, "staff_pin"), Qt.MouseButton.LeftButton)
+    tap_keys(qtbot, rig, "246813")
+    tap(qtbot, rig, "sign_in")
+    qtbot.waitUntil(lambda: window.staff_session is not None, timeout=10_000)
+    yield "staff queue"
+    tap(qtbot, rig, "filter_home_visits")
+    yield "staff queue (上门服务)"
+    window.staff_console.sign_out()
+    tap(qtbot, rig, "open_technician")
+    yield "technician unlock"
+    console = window.technician_console
+    for digit in "135790":
+        qtbot.mouseClick(
+            console.unlock.pad.findChild(QWidget, f"key_{digit}"), Qt.MouseButton.LeftButton
+        )
+    qtbot.mouseClick(console.unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: console.currentWidget() is console.menu, timeout=10_000)
+    yield "technician menu"
+    with qtbot.waitSignal(console.diagnostics.report_ready, timeout=20_000):
+        qtbot.mouseClick(
+            console.menu.findChild(QWidget, "open_diagnostics"), Qt.MouseButton.LeftButton
+        )
+    yield "technician diagnostics"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+@pytest.mark.parametrize("theme", [Theme(), Theme(large=True)], ids=["normal", "large"])
+def test_console_text_is_not_cut_off(qtbot, rig, theme, size):
+    """The staff and technician consoles are read by staff on the same screen: their buttons
+    and labels show their whole text too (sizes and contrast are the resident screens' rules,
+    not checked here: the consoles have their own, smaller status-bar type)."""
+    window = rig.window
+    window.resize(*size)
+    keep_mode(window, theme)
+    problems: dict[str, list[str]] = {}
+    for page in _console_pages(qtbot, rig):
+        QApplication.processEvents()
+        found = cut_off_text(window)
+        needed = window.minimumSizeHint().width()
+        if needed > size[0]:
+            found.append(f"window needs {needed}px of width, screen has {size[0]}")
+        if found:
+            problems[page] = found
+    assert not problems, problems

@@ -23,7 +23,9 @@ class GuideScreen(Screen):
         self.print_status = label("", "ok", "print_status")
         self.body.addWidget(self.print_status)
         row = QHBoxLayout()
-        row.setSpacing(self.ctx.theme.spacing_px * 2)
+        # One spacing, not the action bar's two: with two, the three buttons' text was cut off
+        # (3 px each) in 长辈模式 in portrait (tests/ui/test_accessibility.py, cut_off_text).
+        row.setSpacing(self.ctx.theme.spacing_px)
         printing = button("打印告知单", "print_notice")
         printing.clicked.connect(self._print)
         row.addWidget(printing)

@@ -49,16 +49,20 @@ class QueueScreen(Page):
         self.outer.insertWidget(0, self.banner)
         tabs = QHBoxLayout()
         self.tabs = QButtonGroup(self)
+        # 承诺待补 starts the second row, with 上门服务: six tabs in one row were cut off in
+        # 长辈模式 in portrait (tests/ui/test_accessibility.py, test_console_text_is_not_cut_off).
+        second = QHBoxLayout()
         for wanted in QueueFilter:
             tab = button(wanted.label, f"filter_{wanted.value}")
             tab.setCheckable(True)
             tab.setChecked(wanted is QueueFilter.ALL)
             tab.clicked.connect(lambda _=False, w=wanted: self.show_filter(w))
             self.tabs.addButton(tab)
-            tabs.addWidget(tab)
+            (second if wanted is QueueFilter.PROMISES else tabs).addWidget(tab)
         self.outer.addLayout(tabs)
         self.visits: list[Booking] | None = None  # shown instead of applications when set
-        self.outer.addLayout(self._visits_tab())
+        second.addLayout(self._visits_tab())
+        self.outer.addLayout(second)
         self.table = self._build_table()
         self.outer.addWidget(self.table, 1)
         self.empty = label("没有符合条件的申请。", "muted", "empty")
@@ -78,8 +82,8 @@ class QueueScreen(Page):
         for action, widget in self.action_buttons.items():
             widget.clicked.connect(lambda _=False, a=action: self.act(a))
             actions.addWidget(widget)
-        self._reprint_buttons(actions)
         self.outer.addLayout(actions)
+        self.outer.addLayout(self._reprint_buttons())
         general = QHBoxLayout()
         self.import_button = button("导入纸质申请", "import_csv")
         self.import_button.clicked.connect(self._choose_csv)
@@ -124,15 +128,18 @@ class QueueScreen(Page):
         self.error.show_message("")
         self.show_filter(QueueFilter.ALL)
 
-    def _reprint_buttons(self, actions: QHBoxLayout) -> None:
+    def _reprint_buttons(self) -> QHBoxLayout:
         """Every slip can be printed again, not only the receipt (issue 13): the 告知承诺书 of a
-        filing with promised materials, and the slip of a home-visit request."""
+        filing with promised materials, and the slip of a home-visit request. A row of their
+        own: five buttons in one row were cut off in 长辈模式 in portrait."""
+        actions = QHBoxLayout()
         self.reprint_commitment_button = button("补打承诺书", "reprint_commitment")
         self.reprint_commitment_button.clicked.connect(self.reprint_commitment)
         actions.addWidget(self.reprint_commitment_button)
         self.reprint_slip_button = button("补打凭条", "reprint_slip")
         self.reprint_slip_button.clicked.connect(self.reprint_slip)
         actions.addWidget(self.reprint_slip_button)
+        return actions
 
     def _visits_tab(self) -> QHBoxLayout:
         """上门服务 (issue 13 item 4): residents' home-visit requests, for staff to phone; a row
