@@ -63,7 +63,7 @@ def _counted_submit(core: KioskCore, **kwargs: Any) -> list[str]:
     try:
         submit_application(core, PENSION.code, ZHANG, ANSWERS, **kwargs)
     finally:
-        core.store.conn.raw = counting._raw  # type: ignore[assignment]
+        core.store.conn.raw = counting._raw
     return counting.statements
 
 
