@@ -162,6 +162,7 @@ class Keyboard(QWidget):
 
         self.target = target
         self.pinyin = pinyin
+        self._built_pinyin = pinyin
         self.buffer = ""
         self.engine: PinyinEngine = pinyin_engine()
         self._shown: list[str] = []
@@ -212,6 +213,17 @@ class Keyboard(QWidget):
             widget.clicked.connect(handler)
             last.addWidget(widget)
         outer.addLayout(last)
+        self._show_candidates()
+
+    def reset(self) -> None:
+        """As built: nothing composing, no strokes, the letter keys in the mode it was built
+        in. A screen that keeps one keyboard across questions calls it between them."""
+        if self.hand.isChecked() or (self.handwriting is not None and self.handwriting.isVisible()):
+            self._set_handwriting(False)
+        self.pinyin = self._built_pinyin
+        self.mode.setChecked(self.pinyin)
+        self.mode.setText("拼音")
+        self.buffer = ""
         self._show_candidates()
 
     # -- modes ----------------------------------------------------------------------------

@@ -59,11 +59,45 @@ class FormScreen(Screen):
             self.ctx.camera.status_changed.connect(self._camera_status_changed)
         self.input_area.setSpacing(self.ctx.theme.spacing_px)
         right.addLayout(self.input_area, 1)  # the keys take the height the screen has
+        # What one question shows (its choices, the photo step) is built for it; the number
+        # pads and the keyboard are built once and shown or hidden (building a keyboard for
+        # every question was most of a 下一步 tap's time: ~45 keys created, styled, laid out).
+        self.question_area = QVBoxLayout()
+        self.question_area.setSpacing(self.ctx.theme.spacing_px)
+        self.input_area.addLayout(self.question_area, 1)
+        self._pads: dict[tuple[bool, bool], NumberPad] = {}
+        self._keyboard: Keyboard | None = None
 
     def wipe_personal(self) -> None:
         self.field_error.show_message("")
         self.prefilled.clear()
-        clear_layout(self.input_area)
+        self._clear_question()
+
+    def _clear_question(self) -> None:
+        """Remove the last question's own widgets; hide the kept pads, the keyboard reset
+        (nothing composing, no strokes: no letters carry over to the next question)."""
+        clear_layout(self.question_area)
+        for pad in self._pads.values():
+            pad.hide()
+        if self._keyboard is not None:
+            self._keyboard.hide()
+            self._keyboard.reset()
+
+    def _pad(self, *, with_x: bool, with_dash: bool) -> NumberPad:
+        key = (with_x, with_dash)
+        pad = self._pads.get(key)
+        if pad is None:
+            pad = NumberPad(self.field, with_x=with_x, with_dash=with_dash)
+            self.input_area.addWidget(pad, 1)
+            self._grow(pad)
+            self._pads[key] = pad
+        return pad
+
+    def _shown_keyboard(self) -> Keyboard:
+        if self._keyboard is None:
+            self._keyboard = Keyboard(self.field)
+            self.input_area.addWidget(self._keyboard, 1)
+        return self._keyboard
 
     def refresh(self) -> None:
         journey = self.journey
@@ -84,7 +118,7 @@ class FormScreen(Screen):
         error = session.error
         self.field_error.show_message(error.message if error and error.field == current.key else "")
         self.error.show_message(error.message if error and error.field != current.key else "")
-        clear_layout(self.input_area)
+        self._clear_question()
         self._set_next_text("下一步 ›")
         if current.type is FieldType.ATTACHMENT:
             self._photo_step(current)
@@ -101,21 +135,18 @@ class FormScreen(Screen):
                 )
                 widget.clicked.connect(lambda _=False, o=option: self.journey.answer(o))
                 grid.addWidget(widget, index // 2, index % 2)
-            self.input_area.addLayout(grid)
+            self.question_area.addLayout(grid)
             self._grow(grid)
             return
         self.field.show()
         self.next_button.show()
         if current.type in _PAD_TYPES:
-            pad = NumberPad(
-                self.field,
+            self._pad(
                 with_x=current.type is FieldType.ID_NUMBER,
                 with_dash=current.type is FieldType.DATE,
-            )
-            self.input_area.addWidget(pad, 1)
-            self._grow(pad)
+            ).show()
         else:
-            self.input_area.addWidget(Keyboard(self.field), 1)
+            self._shown_keyboard().show()
             self._fit_keyboards(self.landscape)
 
     def _grow(self, panel: QWidget | QLayout) -> None:
@@ -146,17 +177,17 @@ class FormScreen(Screen):
             # A live camera (qt:) shows its picture with a frame guide for the paper.
             preview = camera.preview(guide_for(current.key, current.label)) if camera else None
             if preview is not None:
-                self.input_area.addWidget(preview, 1)
+                self.question_area.addWidget(preview, 1)
             elif camera is not None and camera.live is not None:  # live, but missing or failed
-                self.input_area.addWidget(label(camera.status_text, "error", "camera_status"))
+                self.question_area.addWidget(label(camera.status_text, "error", "camera_status"))
             live_missing = camera is not None and camera.live is not None and preview is None
             capture = button("正在拍照…" if busy else "拍照", "capture", "primary")
             capture.setMinimumHeight(CAPTURE_BUTTON_PX)
             capture.setEnabled(camera is not None and not busy and not live_missing)
             capture.clicked.connect(lambda _=False, key=current.key: self._capture(key))
-            self.input_area.addWidget(capture)
+            self.question_area.addWidget(capture)
             if live_missing:
-                self.input_area.addStretch(1)  # the message stays its own size, on top
+                self.question_area.addStretch(1)  # the message stays its own size, on top
             return
         thumbnail = label("", "", "thumbnail")
         pixmap = QPixmap()
@@ -171,11 +202,11 @@ class FormScreen(Screen):
         )
         thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         thumbnail.setAccessibleName(f"《{current.label}》的照片")
-        self.input_area.addWidget(thumbnail)
-        self.input_area.addWidget(label("✓ 已拍好，请核对照片是否清楚。", "ok", "photo_taken"))
+        self.question_area.addWidget(thumbnail)
+        self.question_area.addWidget(label("✓ 已拍好，请核对照片是否清楚。", "ok", "photo_taken"))
         retake = button("重拍", "retake")
         retake.clicked.connect(self.journey.retake)
-        self.input_area.addWidget(retake)
+        self.question_area.addWidget(retake)
 
     def _camera_status_changed(self, _status: str) -> None:
         """A live camera came or went: the photo step on screen shows its picture or its state."""
