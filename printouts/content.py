@@ -89,6 +89,7 @@ class CommitmentContent:
     confirmed_at: datetime
     helpline: str
     staff_name: str = ""  # 代办人, when staff assisted
+    reprint: bool = False  # printed again: 补打, as on the receipt
 
     def __post_init__(self) -> None:
         _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")
@@ -211,6 +212,7 @@ class BookingSlipContent:
     address_masked: str
     created_at: datetime
     helpline: str
+    reprint: bool = False  # printed again: 补打, as on the receipt
 
     def __post_init__(self) -> None:
         _refuse_full_id(self.applicant_id_masked, "applicant_id_masked")

@@ -80,9 +80,10 @@ def material_state_lines(application: Application) -> tuple[str, ...]:
 
 
 def commitment_content(
-    application: Application, settings: Settings, staff_name: str = ""
+    application: Application, settings: Settings, staff_name: str = "", *, reprint: bool = False
 ) -> CommitmentContent:
-    """The 告知承诺书 slip of an application filed with promised materials, masked."""
+    """The 告知承诺书 slip of an application filed with promised materials, masked
+    (``reprint``: marked 补打, as the receipt is)."""
     if application.commitment is None:
         raise ValueError("this application carries no commitment")
     promised = tuple(m.line() for m in application.materials if m.status is MaterialStatus.PROMISED)
@@ -98,6 +99,7 @@ def commitment_content(
         confirmed_at=_local(application.commitment.confirmed_at),
         helpline=settings.terminal.helpline,
         staff_name=staff_name if application.channel is not Channel.SELF_SERVICE else "",
+        reprint=reprint,
     )
 
 
@@ -205,8 +207,11 @@ def result_content(
     )
 
 
-def booking_slip_content(booking: Booking, settings: Settings) -> BookingSlipContent:
-    """The slip of a window booking or a home-visit request, masked (issue 13 item 4)."""
+def booking_slip_content(
+    booking: Booking, settings: Settings, *, reprint: bool = False
+) -> BookingSlipContent:
+    """The slip of a window booking or a home-visit request, masked (issue 13 item 4;
+    ``reprint``: marked 补打, as the receipt is)."""
     window = booking.kind is BookingKind.WINDOW
     return BookingSlipContent(
         station_name=settings.terminal.station_name,
@@ -223,4 +228,5 @@ def booking_slip_content(booking: Booking, settings: Settings) -> BookingSlipCon
         address_masked=mask_address(booking.address) if booking.address and not window else "",
         created_at=_local(booking.created_at),
         helpline=settings.terminal.helpline,
+        reprint=reprint,
     )

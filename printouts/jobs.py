@@ -92,16 +92,33 @@ def notice(core: KioskCore, item: ServiceItem | str) -> PrintJob:
     )
 
 
-def commitment(core: KioskCore, application: Application | str) -> PrintJob:
-    """告知承诺书 of an application filed with promised materials, masked."""
+def commitment(
+    core: KioskCore, application: Application | str, *, reprint: bool = False
+) -> PrintJob:
+    """告知承诺书 of an application filed with promised materials, masked.
+
+    ``reprint`` (补打承诺书 in 我的办件 and the staff queue): the application as
+    :func:`kiosk.usecases.printing.commitment_for_reprint` finds it (refused in words when
+    nothing was promised), the slip marked 补打 like a reprinted receipt.
+    """
+    if reprint:
+        application = printing.commitment_for_reprint(core, application)
     paper = printing.receipt_paper(core, application)
-    content = commitment_content(paper.application, paper.settings, paper.staff_name)
+    content = commitment_content(
+        paper.application, paper.settings, paper.staff_name, reprint=reprint
+    )
     return PrintJob(JobKind.COMMITMENT, layout_commitment(content))
 
 
-def booking_slip(core: KioskCore, booking: Booking) -> PrintJob:
-    """The slip of a window booking or a home-visit request, masked (issue 13 item 4)."""
-    content = booking_slip_content(booking, core.settings)
+def booking_slip(core: KioskCore, booking: Booking | str, *, reprint: bool = False) -> PrintJob:
+    """The slip of a window booking or a home-visit request, masked (issue 13 item 4).
+
+    ``reprint`` (补打凭条): the booking as stored now
+    (:func:`kiosk.usecases.printing.booking_for_reprint`), the slip marked 补打.
+    """
+    if reprint or isinstance(booking, str):
+        booking = printing.booking_for_reprint(core, booking)
+    content = booking_slip_content(booking, core.settings, reprint=reprint)
     return PrintJob(JobKind.BOOKING_SLIP, layout_booking_slip(content))
 
 

@@ -254,12 +254,17 @@ class PrinterBridge(QObject):
     def print_notice(self, item: ServiceItem) -> None:
         self._build(JobKind.NOTICE, lambda: jobs.notice(self.core, item))
 
-    def print_commitment(self, application: Application) -> None:
-        self._build(JobKind.COMMITMENT, lambda: jobs.commitment(self.core, application))
+    def print_commitment(self, application: Application, *, reprint: bool = False) -> None:
+        """告知承诺书; ``reprint`` (补打, from 我的办件): marked 补打 as a reprinted receipt."""
+        self._build(
+            JobKind.COMMITMENT, lambda: jobs.commitment(self.core, application, reprint=reprint)
+        )
 
-    def print_booking(self, booking: Booking) -> None:
-        """预约窗口办理凭条 / 上门服务申请凭条 (issue 13 item 4)."""
-        self._build(JobKind.BOOKING_SLIP, lambda: jobs.booking_slip(self.core, booking))
+    def print_booking(self, booking: Booking, *, reprint: bool = False) -> None:
+        """预约窗口办理凭条 / 上门服务申请凭条 (issue 13 item 4); ``reprint``: marked 补打."""
+        self._build(
+            JobKind.BOOKING_SLIP, lambda: jobs.booking_slip(self.core, booking, reprint=reprint)
+        )
 
     def _build(self, kind: JobKind, build: Callable[[], PrintJob]) -> None:
         try:

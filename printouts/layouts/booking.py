@@ -15,14 +15,15 @@ from printouts.document import (
     Rule,
     Text,
 )
-from printouts.layouts._format import fmt_datetime
+from printouts.layouts._format import fmt_datetime, reprint_note, reprint_title
 
 
 def layout_booking_slip(c: BookingSlipContent) -> Document:
     """When and where first (or that staff will call): that is what the resident acts on."""
+    title = reprint_title(c.title, c.reprint)
     blocks: list[Block] = [
         Text(c.station_name, Align.CENTER, bold=True),
-        Heading(c.title),
+        Heading(title),
         Rule(double=True),
         Field("预约编号", c.number),
         Field("办理事项", c.service_item),
@@ -51,7 +52,8 @@ def layout_booking_slip(c: BookingSlipContent) -> Document:
         Rule(),
         Field("申请时间", fmt_datetime(c.created_at)),
         Text(f"咨询电话：{c.helpline}"),
+        *reprint_note("凭条", c.reprint),
         Blank(),
         Cut(),
     ]
-    return Document(f"{c.title} {c.number}", tuple(blocks))
+    return Document(f"{title} {c.number}", tuple(blocks))

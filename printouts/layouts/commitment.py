@@ -15,14 +15,15 @@ from printouts.document import (
     Rule,
     Text,
 )
-from printouts.layouts._format import fmt_datetime
+from printouts.layouts._format import fmt_datetime, reprint_note, reprint_title
 
 
 def layout_commitment(c: CommitmentContent) -> Document:
     """The promised materials and their dates first: that is what the resident must act on."""
+    title = reprint_title("告知承诺书", c.reprint)
     blocks: list[Block] = [
         Text(c.station_name, Align.CENTER, bold=True),
-        Heading("告知承诺书"),
+        Heading(title),
         Rule(double=True),
         Field("办件编号", c.application_number),
         Field("办理事项", c.service_item),
@@ -40,7 +41,8 @@ def layout_commitment(c: CommitmentContent) -> Document:
         Field("确认时间", fmt_datetime(c.confirmed_at)),
         Text("本人已在终端上阅读并点按“我承诺”确认。"),
         Text(f"咨询电话：{c.helpline}"),
+        *reprint_note("承诺书", c.reprint),
         Blank(),
         Cut(),
     ]
-    return Document(f"告知承诺书 {c.application_number}", tuple(blocks))
+    return Document(f"{title} {c.application_number}", tuple(blocks))

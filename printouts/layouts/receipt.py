@@ -16,12 +16,12 @@ from printouts.document import (
     Rule,
     Text,
 )
-from printouts.layouts._format import fmt_date, fmt_datetime
+from printouts.layouts._format import fmt_date, fmt_datetime, reprint_note, reprint_title
 
 
 def layout_receipt(c: ReceiptContent) -> Document:
     """Application number large and early: it is what staff and the hotline ask for first."""
-    title = "受理回执（补打）" if c.reprint else "受理回执"
+    title = reprint_title("受理回执", c.reprint)
     channel = c.channel.value
     if c.channel is ChannelLabel.ASSISTED and c.staff_name:
         channel = f"{channel}（代办人：{c.staff_name}）"
@@ -59,7 +59,5 @@ def layout_receipt(c: ReceiptContent) -> Document:
         Text(f"咨询电话：{c.helpline}"),
         Text("请妥善保管本回执，凭办件编号查询进度。"),
     ]
-    if c.reprint:
-        blocks.append(Text("本回执为补打件", Align.CENTER))
-    blocks += [Blank(), Cut()]
+    blocks += [*reprint_note("回执", c.reprint), Blank(), Cut()]
     return Document(f"{title} {c.application_number}", tuple(blocks))

@@ -53,6 +53,7 @@ def _file_everything(qtbot, rig) -> tuple[str, str, str]:
     # receipt + commitment at filing, then the two booking slips
     papers = _slips(qtbot, rig, 4)
     assert sum("告知承诺书" in p for p in papers) == 1
+    assert not any("补打" in p for p in papers)  # first prints are not marked
     return number, window, visit
 
 
@@ -69,6 +70,7 @@ def test_resident_reprints_the_commitment_and_both_booking_slips_from_my_applica
     slip = _slips(qtbot, rig, before + 1)[-1]
     assert "告知承诺书" in slip and number in slip and "居民户口簿" in slip
     assert FULL_ID not in slip and "李*英" in slip
+    assert "告知承诺书（补打）" in slip and "本承诺书为补打件" in slip  # as the receipt is marked
 
     for index, booking in enumerate(rig.journey.session.bookings):
         _show_row(qtbot, rig, f"reprint_booking_{index}")
@@ -76,6 +78,7 @@ def test_resident_reprints_the_commitment_and_both_booking_slips_from_my_applica
         slip = _slips(qtbot, rig, before + 2 + index)[-1]
         title = "预约窗口办理凭条" if booking.number == window else "上门服务申请凭条"
         assert title in slip and booking.number in slip and FULL_ID not in slip
+        assert f"{title}（补打）" in slip and "本凭条为补打件" in slip
     status = rig.window.router.current.print_status
     qtbot.waitUntil(lambda: "凭条已补打" in status.text(), timeout=15_000)
 
@@ -113,6 +116,7 @@ def test_staff_reprint_commitment_and_home_visit_slip_from_the_queue(qtbot, rig)
     assert done.args[:2] == ["commitment", True], done.args
     slip = _slips(qtbot, rig, before + 1)[-1]
     assert "告知承诺书" in slip and number in slip and FULL_ID not in slip
+    assert "告知承诺书（补打）" in slip and "本承诺书为补打件" in slip
     assert "告知承诺书已打印" in queue.message.text()
 
     with qtbot.waitSignal(printer.finished, timeout=15_000) as done:
@@ -130,6 +134,7 @@ def test_staff_reprint_commitment_and_home_visit_slip_from_the_queue(qtbot, rig)
     assert done.args[:2] == ["booking", True], done.args
     slip = _slips(qtbot, rig, before + 3)[-1]
     assert "上门服务申请凭条" in slip and visit in slip and "138****5678" in slip
+    assert "上门服务申请凭条（补打）" in slip and "本凭条为补打件" in slip
     assert FULL_ID not in slip and SAMPLE_PHONE not in slip
 
 

@@ -167,11 +167,11 @@ class MyApplicationsScreen(Screen):
 
     def _reprint_commitment(self, application: Application) -> None:
         self._status("正在补打告知承诺书……")
-        self.ctx.printer.print_commitment(application)
+        self.ctx.printer.print_commitment(application, reprint=True)
 
     def _reprint_booking(self, booking: Booking) -> None:
         self._status("正在补打凭条……")
-        self.ctx.printer.print_booking(booking)
+        self.ctx.printer.print_booking(booking, reprint=True)
 
     def _printed(self, kind: str, ok: bool, message: str) -> None:
         done = {

@@ -18,7 +18,6 @@ from kiosk.booking import Booking
 from kiosk.chinatime import CHINA_TZ
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError
-from kiosk.usecases import printing
 from kiosk.usecases.queue_care import DailySummary
 from printouts import jobs
 from printouts.jobs import JobKind, PrintJob
@@ -43,18 +42,13 @@ class StaffPrinter(QObject):
     def reprint_commitment(self, application: Application | str) -> None:
         """The 告知承诺书 again (refused, with the reason, when nothing was promised)."""
 
-        def build() -> PrintJob:
-            return jobs.commitment(
-                self.core, printing.commitment_for_reprint(self.core, application)
-            )
-
-        self._run(JobKind.COMMITMENT, build)
+        self._run(JobKind.COMMITMENT, lambda: jobs.commitment(self.core, application, reprint=True))
 
     def reprint_booking(self, booking: Booking | str) -> None:
         """The slip of a window booking or a home-visit request again, as the booking stands now."""
         self._run(
             JobKind.BOOKING_SLIP,
-            lambda: jobs.booking_slip(self.core, printing.booking_for_reprint(self.core, booking)),
+            lambda: jobs.booking_slip(self.core, booking, reprint=True),
         )
 
     def print_summary(self, summary: DailySummary, staff_name: str) -> None:
