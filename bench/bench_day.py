@@ -265,7 +265,8 @@ def report(samples: list[Sample]) -> None:
     verdict = "yes" if last.rss_mb / first.rss_mb <= 1.1 else "**no**"
     print(
         f"RSS after {last.visits} visits / after {first.visits}: "
-        f"{last.rss_mb / first.rss_mb:.3f} (goal ≤ 1.1: {verdict}); "
+        f"{last.rss_mb / first.rss_mb:.3f} (goal ≤ 1.1: {verdict}); after malloc_trim "
+        f"{last.trimmed_mb / first.trimmed_mb:.3f}; "
         f"{last.seconds / max(last.visits, 1) * 1000:.0f} ms per visit"
     )
     print()
