@@ -60,6 +60,17 @@ class NewApplication:
     # lookup's business reference): the application is stored under that id.
     licences: tuple[LicenceRef, ...] = ()
     application_id: str | None = None
+    # The stored body ``item`` was parsed from (``FilingItem.body``): when given, the
+    # transaction refuses (CatalogueChangedError) unless it is still the newest version's.
+    item_body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FilingItem:
+    """An item to validate a submission against, with the stored body it was parsed from."""
+
+    item: ServiceItem
+    body: str
 
 
 MAX_DAILY_APPLICATIONS = 9999
@@ -114,8 +125,8 @@ class Store:
         self.conn, key = open_database(data, check_integrity=check_integrity)
         self.cipher = DataCipher(key)
         self.files = AttachmentFiles(data.attachments, self.cipher)
-        self._filing_items: dict[str, tuple[str, ServiceItem]] = {}
-        """code -> (stored body, item): the newest versions handed out by item_for_filing."""
+        self._filing_items: dict[str, FilingItem] = {}
+        """code -> the newest version as item_for_filing last read it."""
 
     def close(self) -> None:
         self.conn.close()
@@ -165,27 +176,29 @@ class Store:
             )
         return item_from_dict(json.loads(rows[0]["body"])) if rows else None
 
-    def item_for_filing(self, code: str) -> ServiceItem | None:
+    def item_for_filing(self, code: str) -> FilingItem | None:
         """The newest version of an item to validate a submission against; kept per process.
 
         A submission no longer reads and parses the item each time: the item is kept after
-        the first read and :meth:`submit` checks, in the statement that mints the number,
-        that the stored newest version still has the body it was parsed from. A catalogue
-        saved through this store drops what is kept; one saved by another process (a sync
-        round, ``kiosk`` commands) is caught by that check (:class:`CatalogueChangedError`).
+        the first read, and :meth:`submit` checks, in the statement that mints the number,
+        that the stored newest version still has the body it was parsed from (the body
+        travels with the submission in ``NewApplication.item_body``, so the check holds
+        whatever another thread does to what is kept). A catalogue saved through this store
+        drops what is kept; one saved by another process (a sync round, ``kiosk`` commands)
+        is caught by that check (:class:`CatalogueChangedError`).
         """
         kept = self._filing_items.get(code)
         if kept is not None:
-            return kept[1]
+            return kept
         rows = self.conn.query(
             "SELECT body FROM catalogue WHERE code = ? ORDER BY version DESC LIMIT 1", (code,)
         )
         if not rows:
             return None
         body = str(rows[0]["body"])
-        item = item_from_dict(json.loads(body))
-        self._filing_items[code] = (body, item)
-        return item
+        kept = FilingItem(item_from_dict(json.loads(body)), body)
+        self._filing_items[code] = kept
+        return kept
 
     def catalogue_is_empty(self) -> bool:
         return not self.conn.query("SELECT 1 FROM catalogue LIMIT 1")
@@ -227,11 +240,10 @@ class Store:
         )
         created = now or dt.datetime.now(dt.UTC)
         local_day = china_date(created)
-        kept = self._filing_items.get(new.item.code)
-        # Only an item handed out by item_for_filing is checked (tests may build their own).
-        body = kept[0] if kept is not None and kept[1] is new.item else None
         with self.conn.write() as c:
-            local_seq, daily, code = self._mint(c, local_day, terminal_code, new.item.code, body)
+            local_seq, daily, code = self._mint(
+                c, local_day, terminal_code, new.item.code, new.item_body
+            )
             if daily > MAX_DAILY_APPLICATIONS:
                 raise StoreError(
                     "本终端今天的办件编号已用完（每天最多9999件），请明天再提交或联系技术人员。"

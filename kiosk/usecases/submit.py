@@ -147,9 +147,10 @@ def _file(
     application_id: str | None,
 ) -> Application:
     """One validation and filing against the newest stored item (see ``submit_application``)."""
-    item = core.store.item_for_filing(item_code)
-    if item is None:
+    filing = core.store.item_for_filing(item_code)
+    if filing is None:
         raise ValidationError(f"没有编号为 {item_code} 的事项。", field="service_code")
+    item = filing.item
     if not item.accepts_new and supersedes is None:
         raise ValidationError(
             f"“{item.name}”已停止受理新的申请，请咨询工作人员。", field="service_code"
@@ -220,6 +221,7 @@ def _file(
             commitment=confirmed,
             licences=tuple(licences),
             application_id=application_id,
+            item_body=filing.body,  # checked in the transaction: still the newest version
         ),
         attachments,
         id_factory=lambda: str(uuid7(int(now.timestamp() * 1000))),

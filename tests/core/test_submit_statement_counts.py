@@ -22,12 +22,14 @@ from typing import Any
 
 import pytest
 
+from kiosk.application import Channel
 from kiosk.catalogue import ItemState
 from kiosk.core import KioskCore
 from kiosk.errors import ValidationError
+from kiosk.ids import uuid7
 from kiosk.paths import DataDir
 from kiosk.states import ApplicationState
-from kiosk.store import Store
+from kiosk.store import CatalogueChangedError, NewApplication, Store
 from kiosk.store import db as store_db
 from kiosk.store import store as store_module
 from kiosk.store.numbering import adopt_code
@@ -157,6 +159,32 @@ def test_a_stale_item_rolls_back_its_counters(core: KioskCore, other_process: St
     other_process.save_catalogue([dataclasses.replace(PENSION, version=2)])
     filed = submit_application(core, PENSION.code, ZHANG, ANSWERS)
     assert filed.local_seq == 2 and filed.number.split("-")[2] == "0002"
+
+
+def test_an_item_changed_after_validation_is_refused_in_the_transaction(
+    core: KioskCore,
+) -> None:
+    """The body travels with the submission: a change between validation and commit is
+    caught even when it was saved through the same store (another thread) and the kept
+    item was dropped in between."""
+    filing = core.store.item_for_filing(PENSION.code)
+    assert filing is not None
+    core.store.save_catalogue([dataclasses.replace(PENSION, version=2)])
+    new = NewApplication(
+        item=filing.item,
+        applicant=ZHANG,
+        form={"grade": "300元", "household": "3"},
+        channel=Channel.SELF_SERVICE,
+        staff_id=None,
+        consent=False,
+        item_body=filing.body,
+    )
+    with pytest.raises(CatalogueChangedError):
+        core.store.submit(new, [], id_factory=lambda: str(uuid7()), promised=lambda day: day)
+    assert core.store.applications() == []
+    assert core.store.get_meta("local_seq") is None  # the counters' move was rolled back
+    # The use case validates again against the stored version and files it.
+    assert submit_application(core, PENSION.code, ZHANG, ANSWERS).service_version == 2
 
 
 def test_an_enrolment_by_another_process_numbers_the_next_application_under_its_code(
