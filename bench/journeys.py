@@ -480,7 +480,7 @@ def request(r: Resident) -> None:
     """我要反映: a kind, the text in pinyin with whole-word candidates, a phone, sent."""
     r.tap("tile_request")
     r.tap("kind_suggestion")
-    for syllable in ("lu", "deng", "huai", "le"):
+    for syllable in ("lu", "deng", "huai", "le", "hen", "jiu"):
         r.keys(syllable, "request › pinyin key → request")
         r.tap("candidate_0", "request › candidate → request")
     r.click_field("phone")

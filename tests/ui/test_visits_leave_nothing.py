@@ -72,3 +72,56 @@ def test_the_form_keyboard_kept_across_questions_starts_each_question_afresh(qtb
     tap(qtbot, rig, "option_0")
     tap(qtbot, rig, "option_0")
     assert at(rig.journey) is Step.REVIEW
+
+
+def _alive(qtbot, rig) -> tuple[int, int, int]:
+    """Once deferred deletions ran: QObjects under the window, every widget of the application
+    (parentless ones too), and the journey's listeners."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        qtbot.wait(5)  # event-loop turns: deleteLater() is done there
+    return (
+        len(rig.window.findChildren(QObject)),
+        len(QApplication.allWidgets()),
+        len(rig.journey._listeners),
+    )
+
+
+def _visit(qtbot, rig) -> None:
+    """A card visit that builds per-visit widgets (item tiles, guide pages, a question), and
+    a 我要反映 visit (pinyin candidates), each ended by 结束办理 / 完成."""
+    rig.card_sim.insert(CARD)
+    qtbot.waitUntil(lambda: rig.journey.step in (Step.FIND_ITEM, Step.DRAFT_OFFER), timeout=10_000)
+    if rig.journey.step is Step.DRAFT_OFFER:  # the last visit's answer was kept as a draft
+        tap(qtbot, rig, "discard_draft")
+    tap(qtbot, rig, "category_0")
+    tap(qtbot, rig, "show_keyboard")
+    tap_keys(qtbot, rig, "ylbx")
+    tap(qtbot, rig, "item_RS-YL-001")
+    tap(qtbot, rig, "begin_form")
+    tap(qtbot, rig, "next")
+    tap(qtbot, rig, "nav_home")
+    tap(qtbot, rig, "go_home")
+    rig.card_sim.remove()
+    qtbot.waitUntil(lambda: rig.kiosk.reader.status.value == "no_card", timeout=5_000)
+    tap(qtbot, rig, "tile_request")
+    for syllable in ("lu", "deng", "huai", "le", "hen", "jiu"):
+        tap_keys(qtbot, rig, syllable)
+        tap(qtbot, rig, "candidate_0")
+    tap(qtbot, rig, "send_request")
+    assert rig.journey.step is Step.REQUEST_DONE, rig.journey.session.error
+    tap(qtbot, rig, "finish")
+    tap(qtbot, rig, "go_home")
+
+
+def test_visits_leave_no_widgets_or_listeners_behind(qtbot, rig):
+    """bench/bench_day.py runs a thousand visits; this keeps the count after 12 equal to the
+    count after 3 (widgets built per visit must be deleted, listeners not added per visit)."""
+    for _ in range(3):  # every screen on the way built, caches warm
+        _visit(qtbot, rig)
+    after_three = _alive(qtbot, rig)
+    for _ in range(9):
+        _visit(qtbot, rig)
+    assert _alive(qtbot, rig) == after_three
