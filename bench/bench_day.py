@@ -80,21 +80,6 @@ def _malloc_trim() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _residents(card_sim: Any) -> list[str]:
-    """Forty residents: the simulator's 李秀英 with forty valid ID numbers (women, as on her card)."""
-    from kiosk.identity import id_check_digit
-
-    base = card_sim.profiles["resident-longterm"]
-    names = []
-    for n in range(RESIDENTS):
-        first17 = f"13060819580412{100 + 2 * n:03d}"  # an even 17th digit: a woman
-        values = {**base.values, "id_number": first17 + id_check_digit(first17)}
-        name = f"day-{n:02d}"
-        card_sim.profiles[name] = dataclasses.replace(base, name=name, values=values)
-        names.append(name)
-    return names
-
-
 def _receivers(kiosk: Any) -> int:
     """Connections to the device bridges' signals (screens connect to these on build)."""
     from PySide6.QtCore import SIGNAL
@@ -221,7 +206,7 @@ def run(visits: int) -> list[Sample]:
 
     rig = journeys.open_kiosk(home / "run", platform=True)
     resident = journeys.Resident(rig)
-    day = Day(resident, _residents(rig.card_sim))
+    day = Day(resident, journeys.residents(rig.card_sim, RESIDENTS))
     baseline = min(10, visits)
     marks = {baseline, visits} | {visits * k // 10 for k in range(1, 10)}
     samples: list[Sample] = []

@@ -207,10 +207,12 @@ def journey_taps(rounds: int, run_dir: str) -> TapFigures:
                     current[0] = cold if n == 0 else rows
                     r.tap("toggle_large")
                     r.tap("toggle_large")
+            people = journeys.residents(rig.card_sim, rounds + 1, 0 if mode == "normal" else 250)
             with journeys.large_text(rig) if mode == "large" else _no_change():
                 jobs = 0
                 for n in range(rounds + 1):
                     current[0] = cold if n == 0 else rows
+                    r.card_profile = people[n]  # a resident per round: 我的办件 stays short
                     journeys.back_from_everywhere(r)
                     filed, jobs = journeys.file_with_card(r, jobs)
                     promised, jobs = journeys.promise_route(r, jobs)

@@ -21,6 +21,7 @@ that has set it (both benches do).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -151,6 +152,23 @@ def _loopback_platform(core: Any, run_dir: Path, closers: list[Callable[[], None
     client = PlatformClient(url, Credentials(answer.terminal_id, decode_secret(answer.secret)))
     closers.append(client.close)
     return HttpLicencePort(client)
+
+
+def residents(card_sim: Any, count: int, first: int = 0) -> list[str]:
+    """``count`` residents: the simulator's 李秀英 with as many valid ID numbers (women, as on
+    her card), so each has a handful of applications, as at a village station — one card
+    filing everything would make 我的办件 grow with every round of a bench."""
+    from kiosk.identity import id_check_digit
+
+    base = card_sim.profiles[CARD]
+    names = []
+    for n in range(first, first + count):
+        first17 = f"13060819580412{2 * n:03d}"  # n < 500; an even 17th digit: a woman
+        values = {**base.values, "id_number": first17 + id_check_digit(first17)}
+        name = f"resident-{n:03d}"
+        card_sim.profiles[name] = dataclasses.replace(base, name=name, values=values)
+        names.append(name)
+    return names
 
 
 def settle() -> None:
