@@ -418,7 +418,17 @@ def promise_route(r: Resident, jobs: int) -> tuple[str, int]:
 
 def elicence_route(r: Resident, jobs: int) -> tuple[str, int]:
     """Card → 高龄津贴 → 免提交（调取电子证照）→ consent → the lookup on the loopback platform →
-    form → review, then 结束办理 without filing (the draft stays for this card)."""
+    form → review, then 结束办理 without filing (the draft stays for this card). The card is
+    李秀英's own: the platform's sample e-licence library has her 户口簿."""
+    resident, r.card_profile = r.card_profile, CARD
+    try:
+        _elicence_visit(r)
+    finally:
+        r.card_profile = resident
+    return "", jobs
+
+
+def _elicence_visit(r: Resident) -> None:
     r.card_in()
     r.after_card()
     r.search("gljt", PROMISE_ITEM)
@@ -434,7 +444,6 @@ def elicence_route(r: Resident, jobs: int) -> tuple[str, int]:
         r.answer_all()
         r.home()
     r.card_out()
-    return "", jobs
 
 
 def booking_route(r: Resident, jobs: int, home_visit: bool) -> tuple[str, int]:
