@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import threading
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from devices.camera.protocol import CameraError, CameraStatus
+
+if TYPE_CHECKING:  # Pillow is imported at the first capture (see SimulatedCamera.capture)
+    from PIL import ImageFont
 
 _CJK_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -24,6 +26,8 @@ _CJK_FONTS = (
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont | None:
     """A CJK font when one is installed; None when the page is drawn without text."""
+    from PIL import ImageFont
+
     for candidate in _CJK_FONTS:
         if Path(candidate).is_file():
             return ImageFont.truetype(candidate, size)
@@ -66,6 +70,10 @@ class SimulatedCamera:
                 raise CameraError(failure, "模拟故障")
             self.captures += 1
             number = self.captures
+        # Pillow here, not at the top: a kiosk configured with the simulator loads it at the
+        # first photo, not at start-up (issue 16, goal 1).
+        from PIL import Image, ImageDraw
+
         width, height = self.size
         image = Image.new("RGB", (width, height), (150, 150, 145))  # the desk
         draw = ImageDraw.Draw(image)

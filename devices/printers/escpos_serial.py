@@ -26,7 +26,6 @@ from devices.printers.status import CAN_PRINT, PrinterStatus, parse_status
 from printouts.document import Document
 from printouts.escpos import commands as cmd
 from printouts.escpos.profile import PrinterProfile
-from printouts.escpos.render import render_escpos
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +108,10 @@ class EscPosPrinter:
         return parse_status(*answers)
 
     def print_document(self, doc: Document) -> PrintOutcome:
+        # Imported at the first receipt, not with the printer: the renderer loads qrcode and
+        # PIL (~30 ms, several MB) that the home screen does not need (issue 16, goal 1).
+        from printouts.escpos.render import render_escpos
+
         return self.print_raw(render_escpos(doc, self._profile))
 
     def print_raw(self, data: bytes) -> PrintOutcome:

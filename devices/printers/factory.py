@@ -10,10 +10,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from devices.printers.cups import CupsPrinter
 from devices.printers.errors import PrinterUrlError
 from devices.printers.escpos_serial import EscPosPrinter
-from devices.printers.pdf_file import PdfFilePrinter
 from devices.printers.protocol import Printer
 from devices.printers.simulator.control import ControlServer, send_command
 from devices.printers.simulator.server import PrinterSimulator
@@ -67,8 +65,13 @@ def open_printer(
                 url=url,
             )
         case CupsUrl():
+            from devices.printers.cups import CupsPrinter  # only the printer in use is loaded
+
             return CupsPrinter(parsed.queue)
         case PdfUrl():
+            # The PDF renderer (reportlab, qrcode, PIL) comes with this printer only.
+            from devices.printers.pdf_file import PdfFilePrinter
+
             return PdfFilePrinter(parsed.path, parsed.page)
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from devices.printers.errors import PrinterUrlError
 from printouts.escpos.profile import PrinterProfile, TextEncoding
-from printouts.pdf.render import PageKind
+
+if TYPE_CHECKING:  # the PDF renderer (reportlab, qrcode) loads only for a pdf: URL
+    from printouts.pdf.render import PageKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,10 @@ def parse_printer_url(
         if scheme == "cups":
             return CupsUrl(rest)
         if scheme == "pdf":
+            # Here, not at the top: importing the renderer loads reportlab, qrcode and PIL,
+            # which a kiosk with a receipt printer never needs (issue 16, goal 1).
+            from printouts.pdf.render import PageKind
+
             base, q = _split_query(rest)
             return PdfUrl(Path(base), PageKind(q.get("page", "a4")))
     except ValueError as exc:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devices.printers.simulator.render import render_job
 from devices.printers.simulator.state import SimState
 from printouts.escpos.parse import (
     CutPaper,
@@ -213,6 +212,10 @@ class PrinterSimulator:
     def _finish(self, job: SimJob) -> None:
         self._current = None
         if self.jobs_dir is not None:
+            # Imported for the first picture, not with the simulator: it loads qrcode and
+            # PIL, which a demo kiosk's start-up does not need (issue 16, goal 1).
+            from devices.printers.simulator.render import render_job
+
             path = self.jobs_dir / f"job-{job.index:04d}.png"
             render_job(job.events, self.profile.dots).save(path)
             job.png = path
