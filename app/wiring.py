@@ -4,6 +4,14 @@
 ``kiosk run --demo`` uses the card and printer simulators, starts the reference
 platform on loopback, enrols with it, and adds the dev dock. Tests build the
 same UI with :func:`build_ui` and their own devices.
+
+Start-up (issue 16, goals 1–2): only the home screen is built before it is shown. The
+other screens and both consoles are built on first use; the voice engine, the card
+reader's and printer's threads and a configured sync engine start after the window's
+first frame (:meth:`ui.window.KioskWindow.after_first_frame`), the sync engine on a
+thread of its own since it imports the HTTP client. Heavy libraries are imported where
+they are used (httpx by the sync client, reportlab/qrcode by the PDF printers, PIL by
+the photo downscaler); ``tests/ui/test_startup_imports.py`` keeps them out of the start.
 """
 
 from __future__ import annotations
@@ -24,7 +32,13 @@ from kiosk.journey import Journey, Step
 from kiosk.paths import KIOSK_HOME_ENV, DataDir, data_dir
 from kiosk.states import ApplicationState
 from kiosk.usecases.booking import BookingDesk
-from kiosk.usecases.elicence import LicenceDesk, LicencePort
+from kiosk.usecases.elicence import (
+    LicenceAnswer,
+    LicenceDesk,
+    LicencePort,
+    LicenceQuery,
+    LicenceUnavailableError,
+)
 from kiosk.usecases.resident import CoreServices
 from ui.dev_dock import DevControls
 from ui.devices import CameraBridge, CardReaderBridge, PrinterBridge
@@ -38,6 +52,7 @@ if TYPE_CHECKING:  # imported for types only: a kiosk that never syncs loads nei
 
     from central.db import CentralDB
     from kiosk.diagnostics import Report
+    from kiosk.settings import Settings
     from sync.engine import SyncEngine
     from ui.staff.console import StaffConsole
     from ui.technician.console import TechnicianConsole
@@ -74,17 +89,18 @@ class Kiosk:
     printer: PrinterBridge
     voice: Voice
     closers: list[Callable[[], None]] = field(default_factory=list)
-    engine: SyncEngine | None = None  # when one runs
+    engine: SyncEngine | None = None  # when one runs (a configured one: once started)
     camera: CameraBridge | None = None  # the document camera's bridge, when one is wired in
 
     def nudge_sync_after_filing(self) -> None:
-        """Send new applications, ratings and requests at once instead of at the next timer round."""
-        engine = self.engine
-        if engine is None:
-            return
+        """Send new applications, ratings and requests at once instead of at the next timer round.
+
+        The engine is looked up at each step: a configured one starts after the first frame.
+        """
 
         def on_step(step: Step) -> None:
-            if step in (Step.SUBMITTED, Step.REQUEST_DONE, Step.END):
+            engine = self.engine
+            if engine is not None and step in (Step.SUBMITTED, Step.REQUEST_DONE, Step.END):
                 engine.trigger_now()  # sets an event; never blocks
 
         self.journey.subscribe(on_step)
@@ -150,6 +166,80 @@ def queue_snapshot_from_store(core: KioskCore) -> Callable[[], ConnectionSnapsho
     return snapshot
 
 
+class EngineLicencePort:
+    """电子证照 through the running sync engine's signed client, looked up at each lookup.
+
+    A configured engine starts after the home screen's first frame; a lookup before that
+    (or with no engine) is "unavailable", like a dead link. Importing ``sync.licences``
+    here, not at start-up, keeps the HTTP client out of the home screen.
+    """
+
+    def __init__(self, engine_of: Callable[[], SyncEngine | None]) -> None:
+        self.engine_of = engine_of
+
+    def lookup(self, query: LicenceQuery) -> LicenceAnswer:
+        engine = self.engine_of()
+        if engine is None:
+            raise LicenceUnavailableError("sync engine not started")
+        from sync.licences import HttpLicencePort
+
+        return HttpLicencePort(engine.client).lookup(query)
+
+
+class BackgroundStart:
+    """Start-up work on a thread of its own, begun after the first frame (issue 16, goal 1).
+
+    Opening the devices (the printer simulator loads PIL; a serial port may be slow to
+    answer) and building the sync engine (it imports httpx) used to delay the home screen.
+    ``start`` is handed to :meth:`KioskWindow.after_first_frame`; the steps run in order.
+    ``close`` waits for the thread, then stops an engine it started, so shutting down
+    mid-start leaves nothing running (the bridges stop their devices themselves).
+    """
+
+    def __init__(self) -> None:
+        self.steps: list[Callable[[], None]] = []
+        self.kiosk: Kiosk | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = threading.Event()
+        self._engine: SyncEngine | None = None  # the engine a step started
+
+    def start(self) -> None:
+        if self._thread is None and not self._closed.is_set():
+            self._thread = threading.Thread(target=self._run, name="kiosk-start", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        for step in self.steps:
+            if self._closed.is_set():
+                return
+            try:
+                step()
+            except Exception:
+                log.exception("a start-up step failed")
+
+    def start_sync(self, make: Callable[[], SyncEngine | None]) -> None:
+        """A step: build and start the sync engine, then make it ``kiosk.engine``."""
+        engine = make()
+        if engine is None:
+            return
+        self._engine = engine
+        if self.kiosk is not None:
+            self.kiosk.engine = engine
+
+    def close(self) -> None:
+        self._closed.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._engine is not None:
+            _stop_engine(self._engine)
+            self._engine = None
+
+
+def _stop_engine(engine: SyncEngine) -> None:
+    engine.stop(timeout=5)
+    engine.client.close()
+
+
 def build_ui(
     core: KioskCore,
     *,
@@ -161,21 +251,31 @@ def build_ui(
     engine: SyncEngine | None = None,
     camera: DocumentCamera | None = None,
     licence_port: LicencePort | None = None,
+    background: BackgroundStart | None = None,
+    engine_later: bool = False,
 ) -> Kiosk:
-    """The window on ``core`` with the given devices (started here, stopped by ``close``).
+    """The window on ``core`` with the given devices (started after the first frame, stopped
+    by ``close``).
 
-    With a ``camera`` (高拍仪), attachment fields become photo steps of the form.
+    With a ``camera`` (高拍仪), attachment fields become photo steps of the form. With
+    ``background``, its steps run on their own thread after the first frame (they may
+    attach the devices to ``kiosk.reader``/``kiosk.printer`` and set ``kiosk.engine``);
+    ``engine_later`` says one of them starts a sync engine.
     """
     options = options or UiOptions()
     services = CoreServices(core)
-    voice = Voice(options.voice_engine, enabled=core.settings.ui.voice)
+    voice = Voice(options.voice_engine, enabled=core.settings.ui.voice, start_later=True)
     printer_bridge = PrinterBridge(printer, core, watch_interval_s=options.printer_watch_s)
+    kiosk_ref: list[Kiosk] = []
+
+    def current_engine() -> SyncEngine | None:
+        return kiosk_ref[0].engine if kiosk_ref else engine
+
     # 电子证照 through the platform this kiosk syncs with (its engine's signed client);
     # without a platform the route is not offered.
-    if licence_port is None and engine is not None:
-        from sync.licences import HttpLicencePort
-
-        licence_port = HttpLicencePort(engine.client)
+    syncs = engine is not None or engine_later
+    if licence_port is None and syncs:
+        licence_port = EngineLicencePort(current_engine)
     desk = LicenceDesk(licence_port, core.clock) if licence_port is not None else None
     # 预约 / 上门服务 (issue 13 item 4): always offered; offline it stays 待确认 until synced.
     journey = Journey(
@@ -194,7 +294,13 @@ def build_ui(
         camera_bridge.follow(journey)  # a missing live camera: the routes without one
     reader_bridge = CardReaderBridge(reader)
     theme = Theme(large=core.settings.ui.large_text, high_contrast=core.settings.ui.high_contrast)
-    staff_console, technician_console = _consoles(core, printer_bridge, reader_bridge, engine)
+    staff_console, technician_console = _consoles(
+        core,
+        printer_bridge,
+        reader_bridge,
+        current_engine,
+        syncs=syncs,
+    )
     window = KioskWindow(
         journey,
         voice=voice,
@@ -218,50 +324,78 @@ def build_ui(
     )
     kiosk = Kiosk(core, services, journey, window, reader_bridge, printer_bridge, voice)
     kiosk.camera = camera_bridge
-    reader_bridge.start()
-    printer_bridge.start()
-    from PySide6.QtCore import QTimer
-
-    QTimer.singleShot(0, voice.start)  # after the home screen is up
+    kiosk_ref.append(kiosk)
+    kiosk.engine = engine
+    # None of this is needed to show the home screen: it waits for the first frame.
+    window.after_first_frame(reader_bridge.start)
+    window.after_first_frame(printer_bridge.start)
+    window.after_first_frame(voice.start)
     kiosk.closers += [reader_bridge.stop, printer_bridge.close, window.shutdown]
     if camera_bridge is not None:
         kiosk.closers.append(camera_bridge.close)
+    if background is not None:
+        background.kiosk = kiosk
+        window.after_first_frame(background.start)
+        kiosk.closers.append(background.close)  # closers run last first: this one first
     return kiosk
 
 
 def _consoles(
-    core: KioskCore, printer: PrinterBridge, reader: CardReaderBridge, engine: SyncEngine | None
-) -> tuple[StaffConsole, TechnicianConsole]:
-    """The staff console (sign-in, queue, supplements) and the technician console (PIN, doctor)."""
-    from app.logs import export_logs
-    from app.probes import in_app_report
-    from ui.staff.console import StaffConsole
-    from ui.staff.printing import StaffPrinter
-    from ui.technician.console import TechnicianConsole
-    from ui.technician.wizard import ProvisioningWizard, provision_with
+    core: KioskCore,
+    printer: PrinterBridge,
+    reader: CardReaderBridge,
+    engine_of: Callable[[], SyncEngine | None],
+    *,
+    syncs: bool,
+) -> tuple[Callable[[], StaffConsole], Callable[[], TechnicianConsole]]:
+    """Factories of the staff console (sign-in, queue, supplements) and the technician console
+    (PIN, doctor), called the first time each is opened.
 
-    def report() -> Report:
-        return in_app_report(
+    Their modules are imported there too: the technician console's provisioning wizard
+    imports the platform client and httpx (with rich and pygments), ~70 ms and ~15 MB
+    that a resident's visit never needs (issue 16, goals 1–2).
+    """
+
+    def staff() -> StaffConsole:
+        from ui.staff.console import StaffConsole
+
+        return StaffConsole(core, printer)
+
+    def technician() -> TechnicianConsole:
+        from app.logs import export_logs
+        from app.probes import in_app_report
+        from ui.staff.printing import StaffPrinter
+        from ui.technician.console import TechnicianConsole
+        from ui.technician.wizard import ProvisioningWizard, provision_with
+
+        def report() -> Report:
+            engine = engine_of()
+            return in_app_report(
+                core,
+                reader_status=lambda: reader.status.value,
+                printer_status=lambda: printer.status.value,
+                sync_health=engine.health if engine is not None else None,
+                skew_s=(lambda: engine.status().skew_s) if engine is not None else None,
+            )
+
+        def sync_now() -> None:
+            engine = engine_of()
+            if engine is not None:
+                engine.trigger_now()
+
+        wizard = ProvisioningWizard(
+            core, provision_with(core), reader=reader, printer=StaffPrinter(core, printer)
+        )
+        return TechnicianConsole(
             core,
-            reader_status=lambda: reader.status.value,
-            printer_status=lambda: printer.status.value,
-            sync_health=engine.health if engine is not None else None,
-            skew_s=(lambda: engine.status().skew_s) if engine is not None else None,
+            report,
+            wizard=wizard,
+            export_logs=lambda target: export_logs(
+                core.data.logs, target, terminal_code=core.settings.terminal.code, now=core.clock()
+            ),
+            sync_now=sync_now if syncs else None,
         )
 
-    staff = StaffConsole(core, printer)
-    wizard = ProvisioningWizard(
-        core, provision_with(core), reader=reader, printer=StaffPrinter(core, printer)
-    )
-    technician = TechnicianConsole(
-        core,
-        report,
-        wizard=wizard,
-        export_logs=lambda target: export_logs(
-            core.data.logs, target, terminal_code=core.settings.terminal.code, now=core.clock()
-        ),
-        sync_now=engine.trigger_now if engine is not None else None,
-    )
     return staff, technician
 
 
@@ -360,6 +494,29 @@ def _demo_console_login(central: CentralDB, url: str) -> None:
     )
 
 
+def _provisioned(settings: Settings) -> bool:
+    """A platform and a terminal id are configured (the secret is read when the engine starts)."""
+    return bool(settings.platform.url and settings.platform.terminal_id)
+
+
+def _late_engine_snapshot(
+    core: KioskCore, late: BackgroundStart
+) -> Callable[[], ConnectionSnapshot]:
+    """The engine's status once it runs; until then the local queue, like an unprovisioned kiosk."""
+    queue = queue_snapshot_from_store(core)
+
+    def snapshot() -> ConnectionSnapshot:
+        engine = late.kiosk.engine if late.kiosk is not None else None
+        if engine is None:
+            return queue()
+        status = engine.status()
+        return ConnectionSnapshot(
+            status.connection.label, int(status.queue_depth), storage_problem(core)
+        )
+
+    return snapshot
+
+
 def _engine_snapshot(core: KioskCore, engine: SyncEngine) -> Callable[[], ConnectionSnapshot]:
     def snapshot() -> ConnectionSnapshot:
         status = engine.status()
@@ -371,47 +528,48 @@ def _engine_snapshot(core: KioskCore, engine: SyncEngine) -> Callable[[], Connec
 
 
 def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None) -> Kiosk:
-    """Devices from the settings (or the simulators in demo), platform and sync, then the UI."""
-    from devices.cards.factory import open_card_reader
-    from devices.printers.factory import open_printer
-    from printouts.escpos.profile import TextEncoding
+    """Devices from the settings (or the simulators in demo), platform and sync, then the UI.
 
+    Outside demo mode the devices are opened, and a provisioned terminal's sync engine
+    started, on a background thread after the home screen's first frame
+    (:class:`BackgroundStart`); the demo opens them first (its dock drives the simulators).
+    """
     devices = core.settings.devices
-    reader_url = "sam:sim" if demo else devices.card_reader
-    printer_url = "escpos:sim" if demo else devices.receipt_printer
-    reader: CardReader | None
-    try:
-        reader = open_card_reader(reader_url, run_dir=core.data.run / "card-sim")
-    except Exception:
-        log.exception("card reader unavailable; typed ID numbers still work")
-        reader = None
-    printer: Printer | None
-    try:
-        printer = open_printer(
-            printer_url, encoding=TextEncoding(devices.printer_encoding), run_dir=core.data.run
-        )
-    except Exception:
-        log.exception("receipt printer unavailable")
-        printer = None
+    reader: CardReader | None = None
+    printer: Printer | None = None
+    if demo:
+        reader = _open_reader(core, "sam:sim")
+        printer = _open_printer(core, "escpos:sim")
     camera = _open_camera("sim:" if demo else devices.document_camera)
     closers: list[Callable[[], None]] = []
     status_source: Callable[[], ConnectionSnapshot] | None = None
     controls: DevControls | None = None
     engine: SyncEngine | None = None
+    background: BackgroundStart | None = None
     device_health = DeviceHealth()
     if demo:
         controls = DevControls()
         status_source, engine = _demo_parts(core, reader, controls, closers, device_health)
     else:
-        engine = _start_configured_sync(core, device_health)
-        if engine is not None:
+        background = BackgroundStart()
+        start = background
 
-            def stop_sync() -> None:
-                engine.stop(timeout=5)
-                engine.client.close()
+        def open_devices() -> None:
+            kiosk = start.kiosk
+            assert kiosk is not None
+            opened_reader = _open_reader(core, devices.card_reader)
+            if opened_reader is not None:
+                kiosk.reader.attach(opened_reader)
+            opened_printer = _open_printer(core, devices.receipt_printer)
+            if opened_printer is not None:
+                kiosk.printer.attach(opened_printer)
 
-            closers.append(stop_sync)
-            status_source = _engine_snapshot(core, engine)
+        background.steps.append(open_devices)
+        if _provisioned(core.settings):
+            background.steps.append(
+                lambda: start.start_sync(lambda: _start_configured_sync(core, device_health))
+            )
+            status_source = _late_engine_snapshot(core, background)
     kiosk = build_ui(
         core,
         reader=reader,
@@ -421,12 +579,40 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
         dev_controls=controls,
         engine=engine,
         camera=camera,
+        background=background,
+        engine_later=background is not None and _provisioned(core.settings),
     )
     kiosk.closers[:0] = closers
-    kiosk.engine = engine
     device_health.attach(kiosk)
     kiosk.nudge_sync_after_filing()
     return kiosk
+
+
+def _open_reader(core: KioskCore, url: str) -> CardReader | None:
+    """The card reader of ``url``, or None (typed ID numbers still work)."""
+    from devices.cards.factory import open_card_reader
+
+    try:
+        return open_card_reader(url, run_dir=core.data.run / "card-sim")
+    except Exception:
+        log.exception("card reader unavailable; typed ID numbers still work")
+        return None
+
+
+def _open_printer(core: KioskCore, url: str) -> Printer | None:
+    """The receipt printer of ``url``, or None."""
+    from devices.printers.factory import open_printer
+    from printouts.escpos.profile import TextEncoding
+
+    try:
+        return open_printer(
+            url,
+            encoding=TextEncoding(core.settings.devices.printer_encoding),
+            run_dir=core.data.run,
+        )
+    except Exception:
+        log.exception("receipt printer unavailable")
+        return None
 
 
 def _open_camera(url: str) -> DocumentCamera | None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from devices.camera.downscale import downscale_image
 from devices.camera.protocol import CameraStatus, DocumentCamera
 from devices.camera.protocol import status_message as camera_message
 from devices.cards.events import (
@@ -41,15 +42,20 @@ from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError
 from kiosk.journey import Journey, Step
-from printouts import jobs
-from printouts.jobs import JobKind, PrintJob
 from ui.camera_qt import Guide, LiveCamera, is_live
+
+if TYPE_CHECKING:  # printouts.jobs is imported at the first print (see PrinterBridge)
+    from printouts.jobs import JobKind, PrintJob
 
 log = logging.getLogger(__name__)
 
 
 class CardReaderBridge(QObject):
-    """Re-emits a :class:`CardReader`'s events as Qt signals (queued to the GUI thread)."""
+    """Re-emits a :class:`CardReader`'s events as Qt signals (queued to the GUI thread).
+
+    The reader may be handed over later with :meth:`attach` (the kiosk opens its devices
+    on a background thread after the home screen's first frame, issue 16 goal 1).
+    """
 
     card_inserted = Signal(object)  # CardHolder
     card_removed = Signal()
@@ -58,10 +64,28 @@ class CardReaderBridge(QObject):
 
     def __init__(self, reader: CardReader | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.reader = reader
-        self.status = reader.status if reader is not None else ReaderStatus.DISCONNECTED
+        self.reader: CardReader | None = None
+        self.status = ReaderStatus.DISCONNECTED
+        self._lock = threading.Lock()
+        self._started = False
+        self._stopped = False
         if reader is not None:
+            self.attach(reader)
+
+    def attach(self, reader: CardReader) -> None:
+        """Use ``reader`` from now on (started at once if :meth:`start` was already called).
+
+        Any thread; a reader attached after :meth:`stop` is stopped instead.
+        """
+        with self._lock:
+            self.reader = reader
+            self.status = reader.status
             reader.add_listener(self._on_event)
+            start, stop = self._started and not self._stopped, self._stopped
+        if start:
+            reader.start()
+        elif stop:
+            self.stop()
 
     def _on_event(self, event: CardEvent) -> None:  # on the reader's thread
         if isinstance(event, CardInserted):
@@ -75,13 +99,21 @@ class CardReaderBridge(QObject):
             self.status_changed.emit(event.new.value)
 
     def start(self) -> None:
-        if self.reader is not None:
-            self.reader.start()
+        with self._lock:
+            if self._started:  # once: a reader attached later is started by attach()
+                return
+            self._started = True
+            reader = self.reader
+        if reader is not None:
+            reader.start()
 
     def stop(self) -> None:
-        if self.reader is not None:
-            self.reader.remove_listener(self._on_event)
-            self.reader.stop()
+        with self._lock:
+            self._stopped = True
+            reader = self.reader
+        if reader is not None:
+            reader.remove_listener(self._on_event)
+            reader.stop()
 
 
 class CameraBridge(QObject):
@@ -188,6 +220,10 @@ class CameraBridge(QObject):
         live.begin_capture(on_image, lambda exc: self.failed.emit(field_key, str(exc)))
 
     def _run(self, field_key: str, grab: Callable[[], bytes]) -> None:  # on the camera thread
+        # Here, not at the top: the downscaler loads PIL (~20 ms, several MB), needed only
+        # once a photo is taken, never for the home screen (issue 16, goal 1).
+        from devices.camera.downscale import downscale_image
+
         try:
             content = downscale_image(grab())
         except KioskError as exc:
@@ -234,36 +270,82 @@ class PrinterBridge(QObject):
         super().__init__(parent)
         self.core = core
         self.status: PrinterStatus = PrinterStatus.DISCONNECTED
-        self.worker = PrintWorker(printer) if printer is not None else None
+        self.worker: PrintWorker | None = None
         self._watch_interval_s = watch_interval_s
+        self._lock = threading.Lock()
+        self._started = False
+        self._closed = False
+        if printer is not None:
+            self.attach(printer)
+
+    def attach(self, printer: Printer) -> None:
+        """Print on ``printer`` from now on (watched at once if :meth:`start` was called).
+
+        Any thread: the kiosk opens its printer in the background after the first frame
+        (issue 16, goal 1); until then a print reports the printer as disconnected.
+        """
+        worker = PrintWorker(printer)
+        with self._lock:
+            self.worker = worker
+            watch, closed = self._started and not self._closed, self._closed
+        if watch:
+            self._watch(worker)
+        elif closed:
+            worker.close()
 
     def start(self) -> None:
-        if self.worker is not None and self._watch_interval_s > 0:
-            self.worker.watch(self._status_from_worker, self._watch_interval_s)
+        with self._lock:
+            if self._started:  # once: a printer attached later is watched by attach()
+                return
+            self._started = True
+            worker = self.worker
+        if worker is not None:
+            self._watch(worker)
+
+    def _watch(self, worker: PrintWorker) -> None:
+        if self._watch_interval_s > 0:
+            worker.watch(self._status_from_worker, self._watch_interval_s)
 
     def _status_from_worker(self, status: PrinterStatus) -> None:  # printer thread
         self.status = status
         self.status_changed.emit(status.value)
 
+    # ``printouts.jobs`` (the layouts and the printing use cases, ~40 ms of imports) is
+    # imported at the first print, not at start-up (issue 16, goal 1).
+
     def print_receipt(self, application: Application, *, reprint: bool) -> None:
-        self._build(JobKind.RECEIPT, lambda: jobs.receipt(self.core, application, reprint=reprint))
+        from printouts import jobs
+
+        self._build(
+            jobs.JobKind.RECEIPT, lambda: jobs.receipt(self.core, application, reprint=reprint)
+        )
 
     def print_result(self, application: Application) -> None:
-        self._build(JobKind.RESULT, lambda: jobs.result(self.core, application))
+        from printouts import jobs
+
+        self._build(jobs.JobKind.RESULT, lambda: jobs.result(self.core, application))
 
     def print_notice(self, item: ServiceItem) -> None:
-        self._build(JobKind.NOTICE, lambda: jobs.notice(self.core, item))
+        from printouts import jobs
+
+        self._build(jobs.JobKind.NOTICE, lambda: jobs.notice(self.core, item))
 
     def print_commitment(self, application: Application, *, reprint: bool = False) -> None:
         """告知承诺书; ``reprint`` (补打, from 我的办件): marked 补打 as a reprinted receipt."""
+        from printouts import jobs
+
         self._build(
-            JobKind.COMMITMENT, lambda: jobs.commitment(self.core, application, reprint=reprint)
+            jobs.JobKind.COMMITMENT,
+            lambda: jobs.commitment(self.core, application, reprint=reprint),
         )
 
     def print_booking(self, booking: Booking, *, reprint: bool = False) -> None:
         """预约窗口办理凭条 / 上门服务申请凭条 (issue 13 item 4); ``reprint``: marked 补打."""
+        from printouts import jobs
+
         self._build(
-            JobKind.BOOKING_SLIP, lambda: jobs.booking_slip(self.core, booking, reprint=reprint)
+            jobs.JobKind.BOOKING_SLIP,
+            lambda: jobs.booking_slip(self.core, booking, reprint=reprint),
         )
 
     def _build(self, kind: JobKind, build: Callable[[], PrintJob]) -> None:
@@ -277,7 +359,8 @@ class PrinterBridge(QObject):
     def submit(self, job: PrintJob, listener: Callable[[bool, str], None] | None = None) -> None:
         """Print ``job`` on the worker thread; ``listener(ok, message)`` runs on that thread."""
         kind = job.kind.value
-        if self.worker is None:
+        worker = self.worker
+        if worker is None:
             message = status_message(PrinterStatus.DISCONNECTED)
             self.job_finished.emit(kind, False, message)
             if listener is not None:
@@ -286,6 +369,8 @@ class PrinterBridge(QObject):
 
         def on_done(result: PrintOutcome | PrinterError) -> None:  # printer thread
             if isinstance(result, PrintOutcome):
+                from printouts import jobs
+
                 jobs.confirmed(self.core, job)
                 ok, message, self.status = True, "", result.status_after
             else:
@@ -295,7 +380,7 @@ class PrinterBridge(QObject):
             if listener is not None:
                 listener(ok, message)
 
-        future = self.worker.submit(job.document, on_done)
+        future = worker.submit(job.document, on_done)
         future.add_done_callback(lambda f: f.exception())  # consumed: reported via on_done
 
     @property
@@ -303,8 +388,11 @@ class PrinterBridge(QObject):
         return self.status in CAN_PRINT
 
     def close(self) -> None:
-        if self.worker is not None:
-            self.worker.close()
+        with self._lock:
+            self._closed = True
+            worker = self.worker
+        if worker is not None:
+            worker.close()
 
 
 def today_china() -> dt.date:

@@ -15,12 +15,23 @@ log = logging.getLogger(__name__)
 
 
 class Voice(QObject):
-    """Says screens aloud when enabled; ``spoken`` reports every text handed to the engine."""
+    """Says screens aloud when enabled; ``spoken`` reports every text handed to the engine.
+
+    With ``start_later`` the engine is not loaded by :meth:`say` before :meth:`start`: the
+    home screen is read aloud as it is first shown, and loading QtTextToSpeech there (about
+    0.2 s and 20 MB) delayed the first frame (issue 16, goal 1). What was said meanwhile is
+    spoken once the engine is up.
+    """
 
     spoken = Signal(str)
 
     def __init__(
-        self, engine: str = "", enabled: bool = True, parent: QObject | None = None
+        self,
+        engine: str = "",
+        enabled: bool = True,
+        parent: QObject | None = None,
+        *,
+        start_later: bool = False,
     ) -> None:
         super().__init__(parent)
         self.enabled = enabled
@@ -29,12 +40,28 @@ class Voice(QObject):
         self._wanted = engine
         self._tts: object | None = None
         self._started = False
+        self._start_later = start_later
+        self._pending = False  # something was said before the engine was started
 
     def start(self) -> None:
-        """Load the engine (about 0.2 s and 20 MB): called once the home screen is up."""
+        """Load the engine (about 0.2 s and 20 MB): called once the home screen is up.
+
+        With read-aloud switched off nothing is loaded: the first :meth:`say` after a
+        visitor switches it on loads the engine then.
+        """
         if self._started:
             return
+        if not self.enabled:
+            self._start_later = False
+            return
         self._started = True
+        self._load()
+        if self._pending:
+            self._pending = False
+            if self.last_text:
+                self.say(self.last_text)
+
+    def _load(self) -> None:
         engine = self._wanted
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
@@ -70,6 +97,9 @@ class Voice(QObject):
         self.last_text = text
         if not self.enabled:
             return
+        if self._start_later and not self._started:
+            self._pending = True
+            return
         self.start()
         if self._tts is None:
             return
@@ -87,6 +117,8 @@ class Voice(QObject):
         self.stop()
 
     def stop(self) -> None:
+        if self._tts is None:  # nothing loaded: do not load the Qt module just to check
+            return
         from PySide6.QtTextToSpeech import QTextToSpeech
 
         if isinstance(self._tts, QTextToSpeech):

@@ -1,9 +1,19 @@
-"""The kiosk window: idle banner, the routed screens, the staff status bar, the dev dock."""
+"""The kiosk window: idle banner, the routed screens, the staff status bar, the dev dock.
+
+The staff and technician consoles are built the first time they are opened (issue 16,
+goals 1–2): the technician console's provisioning wizard pulls in the platform client
+(httpx) and both cost memory a resident's visit never uses. Work that need not delay the
+home screen (the voice engine, the devices, the sync engine) is handed to
+:meth:`KioskWindow.after_first_frame`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.cardholder import CardHolder
@@ -15,11 +25,17 @@ from ui.idle import IdleBanner, IdleGuard
 from ui.router import Router
 from ui.screens.base import ScreenContext
 from ui.speech import Voice
-from ui.staff.console import StaffConsole
 from ui.status_bar import SnapshotSource, StatusBar
-from ui.technician.console import TechnicianConsole
 from ui.theme import Theme, apply_theme
 from ui.widgets import button, label
+
+if TYPE_CHECKING:  # built on first use by the factories the wiring passes in
+    from ui.staff.console import StaffConsole
+    from ui.technician.console import TechnicianConsole
+
+FIRST_FRAME_FALLBACK_MS = 1000
+"""Deferred start-up work runs this long after construction at the latest, even if the
+window was never painted (a window that is built but not shown, as some tests do)."""
 
 
 class KioskWindow(QWidget):
@@ -38,11 +54,13 @@ class KioskWindow(QWidget):
         countdown_s: int,
         tick_ms: int = 1000,
         dev_controls: DevControls | None = None,
-        staff_console: StaffConsole | None = None,
-        technician_console: TechnicianConsole | None = None,
+        staff_console: Callable[[], StaffConsole] | None = None,
+        technician_console: Callable[[], TechnicianConsole] | None = None,
         camera: CameraBridge | None = None,
     ) -> None:
+        """``staff_console`` and ``technician_console`` are factories, called on first use."""
         super().__init__()
+        self._after_first_frame: list[Callable[[], None]] | None = []
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle("政务服务自助终端")
@@ -106,10 +124,15 @@ class KioskWindow(QWidget):
         self.router.show(journey.step)
 
     def _add_consoles(
-        self, staff_console: StaffConsole | None, technician_console: TechnicianConsole | None
+        self,
+        staff_console: Callable[[], StaffConsole] | None,
+        technician_console: Callable[[], TechnicianConsole] | None,
     ) -> None:
-        self.staff_console = staff_console
-        self.technician_console = technician_console
+        """The consoles' buttons now; the consoles themselves on first use."""
+        self._make_staff = staff_console
+        self._make_technician = technician_console
+        self._staff: StaffConsole | None = None
+        self._technician: TechnicianConsole | None = None
         self.staff_page: QWidget | None = None
         if staff_console is not None:
             self.staff_page = QWidget()
@@ -119,15 +142,60 @@ class KioskWindow(QWidget):
             self.to_resident.clicked.connect(self.show_resident)
             self.to_resident.hide()
             page.addWidget(self.to_resident)
-            page.addWidget(staff_console, 1)
             self.modes.addWidget(self.staff_page)
-            staff_console.session_changed.connect(self._staff_session_changed)
-            staff_console.closed.connect(self.show_resident)
             self.status_bar.add_action("工作人员", "open_staff", self.show_staff)
         if technician_console is not None:
-            self.modes.addWidget(technician_console)
-            technician_console.closed.connect(self.show_resident)
             self.status_bar.add_action("维护", "open_technician", self.show_technician)
+
+    @property
+    def staff_console(self) -> StaffConsole | None:
+        """The staff console, built (and put on its page) the first time it is asked for."""
+        if self._staff is None and self._make_staff is not None and self.staff_page is not None:
+            console = self._make_staff()
+            layout = self.staff_page.layout()
+            assert layout is not None
+            layout.addWidget(console)
+            assert isinstance(layout, QVBoxLayout)
+            layout.setStretchFactor(console, 1)
+            console.session_changed.connect(self._staff_session_changed)
+            console.closed.connect(self.show_resident)
+            self._staff = console
+        return self._staff
+
+    @property
+    def technician_console(self) -> TechnicianConsole | None:
+        """The technician console, built the first time it is asked for."""
+        if self._technician is None and self._make_technician is not None:
+            console = self._make_technician()
+            self.modes.addWidget(console)
+            console.closed.connect(self.show_resident)
+            self._technician = console
+        return self._technician
+
+    def after_first_frame(self, work: Callable[[], None]) -> None:
+        """Run ``work`` once the window has been painted for the first time (or at once, later).
+
+        Start-up work that the home screen does not need (the voice engine, the devices,
+        the sync engine) waits here so it never delays the first frame. A window that is
+        never shown still runs it, :data:`FIRST_FRAME_FALLBACK_MS` after it was built.
+        """
+        if self._after_first_frame is None:
+            work()
+            return
+        if not self._after_first_frame:
+            QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self, self._run_after_first_frame)
+        self._after_first_frame.append(work)
+
+    def _run_after_first_frame(self) -> None:
+        pending, self._after_first_frame = self._after_first_frame, None
+        for work in pending or ():
+            work()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if self._after_first_frame:
+            # After this paint has reached the screen: the next event-loop turn.
+            QTimer.singleShot(0, self, self._run_after_first_frame)
 
     def _add_dock(self, dev_controls: DevControls) -> None:
         self.dock = DevDock(dev_controls)
@@ -143,8 +211,8 @@ class KioskWindow(QWidget):
     def _card_inserted(self, holder: CardHolder) -> None:
         """A card goes to the staff sign-in while it is shown, otherwise to the journey."""
         current = self.modes.currentWidget()
-        if self.staff_console is not None and current is self.staff_page:
-            self.staff_console.card_presented(holder)
+        if self._staff is not None and current is self.staff_page:
+            self._staff.card_presented(holder)
         elif current is self.resident:
             self.journey.card_inserted(holder)
 
@@ -163,17 +231,19 @@ class KioskWindow(QWidget):
         self.modes.setCurrentWidget(self.resident)
 
     def show_staff(self) -> None:
-        if self.staff_console is None or self.staff_page is None:
+        console = self.staff_console
+        if console is None or self.staff_page is None:
             return
         if self.staff_session is None:
-            self.staff_console.open()
+            console.open()
         self.modes.setCurrentWidget(self.staff_page)
 
     def show_technician(self) -> None:
-        if self.technician_console is None:
+        console = self.technician_console
+        if console is None:
             return
-        self.technician_console.open()
-        self.modes.setCurrentWidget(self.technician_console)
+        console.open()
+        self.modes.setCurrentWidget(console)
 
     def _staff_session_changed(self, session: StaffSession | None) -> None:
         """Assisted filing (代办) is on while staff are signed in, and says so on every screen."""
@@ -207,7 +277,8 @@ class KioskWindow(QWidget):
             toggle.raise_()
 
     def shutdown(self) -> None:
-        """Stop every timer before the core closes underneath."""
+        """Stop every timer before the core closes underneath; drop start-up work not yet run."""
+        self._after_first_frame = None
         self.idle.shutdown()
         self.status_bar.timer.stop()
 
