@@ -33,8 +33,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from kiosk.crypto import (
     KEY_ID_META,
     DataCipher,
@@ -221,9 +219,11 @@ class Connection:
             raw.execute("PRAGMA journal_mode=WAL")
             raw.execute("PRAGMA synchronous=FULL")
             raw.execute("PRAGMA foreign_keys=ON")
+            # What sqlite-utils' Database() set on the connection when it was made here; it
+            # is now made only to run migrations, and triggers must behave the same anyway.
+            raw.execute("PRAGMA recursive_triggers=on")
             if check_integrity:
                 self.check_integrity()
-            self.db = Database(raw)
             if migrate:
                 self.migrate()
         except sqlite3.Error as exc:
@@ -237,10 +237,19 @@ class Connection:
         return classify_sqlite_error(exc, self.path)
 
     def migrate(self) -> None:
-        """Apply pending migrations; each one commits whole or not at all (a power cut too)."""
+        """Apply pending migrations; each one commits whole or not at all (a power cut too).
+
+        The normal start has none pending: that is read with plain ``sqlite3`` and
+        sqlite-utils, the migrations' runner, is imported only when one must run
+        (issue 16, goal 1: it brings click, pluggy and dateutil, ~60 ms).
+        """
         try:
             with self.lock:
-                MIGRATIONS.apply(self.db)
+                if MIGRATIONS.up_to_date(self.raw):
+                    return
+                from sqlite_utils import Database
+
+                MIGRATIONS.apply(Database(self.raw))
         except sqlite3.Error as exc:
             _rollback_if_open(self.raw)
             raise self._classified(exc) or StoreError(
