@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from devices.camera.protocol import DocumentCamera
 from devices.cards.reader import CardReader
 from devices.printers.protocol import Printer
+from kiosk.catalogue import prepare_search
 from kiosk.core import KioskCore
 from kiosk.journey import Journey, Step
 from kiosk.paths import KIOSK_HOME_ENV, DataDir, data_dir
@@ -91,6 +92,7 @@ class Kiosk:
     closers: list[Callable[[], None]] = field(default_factory=list)
     engine: SyncEngine | None = None  # when one runs (a configured one: once started)
     camera: CameraBridge | None = None  # the document camera's bridge, when one is wired in
+    search_warmup: SearchWarmUp | None = None
 
     def nudge_sync_after_filing(self) -> None:
         """Send new applications, ratings and requests at once instead of at the next timer round.
@@ -184,6 +186,53 @@ class EngineLicencePort:
         from sync.licences import HttpLicencePort
 
         return HttpLicencePort(engine.client).lookup(query)
+
+
+class SearchWarmUp:
+    """The catalogue's search index, built on a thread of its own when a visit starts.
+
+    The first search key tap used to pay for it: 0.4–1.3 s, loading pypinyin's phrase
+    dictionary and computing every name's initials (:func:`kiosk.catalogue.prepare_search`).
+    Right after the first frame it would cost every idle kiosk pypinyin's ~55 MB
+    (issue 16, goal 2) for searches that may never come; a visit leaving the home screen is
+    seconds away from the item list (the card or the ID number comes first), so it starts
+    then, once per process, on the same items the journey searches (``services.catalogue``).
+    Not free for the GUI thread: pypinyin's import parses a 2.5 MB JSON table in one C call
+    that holds the GIL (~0.1 s here), once; the rest of the work shares the GIL in 5 ms turns.
+    """
+
+    def __init__(self, services: CoreServices) -> None:
+        self.services = services
+        self.done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def arm(self, journey: Journey) -> None:
+        """Start at the first step away from the home screen (``journey.subscribe``)."""
+
+        def on_step(step: Step) -> None:
+            if step is not Step.HOME and self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="kiosk-search-warmup", daemon=True
+                )
+                self._thread.start()
+
+        journey.subscribe(on_step)
+
+    def _run(self) -> None:
+        try:
+            prepare_search(self.services.catalogue())
+        except Exception as exc:  # the first search then does it, as before
+            log.warning("search warm-up skipped: %s", type(exc).__name__)
+        finally:
+            self.done.set()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout=10)
 
 
 class BackgroundStart:
@@ -330,7 +379,15 @@ def build_ui(
     window.after_first_frame(reader_bridge.start)
     window.after_first_frame(printer_bridge.start)
     window.after_first_frame(voice.start)
-    kiosk.closers += [reader_bridge.stop, printer_bridge.close, window.shutdown]
+    search_warmup = SearchWarmUp(services)
+    kiosk.search_warmup = search_warmup
+    window.after_first_frame(lambda: search_warmup.arm(journey))
+    kiosk.closers += [
+        search_warmup.close,
+        reader_bridge.stop,
+        printer_bridge.close,
+        window.shutdown,
+    ]
     if camera_bridge is not None:
         kiosk.closers.append(camera_bridge.close)
     if background is not None:
