@@ -53,7 +53,6 @@ if TYPE_CHECKING:  # imported for types only: a kiosk that never syncs loads nei
 
     from central.db import CentralDB
     from kiosk.diagnostics import Report
-    from kiosk.settings import Settings
     from sync.engine import SyncEngine
     from ui.staff.console import StaffConsole
     from ui.technician.console import TechnicianConsole
@@ -551,9 +550,17 @@ def _demo_console_login(central: CentralDB, url: str) -> None:
     )
 
 
-def _provisioned(settings: Settings) -> bool:
-    """A platform and a terminal id are configured (the secret is read when the engine starts)."""
-    return bool(settings.platform.url and settings.platform.terminal_id)
+def _provisioned(core: KioskCore) -> bool:
+    """The sync engine can start: a platform, a terminal id and a readable secret file.
+
+    It decides both whether the engine's start is queued after the first frame and
+    whether 电子证照 is offered (a terminal without its secret never reaches the platform,
+    so the route would only ever end "unavailable"). The rule lives in
+    :func:`sync.credentials.is_provisioned`, which reads no secret and imports no httpx.
+    """
+    from sync.credentials import is_provisioned
+
+    return is_provisioned(core.data, core.settings)
 
 
 def _late_engine_snapshot(
@@ -603,6 +610,7 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
     controls: DevControls | None = None
     engine: SyncEngine | None = None
     background: BackgroundStart | None = None
+    provisioned = False
     device_health = DeviceHealth()
     if demo:
         controls = DevControls()
@@ -622,7 +630,7 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
                 kiosk.printer.attach(opened_printer)
 
         background.steps.append(open_devices)
-        if _provisioned(core.settings):
+        if provisioned := _provisioned(core):
             background.steps.append(
                 lambda: start.start_sync(lambda: _start_configured_sync(core, device_health))
             )
@@ -637,7 +645,7 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
         engine=engine,
         camera=camera,
         background=background,
-        engine_later=background is not None and _provisioned(core.settings),
+        engine_later=background is not None and provisioned,
     )
     kiosk.closers[:0] = closers
     device_health.attach(kiosk)

@@ -7,14 +7,17 @@ and paste it into tickets); it lives alone in a 0600 file of the data directory.
 from __future__ import annotations
 
 import fcntl
+import os
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from kiosk.atomic import atomic_write
 from kiosk.paths import DataDir
 from kiosk.settings import Settings
-from sync.client import Credentials
 from sync.signing import decode_secret, encode_secret
+
+if TYPE_CHECKING:  # the client (httpx) is imported when credentials are loaded, not before
+    from sync.client import Credentials
 
 
 def secret_file(data: DataDir) -> Path:
@@ -28,8 +31,24 @@ def save_secret(data: DataDir, secret: bytes) -> Path:
     return path
 
 
+def is_provisioned(data: DataDir, settings: Settings) -> bool:
+    """A platform URL, a terminal id and a readable secret file: the sync engine can start.
+
+    The kiosk offers what needs the platform (电子证照) only then, and starts its engine
+    only then; checked at start-up without reading the secret or importing the HTTP client.
+    """
+    path = secret_file(data)
+    return (
+        bool(settings.platform.url and settings.platform.terminal_id)
+        and path.is_file()
+        and os.access(path, os.R_OK)
+    )
+
+
 def load_credentials(data: DataDir, settings: Settings) -> Credentials | None:
     """The terminal's credentials, or None if it was never provisioned."""
+    from sync.client import Credentials
+
     path = secret_file(data)
     if not settings.platform.url or not settings.platform.terminal_id or not path.exists():
         return None

@@ -3,8 +3,9 @@ screen is built, before the home screen is first shown.
 
 The import check runs the real ``build_kiosk`` in a fresh interpreter (other tests in this
 process have long imported everything): default devices (the SAM card and ESC/POS printer
-simulators), the simulated document camera, and a platform configured but never enrolled,
-so the sync engine's deferred start is exercised without any network.
+simulators), the simulated document camera, and a terminal enrolled (its secret file) with
+a platform that is not there, so the sync engine's deferred start is exercised without any
+network; the database is already at the latest migration, as at a terminal's normal start.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 from kiosk.core import KioskCore
 from kiosk.journey import Step
 from kiosk.paths import DataDir
+from sync.credentials import save_secret
 from tests.ui.taps import at, current_screen, find, tap
 from ui.router import HEARS_BEFORE_SHOWN
 
@@ -94,8 +96,10 @@ print(json.dumps(out))
 
 
 def _start_kiosk(home: Path) -> dict[str, object]:
-    # A terminal's normal start: its database already exists at the latest migration.
+    # A terminal's normal start: its database already exists at the latest migration, and
+    # it is enrolled (its secret file) with a platform that is not there.
     KioskCore.open(DataDir(home)).close()
+    save_secret(DataDir(home), b"s" * 32)
     (home / "terminal.toml").write_text(
         '[platform]\nurl = "http://127.0.0.1:9"\nterminal_id = "T-NOT-ENROLLED"\n\n'
         '[devices]\ndocument_camera = "sim:"\n',
