@@ -143,7 +143,8 @@ def bench_cut(
         ),
         [NewAttachment("hukou_photo", "户口本.jpg", "image/jpeg", content)],
         id_factory=lambda: str(uuid7()),
-        number_factory=lambda seq: application_number("330102", dt.date(2026, 11, 23), seq),
+        # Another day than bench_batch's numbers: the platform refuses a number it already holds.
+        number_factory=lambda seq: application_number("330102", dt.date(2026, 11, 24), seq),
         promised=lambda day: day,
     )
     with FaultProxy(platform.port, latency_s=0.01, bandwidth_bps=50_000_000) as proxy:
@@ -154,8 +155,10 @@ def bench_cut(
         chunk_index = cut_at // CHUNK
         proxy.cut_fraction = (cut_at - chunk_index * CHUNK) / CHUNK
         proxy.schedule(*([Fault.NONE] * (3 + chunk_index)), Fault.RESET_REQUEST)
-        first = engine.run_round()
-        assert not first.ok, "the cut did not happen"
+        engine.run_round()
+        # The engine may resume the upload in the same round (it asks the platform for the
+        # offset after a reset), so the proof of the cut is the proxy's count, not the round.
+        assert proxy.stats.faults.get(Fault.RESET_REQUEST.value) == 1, "the cut did not happen"
         received_before = platform.db.attachment_progress(
             creds.terminal_id, hashlib.sha256(content).hexdigest()
         )
@@ -165,10 +168,10 @@ def bench_cut(
     assert platform.db.attachment_bytes(hashlib.sha256(content).hexdigest()) == content
     store.close()
     resent = patch_bytes - ATTACHMENT
-    assert received_before is not None
+    held = received_before.received if received_before is not None else ATTACHMENT
     return [
         ("attachment size (bytes)", ATTACHMENT, f"cut at {cut_at} (90 %) by a TCP reset"),
-        ("platform held when cut (bytes)", received_before.received, "whole chunks only"),
+        ("platform held after the round with the cut (bytes)", held, "whole chunks only"),
         ("bytes re-sent after the cut", resent, f"{resent / ATTACHMENT:.1%} of the file"),
         ("bytes re-sent if restarting from zero", cut_at, f"{cut_at / max(resent, 1):.1f} × more"),
     ]
