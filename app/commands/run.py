@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from app.logs import KnownValues
+    from app.stop_signals import QuitOnSignals
     from app.wiring import Kiosk
     from kiosk.cardholder import CardHolder
     from kiosk.errors import StoreError
@@ -39,6 +40,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from app.stop_signals import QuitOnSignals
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    stop = QuitOnSignals(app)  # Ctrl-C / SIGTERM: the loop returns and everything below closes
+    try:
+        return _run_until_quit(app, args, stop)
+    finally:
+        stop.uninstall()
+
+
+def _run_until_quit(app: QApplication, args: argparse.Namespace, stop: QuitOnSignals) -> int:
     from app.logs import SESSION_VALUES, setup_logging
     from app.wiring import build_kiosk, demo_data_dir
     from kiosk.core import KioskCore
@@ -46,8 +59,6 @@ def run(args: argparse.Namespace) -> int:
     from ui.technician.lockdown import ShortcutBlocker, lock_down
     from ui.technician.watchdog import SystemdWatchdog
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
     try:
         core = KioskCore.open(demo_data_dir() if args.demo else None)
     except StoreError as exc:
@@ -69,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     watchdog = SystemdWatchdog(parent=app)  # READY=1 and WATCHDOG=1 under kiosk.service
     watchdog.start()
     try:
-        return int(app.exec())
+        # A signal during start-up asked to quit before the loop ran: do not enter it.
+        return stop.exit_code(int(app.exec()) if stop.received is None else 0)
     finally:
         watchdog.stopping()
         kiosk.close()
