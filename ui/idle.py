@@ -1,16 +1,18 @@
 """Idle timeout: after a quiet while, a visible countdown with 继续使用; then the session is wiped.
 
-Any touch, key or click anywhere restarts the wait. The timer runs only away
-from the home screen. Durations are injected so tests never sleep.
+Any touch, key or click on the kiosk window restarts the wait (watched where input
+enters the window: :mod:`ui.window_input`). The timer runs only away from the home
+screen. Durations are injected so tests never sleep.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.journey import Journey, Step
 from ui.widgets import button, label
+from ui.window_input import WindowInput
 
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -42,7 +44,7 @@ class IdleBanner(QWidget):
 
 
 class IdleGuard(QObject):
-    """Watches activity application-wide; ``expired`` fires after the countdown ends."""
+    """Watches the input ``window`` receives; ``expired`` fires after the countdown ends."""
 
     countdown_started = Signal()
     expired = Signal()
@@ -51,6 +53,7 @@ class IdleGuard(QObject):
         self,
         journey: Journey,
         banner: IdleBanner,
+        window: QWidget,
         *,
         idle_ms: int,
         countdown_s: int,
@@ -71,16 +74,12 @@ class IdleGuard(QObject):
         self.tick.timeout.connect(self._tick)
         banner.keep.clicked.connect(self.reset)
         journey.subscribe(self._step_changed)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._input = WindowInput(window, self)
 
     def shutdown(self) -> None:
         """Stop watching (the window is closing)."""
         self._stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self._input.stop()
 
     def set_durations(self, idle_ms: int, countdown_s: int, tick_ms: int = 1000) -> None:
         self.idle.setInterval(idle_ms)

@@ -102,6 +102,7 @@ class KioskWindow(QWidget):
         self.idle = IdleGuard(
             journey,
             self.banner,
+            self,
             idle_ms=idle_ms,
             countdown_s=countdown_s,
             tick_ms=tick_ms,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
+
+from ui.window_input import WindowInput
 
 _BLOCKED_KEYS = frozenset(
     {
@@ -45,13 +47,27 @@ def is_escape_shortcut(event: QKeyEvent) -> bool:
 
 
 class ShortcutBlocker(QObject):
-    """Application-wide event filter; ``enabled`` is False while maintenance mode is open."""
+    """Event filter on the kiosk window: its keys where they enter it (:mod:`ui.window_input`)
+    and its own close events. ``enabled`` is False while maintenance mode is open.
+
+    The app defines no QShortcut or QAction shortcut, so every key a resident presses
+    reaches the window's QWindow as a key press before any widget: nothing that could
+    lead out passes by. Not application-wide: that filter ran Python for every event of
+    every widget (issue 16)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.enabled = True
         self.installed = False
         self.blocked = 0
+        self._input: WindowInput | None = None
+
+    def install(self, window: QWidget) -> None:
+        if self.installed:
+            return
+        window.installEventFilter(self)  # close requests reach the widget
+        self._input = WindowInput(window, self)  # keys reach its QWindow first
+        self.installed = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if (
@@ -82,10 +98,7 @@ def lock_down(window: QWidget, blocker: ShortcutBlocker) -> None:
         | Qt.WindowType.Window
     )
     window.setProperty("kiosk_locked", True)
-    app = QApplication.instance()
-    if app is not None and not blocker.installed:
-        app.installEventFilter(blocker)
-        blocker.installed = True
+    blocker.install(window)
     blocker.enabled = True
     window.showFullScreen()
 
