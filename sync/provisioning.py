@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from kiosk.errors import KioskError
 from kiosk.paths import DataDir
-from kiosk.settings import is_region_code, load_settings, save_settings
+from kiosk.settings import is_region_code, load_settings, save_settings, with_changes
 from kiosk.store import Store
 from kiosk.store.numbering import Renumbering
 from kiosk.usecases.enrolment import adopt_terminal_code, renumbering_summary
@@ -168,25 +168,22 @@ def enrol_terminal(
     except (OSError, ValueError) as exc:  # an unreadable CA bundle, a URL httpx cannot use
         raise PlatformUnreachable(type(exc).__name__) from exc
     save_secret(data, decode_secret(answer.secret))
-    updated = settings.model_copy(
-        update={
-            "platform": settings.platform.model_copy(
-                update={
-                    "url": clean.platform_url,
-                    "terminal_id": answer.terminal_id,
-                    "ca_bundle": clean.ca_bundle,
-                }
-            ),
-            "terminal": settings.terminal.model_copy(
-                update={
-                    "code": answer.terminal_code,
-                    "region_code": clean.region_code,
-                    "station_name": clean.station_name,
-                }
-            ),
-        }
+    updated = with_changes(
+        settings,
+        platform=with_changes(
+            settings.platform,
+            url=clean.platform_url,
+            terminal_id=answer.terminal_id,
+            ca_bundle=clean.ca_bundle,
+        ),
+        terminal=with_changes(
+            settings.terminal,
+            code=answer.terminal_code,
+            region_code=clean.region_code,
+            station_name=clean.station_name,
+        ),
     )
-    save_settings(data.settings_file, type(settings).model_validate(updated.model_dump()))
+    save_settings(data.settings_file, updated)
     own = store is None
     target = Store(data) if store is None else store
     try:

@@ -17,7 +17,7 @@ import pytest
 
 from kiosk.atomic import atomic_write, atomic_writer
 from kiosk.paths import DataDir
-from kiosk.settings import Settings, load_settings, save_settings
+from kiosk.settings import Settings, load_settings, save_settings, with_changes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,12 +49,8 @@ def test_settings_save_fsyncs_the_file_before_the_rename_and_the_directory_after
     calls = _record_syscalls(monkeypatch)
     save_settings(
         path,
-        settings.model_copy(
-            update={
-                "terminal": settings.terminal.model_copy(
-                    update={"station_name": "石马村便民服务站"}
-                )
-            }
+        with_changes(
+            settings, terminal=with_changes(settings.terminal, station_name="石马村便民服务站")
         ),
     )
     assert calls == ["fsync-file", "rename", "fsync-dir"]

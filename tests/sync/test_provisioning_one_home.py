@@ -23,7 +23,7 @@ from pydantic import ValidationError as PydanticError
 from central.db import CentralDB
 from central.server import RunningPlatform
 from kiosk.paths import DataDir
-from kiosk.settings import Settings, TerminalSettings, is_region_code
+from kiosk.settings import Settings, SettingsError, TerminalSettings, is_region_code
 from kiosk.version import kiosk_version
 from sync.protocol import EnrolRequest
 from sync.provisioning import (
@@ -153,7 +153,7 @@ def test_one_region_code_pattern_for_settings_enrolment_and_the_wire(code):
     try:
         TerminalSettings(region_code=code)
         settings_ok = True
-    except PydanticError:
+    except SettingsError:
         settings_ok = False
     try:
         EnrolRequest(code="ABCDEF", region_code=code, station_name="站")

@@ -157,7 +157,7 @@ def test_foreground_sync_shows_progress_and_stops_on_ctrl_c(platform, tmp_path):
     import signal
 
     from kiosk.paths import DataDir
-    from kiosk.settings import Settings, save_settings
+    from kiosk.settings import Settings, save_settings, with_changes
     from sync.credentials import save_secret
 
     home = tmp_path / "fg"
@@ -166,12 +166,8 @@ def test_foreground_sync_shows_progress_and_stops_on_ctrl_c(platform, tmp_path):
     s = Settings()
     save_settings(
         data.settings_file,
-        s.model_copy(
-            update={
-                "platform": s.platform.model_copy(
-                    update={"url": platform.url, "terminal_id": creds.terminal_id}
-                )
-            }
+        with_changes(
+            s, platform=with_changes(s.platform, url=platform.url, terminal_id=creds.terminal_id)
         ),
     )
     save_secret(data, creds.secret)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.paths import DataDir
-from kiosk.settings import Settings, save_settings
+from kiosk.settings import Settings, save_settings, with_changes
 from kiosk.states import ApplicationState
 from kiosk.store.outbox import Outbox
 from sync.credentials import save_secret
@@ -83,13 +83,12 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(platform, tmp_pa
         settings = Settings()
         save_settings(
             data.settings_file,
-            settings.model_copy(
-                update={
-                    "platform": settings.platform.model_copy(
-                        update={"url": proxy.url, "terminal_id": creds.terminal_id}
-                    ),
-                    "sync": settings.sync.model_copy(update={"batch_size": 10}),
-                }
+            with_changes(
+                settings,
+                platform=with_changes(
+                    settings.platform, url=proxy.url, terminal_id=creds.terminal_id
+                ),
+                sync=with_changes(settings.sync, batch_size=10),
             ),
         )
         save_secret(data, creds.secret)
