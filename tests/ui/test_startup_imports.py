@@ -40,8 +40,10 @@ HEAVY = (
     "pluggy",
     "dateutil",
     "pypinyin",
+    "pydantic",
+    "cryptography",
 )
-"""Loaded where used: sync client, PDF renderer, receipt renderer, photo downscaler, print
+"""Loaded where used: sync client and its wire models (pydantic), PDF renderer, receipt renderer, photo downscaler, print
 jobs, the migrations' runner (only when a migration is pending), search's pinyin (warmed
 when a visit starts)."""
 
