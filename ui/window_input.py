@@ -8,9 +8,10 @@ enums (~15-50 ms) before the home screen was shown. Every touch, click and key p
 first reaches the top-level window's :class:`QWindow`, which hands it on to the widget
 under the finger; a filter there sees all of them and little else.
 
-The QWindow exists only once the window is shown, and is replaced when the window flags
-change (:func:`ui.technician.lockdown.lock_down`), so the filter follows it: a filter on
-the window widget itself (its own events only) re-attaches on ``WinIdChange`` and ``Show``.
+The QWindow exists only once the window is shown (``kiosk run`` installs the shortcut
+blocker before :func:`ui.technician.lockdown.lock_down` shows the window), and Qt may
+replace it when the native window is recreated, so the filter follows it: a filter on
+the window widget itself (its own events only) attaches on ``WinIdChange`` and ``Show``.
 """
 
 from __future__ import annotations
