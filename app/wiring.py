@@ -42,7 +42,6 @@ from kiosk.usecases.elicence import (
     LicenceUnavailableError,
 )
 from kiosk.usecases.resident import CoreServices
-from ui.dev_dock import DevControls
 from ui.devices import CameraBridge, CardReaderBridge, PrinterBridge
 from ui.speech import Voice
 from ui.status_bar import ConnectionSnapshot
@@ -55,6 +54,7 @@ if TYPE_CHECKING:  # imported for types only: a kiosk that never syncs loads nei
     from central.db import CentralDB
     from kiosk.diagnostics import Report
     from sync.engine import SyncEngine
+    from ui.dev_dock import DevControls
     from ui.staff.console import StaffConsole
     from ui.technician.console import TechnicianConsole
 
@@ -631,6 +631,8 @@ def build_kiosk(core: KioskCore, *, demo: bool, options: UiOptions | None = None
     provisioned = False
     device_health = DeviceHealth()
     if demo:
+        from ui.dev_dock import DevControls
+
         controls = DevControls()
         status_source, engine = _demo_parts(core, reader, controls, closers, device_health)
     else:

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -42,10 +42,21 @@ from kiosk.chinatime import china_date
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError
 from kiosk.journey import Journey, Step
-from ui.camera_qt import Guide, LiveCamera, is_live
 
 if TYPE_CHECKING:  # printouts.jobs is imported at the first print (see PrinterBridge)
     from printouts.jobs import JobKind, PrintJob
+    from ui.camera_qt import Guide, LiveCamera
+
+
+def is_live(camera: object) -> TypeGuard[LiveCamera]:
+    """:func:`ui.camera_qt.is_live`, loading that module (Qt Multimedia's widgets) only when
+    a camera is wired in: most terminals have none (issue 16, start-up)."""
+    if camera is None:
+        return False
+    from ui.camera_qt import is_live as camera_is_live
+
+    return camera_is_live(camera)
+
 
 log = logging.getLogger(__name__)
 

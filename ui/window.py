@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 from kiosk.cardholder import CardHolder
 from kiosk.journey import Journey, Step
 from kiosk.staff import StaffSession
-from ui.dev_dock import DevControls, DevDock
 from ui.devices import CameraBridge, CardReaderBridge, PrinterBridge
 from ui.idle import IdleBanner, IdleGuard
 from ui.router import Router
@@ -28,6 +27,9 @@ from ui.speech import Voice
 from ui.status_bar import SnapshotSource, StatusBar
 from ui.theme import Theme, apply_theme
 from ui.widgets import button, label
+
+if TYPE_CHECKING:  # demo mode only: loaded when a dock is added
+    from ui.dev_dock import DevControls, DevDock
 
 if TYPE_CHECKING:  # built on first use by the factories the wiring passes in
     from ui.staff.console import StaffConsole
@@ -199,6 +201,8 @@ class KioskWindow(QWidget):
             QTimer.singleShot(0, self, self._run_after_first_frame)
 
     def _add_dock(self, dev_controls: DevControls) -> None:
+        from ui.dev_dock import DevDock
+
         self.dock = DevDock(dev_controls)
         layout = self.layout()
         assert layout is not None

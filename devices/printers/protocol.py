@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from devices.printers.status import PrinterStatus
-from printouts.document import Document
-from printouts.escpos.profile import PrinterProfile
+
+if TYPE_CHECKING:  # annotations only: the document model loads with the first print job
+    from printouts.document import Document
+    from printouts.escpos.profile import PrinterProfile
 
 
 @dataclass(frozen=True, slots=True)

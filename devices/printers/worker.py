@@ -12,11 +12,14 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from devices.printers.errors import PrinterError, PrintJobFailedError
 from devices.printers.protocol import Printer, PrintOutcome
 from devices.printers.status import PrinterStatus
-from printouts.document import Document
+
+if TYPE_CHECKING:  # the document model loads with the first print job
+    from printouts.document import Document
 
 log = logging.getLogger(__name__)
 
