@@ -42,8 +42,11 @@ HEAVY = (
     "pypinyin",
     "pydantic",
     "cryptography",
+    "ui.dev_dock",
+    "printouts.document",
 )
-"""Loaded where used: sync client and its wire models (pydantic), PDF renderer, receipt renderer, photo downscaler, print
+"""Loaded where used: the dev dock (demo), the document model (first print), the AES library
+(first value sealed or opened), sync client and its wire models (pydantic), PDF renderer, receipt renderer, photo downscaler, print
 jobs, the migrations' runner (only when a migration is pending), search's pinyin (warmed
 when a visit starts)."""
 
