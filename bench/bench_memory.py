@@ -9,7 +9,8 @@ The first row is the floor: a bare PySide6 window (QApplication + one 1920×1080
 shown), as in ``bench/bench_ui.py``.
 
 1. bare window (floor)
-2. + core imported, store opened (pydantic settings, sqlite-utils migrations, cryptography)
+2. + core imported, store opened (the settings, the store; the AES library loads at the
+   first value sealed or opened, the migrations' runner only when one is pending)
 3. + UI modules imported (``app.wiring``: PySide6's signature support, ``ui.*``)
 4. + fonts and style sheet (the theme applied, CJK text painted at the theme's sizes)
 5. + home screen (the kiosk window as ``kiosk run`` first shows it; read-aloud off)
@@ -18,7 +19,7 @@ shown), as in ``bench/bench_ui.py``.
    booking, filing, after filing)
 8. + staff and technician consoles built and painted
 9. + devices and sync (the card and printer simulators opened and started, the sync client
-   imported)
+   imported: httpx and the pydantic wire models, as an enrolled terminal loads them)
 
 A last line gives the kiosk as ``bench/bench_ui.py`` measures it (``build_kiosk``, default
 devices, idle two seconds) for reference. Qt runs on the ``offscreen`` platform.
