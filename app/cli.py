@@ -7,65 +7,74 @@ exit codes and JSON keys are contracts.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from app.commands import (
-    card,
-    central,
-    core,
-    doctor,
-    input_cmd,
-    logs_cmd,
-    print_cmd,
-    provision,
-    run,
-    sim,
-    staff,
-    sync_cmd,
-)
 from app.logs import console_handler
 from kiosk.errors import KioskError, StoreError
 from kiosk.paths import data_dir
 
 log = logging.getLogger("kiosk.cli")
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (
-    run,
-    core,
-    card,
-    sim,
-    print_cmd,
-    central,
-    provision,
-    sync_cmd,
-    doctor,
-    staff,
-    logs_cmd,
-    input_cmd,
-)
+COMMANDS: dict[str, str] = {
+    "run": "app.commands.run",
+    "catalogue": "app.commands.core",
+    "import": "app.commands.core",
+    "queue": "app.commands.core",
+    "card": "app.commands.card",
+    "sim": "app.commands.sim",
+    "print": "app.commands.print_cmd",
+    "central": "app.commands.central",
+    "provision": "app.commands.provision",
+    "sync": "app.commands.sync_cmd",
+    "doctor": "app.commands.doctor",
+    "staff": "app.commands.staff",
+    "logs": "app.commands.logs_cmd",
+    "input": "app.commands.input_cmd",
+}
+"""Each top-level command and the module that registers it (in ``kiosk --help`` order).
+
+Only the module of the command being run is imported: importing all of them (the platform's
+database layer, pydantic's wire models, the printers, the sync client...) cost ``kiosk run``
+about 0.15 s and 20 MB before its first line ran (issue 16). ``kiosk --help``, an unknown
+command and the tests import every one (``tests/core/test_docs.py`` checks this table
+against what the modules register)."""
+
+
+def command_modules(command: str | None = None) -> list[ModuleType]:
+    """The modules registering ``command`` (all of them for None), in table order."""
+    names = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    return [importlib.import_module(name) for name in names]
 
 
 _console: logging.Handler | None = None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command`` alone (the one about to run)."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Self-service government terminal (政务服务自助终端). See docs/cli.md.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in command_modules(command):
         module.register(sub)
     return parser
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word: the first argument that is not an option (``-v`` takes no value)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_in(arguments))
+    args = parser.parse_args(arguments)
     # Redacted like the file log: a technician's terminal and the journal see no personal data.
     global _console  # noqa: PLW0603 - one console handler per process, however often main() runs
     # Commands print their own one-line reasons (a contract for `kiosk card read`);

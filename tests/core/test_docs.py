@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 from pathlib import Path
 
@@ -18,6 +19,26 @@ def test_every_setting_is_documented() -> None:
         for f in dataclasses.fields(section):  # type: ignore[arg-type]
             assert f"`{f.name}`" in text, f"{section_name}.{f.name} is not in docs/configuration.md"
             assert rule_of(f).description in text, f"{section_name}.{f.name}: description differs"
+
+
+def test_the_command_table_names_what_each_module_registers() -> None:
+    """``kiosk run`` imports only its own module; the table it goes by must match the modules."""
+    import argparse
+
+    from app.cli import COMMANDS, command_modules
+
+    for module in command_modules():
+        sub = argparse.ArgumentParser().add_subparsers()
+        module.register(sub)
+        for name in sub.choices:
+            assert COMMANDS.get(name) == module.__name__, name
+    assert set(COMMANDS) == set(_sub_commands(build_parser()))
+
+
+def _sub_commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    sub_action = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    choices: dict[str, argparse.ArgumentParser] = sub_action.choices  # type: ignore[assignment]
+    return choices
 
 
 def test_every_command_has_help_and_is_in_the_cli_reference() -> None:

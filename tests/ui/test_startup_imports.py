@@ -198,3 +198,19 @@ def test_start_up_objects_are_frozen_after_the_first_frame(qtbot, rig):
     qtbot.waitUntil(lambda: gc.get_freeze_count() > 0)
     frozen = gc.get_freeze_count()
     assert frozen > 10_000  # the kiosk's start-up objects, not a handful
+
+
+def test_kiosk_run_imports_no_other_command_before_it_starts() -> None:
+    """``kiosk run`` used to import every command module first (the platform's database
+    layer, pydantic's wire models, the printers, the sync client): ~0.15 s and 20 MB."""
+    code = (
+        "import sys, json; sys.path.insert(0, ROOT)\n"
+        "from app.cli import build_parser, _command_in\n"
+        "build_parser(_command_in(['-v', 'run', '--windowed']))\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('central', 'sync.',"
+        " 'pydantic', 'httpx', 'app.commands.')))))\n"
+    ).replace("ROOT", repr(str(ROOT)))
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(result.stdout) == ["app.commands.run"]
