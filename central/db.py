@@ -199,9 +199,13 @@ class CentralDB:
             tx.execute(
                 "INSERT INTO enrol_codes(code, region_code, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?)",
-                (code, region_code, now, now + valid_hours * 3600),
+                (self.enrol_code_key(code), region_code, now, now + valid_hours * 3600),
             )
-        return code
+        return code  # shown once to whoever issued it; the database keeps only its hash
+
+    def enrol_code_key(self, code: str) -> str:
+        """The row key of ``code`` in ``enrol_codes`` (its keyed hash; see the migrations)."""
+        return schema.enrol_code_key(self.cipher, code)
 
     def enrol(
         self, code: str, region_code: str, station_name: str, kiosk_version: str, secret: str
@@ -212,7 +216,7 @@ class CentralDB:
         the same code at once, exactly one sees its row change.
         """
         now = self._clock()
-        typed = code.strip().upper()
+        typed = self.enrol_code_key(code)
         terminal_id = "T" + secrets.token_hex(8)
         with self.backend.transaction() as tx:
             claimed = tx.execute(

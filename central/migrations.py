@@ -313,6 +313,31 @@ def _encrypt_at_rest(tx: Tx, cipher: PlatformCipher | None) -> None:
     )
 
 
+ENROL_CODE_PREFIX = "h1:"
+
+
+def enrol_code_key(cipher: PlatformCipher, code: str) -> str:
+    """What ``enrol_codes.code`` holds for ``code``: a keyed hash under the platform key.
+
+    An enrolment code lets whoever holds it enrol a terminal (and receive its secret) until
+    it expires; a copy of the database, a backup or a careless query must not hand out the
+    ones still open. The code is compared as typed on the kiosk, trimmed and upper-cased.
+    """
+    return ENROL_CODE_PREFIX + cipher.lookup_hash("enrol-code:" + code.strip().upper())
+
+
+def _hash_enrol_codes(tx: Tx, cipher: PlatformCipher | None) -> None:
+    """Codes issued before 0011 were stored as issued: replace each by its keyed hash."""
+    if cipher is None:
+        raise MigrationError("hashing the enrolment codes needs the platform key")
+    for (code,) in tx.execute("SELECT code FROM enrol_codes").fetchall():
+        if not str(code).startswith(ENROL_CODE_PREFIX):
+            tx.execute(
+                "UPDATE enrol_codes SET code = ? WHERE code = ?",
+                (enrol_code_key(cipher, str(code)), code),
+            )
+
+
 def secret_context(terminal_id: str) -> str:
     return f"terminals:{terminal_id}:secret"
 
@@ -576,6 +601,7 @@ STEPS: tuple[Step, ...] = (
         _MATERIAL_RECEIPTS.format(real="REAL"),
         _MATERIAL_RECEIPTS.format(real="DOUBLE PRECISION"),
     ),
+    Step("0011_enrol_codes_hashed", "", "", after=_hash_enrol_codes),
 )
 """Append new steps here; never edit a shipped one."""
 

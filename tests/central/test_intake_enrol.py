@@ -72,7 +72,10 @@ def test_enrol_code_valid_hours_option(tmp_path: Path):
     code = out.stdout.strip()
     db = CentralDB(db_path)
     try:
-        rows = db.query("SELECT expires_at - created_at FROM enrol_codes WHERE code = ?", (code,))
+        rows = db.query(
+            "SELECT expires_at - created_at FROM enrol_codes WHERE code = ?",
+            (db.enrol_code_key(code),),
+        )
     finally:
         db.close()
     assert rows and abs(float(rows[0][0]) - 7200) < 1

@@ -168,7 +168,8 @@ def test_replacement_enrolment_code_is_region_bound_short_lived_and_audited(
         code = re.search(r'id="code">([0-9A-F-]+)<', answer.text)
         assert code is not None
     ((region, created, expires),) = console.db.query(
-        "SELECT region_code, created_at, expires_at FROM enrol_codes WHERE code = ?", (code[1],)
+        "SELECT region_code, created_at, expires_at FROM enrol_codes WHERE code = ?",
+        (console.db.enrol_code_key(code[1]),),
     )
     assert region == "330102005000"
     assert expires - created == pytest.approx(24 * 3600)
