@@ -11,6 +11,9 @@
    devices and voice, has run by then). Per-part memory: ``bench/bench_memory.py``.
    Both for a terminal not enrolled and for an enrolled one, whose sync engine starts
    after the first frame (httpx and the pydantic wire models loaded; platform absent).
+   Then the real command, ``kiosk run --windowed``, timed from process start until it tells
+   systemd ``READY=1`` (its notify socket), against a bare window started the same way;
+   interpreter start-up and the CLI's own imports are in both figures.
 3. The longest GUI event-loop stall while the sync engine delivers N applications
    to the reference platform on loopback in the background: a 5 ms QTimer
    records the gap between its ticks (a stall is gap minus the 5 ms interval).
@@ -131,6 +134,73 @@ def _enrolled_home() -> str:
         '[platform]\nurl = "http://127.0.0.1:9"\nterminal_id = "T-BENCH"\n', encoding="utf-8"
     )
     return str(home)
+
+
+_CHILD_BARE_NOTIFY = r"""
+import os, socket
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+w = QWidget(); w.resize(1920, 1080); w.show()
+# Where ``kiosk run`` says it: the window shown, just before the event loop starts.
+with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+    s.sendto(b"READY=1", os.environ["NOTIFY_SOCKET"])
+QTimer.singleShot(IDLE_MS, app.quit)
+app.exec()
+"""
+
+
+def _spawn_until_ready(argv: list[str], home: str, idle_s: float = 2.0) -> dict[str, float]:
+    """Process start (``Popen``) until the child's ``READY=1`` on a notify socket, as systemd
+    sees ``kiosk run`` come up after a watchdog restart; then its RSS after ``idle_s``."""
+    import signal
+    import socket
+
+    with tempfile.TemporaryDirectory() as tmp:
+        address = os.path.join(tmp, "notify")
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
+            notify.bind(address)
+            notify.settimeout(120)
+            env = {
+                **os.environ,
+                "KIOSK_HOME": home,
+                "QT_QPA_PLATFORM": "offscreen",
+                "NOTIFY_SOCKET": address,
+            }
+            env.pop("WATCHDOG_USEC", None)
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            try:
+                while notify.recv(64) != b"READY=1":
+                    pass
+                start_s = time.perf_counter() - started
+                time.sleep(idle_s)  # a bench, not a test: the idle RSS is read after a while
+                with open(f"/proc/{proc.pid}/status", encoding="ascii") as status:
+                    rss_kb = next(int(x.split()[1]) for x in status if x.startswith("VmRSS:"))
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=60)
+    return {"start_s": start_s, "rss_mb": rss_kb / 1024}
+
+
+def startup_via_cli(runs: int) -> dict[str, dict[str, float]]:
+    """``kiosk run --windowed`` as the technician and systemd start it, against a bare window
+    in a fresh interpreter; both timed from process start, interpreter start-up included."""
+    home = tempfile.mkdtemp(prefix="kiosk-bench-ui-cli-")
+    kiosk_argv = [sys.executable, "-m", "app.cli", "run", "--windowed"]
+    bare_argv = [sys.executable, "-c", _CHILD_BARE_NOTIFY.replace("IDLE_MS", "600000")]
+    _spawn_until_ready(kiosk_argv, home, idle_s=0)  # the first start creates the database
+    bare = [_spawn_until_ready(bare_argv, home) for _ in range(runs)]
+    kiosk = [_spawn_until_ready(kiosk_argv, home) for _ in range(runs)]
+    return {
+        name: {
+            "start_s": statistics.median(r["start_s"] for r in rows),
+            "rss_mb": statistics.median(r["rss_mb"] for r in rows),
+        }
+        for name, rows in (("bare", bare), ("kiosk", kiosk))
+    }
 
 
 def startup(runs: int) -> dict[str, dict[str, float]]:
@@ -509,6 +579,17 @@ def main() -> int:
             f"| idle RSS (MB), {what} | {kiosk['rss_mb']:.0f} | {bare['rss_mb']:.0f} | "
             f"{kiosk['rss_mb'] / bare['rss_mb']:.1f} |"
         )
+    cli = startup_via_cli(args.runs)
+    bare, kiosk = cli["bare"], cli["kiosk"]
+    print(
+        f"| `kiosk run --windowed`, process start → READY=1 (s), median of {args.runs} | "
+        f"{kiosk['start_s']:.2f} | {bare['start_s']:.2f} | "
+        f"{kiosk['start_s'] / bare['start_s']:.1f} |"
+    )
+    print(
+        f"| `kiosk run --windowed`, idle RSS (MB), not enrolled | {kiosk['rss_mb']:.0f} | "
+        f"{bare['rss_mb']:.0f} | {kiosk['rss_mb'] / bare['rss_mb']:.1f} |"
+    )
     if args.only_startup:
         return 0
     s = stall_during_sync(args.applications, args.rounds)

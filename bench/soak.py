@@ -55,7 +55,7 @@ from kiosk.catalogue import FieldType, ServiceItem
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError
 from kiosk.paths import DataDir
-from kiosk.settings import load_settings, save_settings
+from kiosk.settings import load_settings, save_settings, with_changes
 from kiosk.store import NewAttachment
 from kiosk.usecases.submit import submit_application
 from sync.testing.faultproxy import INJECTABLE, Fault, FaultProxy
@@ -157,7 +157,7 @@ def provision(platform: RunningPlatform, proxy: FaultProxy, home: Path) -> None:
     # A round every 5 s (the minimum) so the soak exercises many rounds, not a 60 s timer.
     save_settings(
         path,
-        settings.model_copy(update={"sync": settings.sync.model_copy(update={"interval_s": 5})}),
+        with_changes(settings, sync=with_changes(settings.sync, interval_s=5)),
     )
 
 
