@@ -23,6 +23,8 @@ shown), as in ``bench/bench_ui.py``.
 
 A last line gives the kiosk as ``bench/bench_ui.py`` measures it (``build_kiosk``, default
 devices, idle two seconds) for reference. Qt runs on the ``offscreen`` platform.
+The children run without the development-only packages (``bench/production_venv.py``): a
+terminal's venv has only the kiosk's runtime dependencies.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import tempfile
 from pathlib import Path
 
 from bench import cores
+from bench.production_venv import dev_only_modules, hiding_prelude
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -170,10 +173,13 @@ app.exec()
 """
 
 
+_HIDDEN: list[str] = []  # filled by main(): what a terminal's venv would not have
+
+
 def _run(code: str, home: str) -> float:
     env = {**os.environ, "KIOSK_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
-        [sys.executable, "-c", code.replace("ROOT", repr(str(ROOT)))],
+        [sys.executable, "-c", hiding_prelude(_HIDDEN) + code.replace("ROOT", repr(str(ROOT)))],
         capture_output=True,
         text=True,
         env=env,
@@ -213,6 +219,7 @@ def main() -> int:
     cores.add_argument(parser)
     args = parser.parse_args()
     cores.pin(args.cores)
+    _HIDDEN[:] = dev_only_modules()  # memory as on a terminal (bench/production_venv.py)
     figures, kiosk = measure(args.runs)
     floor = figures[0]
     print(f"| part (each row adds to the one above) | RSS MB | Δ MB | × floor ({floor:.0f} MB) |")

@@ -1,0 +1,66 @@
+"""Measure the kiosk as a terminal's venv holds it: without the development-only packages.
+
+A terminal's venv is ``pip install`` of the kiosk's wheel: its runtime dependencies and
+theirs, nothing else. The development venv the benches run in also holds the test tools
+(selenium with trio, schemathesis with rich, pytest...), and some runtime packages pick up
+what they find: httpcore imports trio when it is installed (~8 MB, 100 modules), httpx its
+command-line tool with rich and pygments. A figure taken with them overstates the kiosk.
+
+:func:`dev_only_modules` lists the top-level modules installed here whose distribution is
+not in the kiosk's runtime dependency closure (``pyproject.toml``'s ``dependencies`` and what
+they require, with the extras asked for); :func:`hiding_prelude` is the line a measured child
+process runs first, so that importing any of them fails as it would on a terminal.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+
+from packaging.requirements import Requirement
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def runtime_distributions(root: str = "kiosk") -> set[str]:
+    """The distributions ``pip install <root>`` brings, root included (normalised names)."""
+    seen: set[str] = set()
+
+    def visit(name: str, extras: frozenset[str]) -> None:
+        key = (_normal(name), extras)
+        if key in visited:
+            return
+        visited.add(key)
+        seen.add(_normal(name))
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            return
+        for line in dist.requires or []:
+            req = Requirement(line)
+            wanted = req.marker is None or any(
+                req.marker.evaluate({"extra": extra}) for extra in ("", *extras)
+            )
+            if wanted:
+                visit(req.name, frozenset(req.extras))
+
+    visited: set[tuple[str, frozenset[str]]] = set()
+    visit(root, frozenset())
+    return seen
+
+
+def dev_only_modules(root: str = "kiosk") -> list[str]:
+    """Top-level modules installed here that a terminal's venv would not have."""
+    runtime = runtime_distributions(root)
+    return sorted(
+        top
+        for top, dists in metadata.packages_distributions().items()
+        if not top.startswith("_") and not any(_normal(d) in runtime for d in dists)
+    )
+
+
+def hiding_prelude(modules: list[str]) -> str:
+    """Python source to run first in a child: each module becomes unimportable (``None`` in
+    ``sys.modules`` makes ``import`` raise ``ModuleNotFoundError``), as if not installed."""
+    return f"import sys; sys.modules.update(dict.fromkeys({modules!r}))\n"
