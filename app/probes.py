@@ -234,6 +234,10 @@ def network_fact(settings: Settings, timeout: float = NETWORK_TIMEOUT_S) -> Netw
     url = settings.platform.url
     if not url or not settings.platform.terminal_id:
         return NetworkFact(provisioned=False)
+    from sync.credentials import ca_bundle_problem
+
+    if problem := ca_bundle_problem(settings.platform.ca_bundle):
+        return NetworkFact(True, None, tls_problem=problem)
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)

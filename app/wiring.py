@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # imported for types only: a kiosk that never syncs loads nei
 log = logging.getLogger(__name__)
 
 _WAITING = (ApplicationState.QUEUED, ApplicationState.SENDING)
+SYNC_NOT_STARTED = "同步未启动，请联系技术人员"
 
 
 @dataclass
@@ -251,6 +252,7 @@ class BackgroundStart:
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
         self._engine: SyncEngine | None = None  # the engine a step started
+        self.sync_problem = ""  # why the engine could not start (Chinese), or ""
 
     def start(self) -> None:
         if self._thread is None and not self._closed.is_set():
@@ -267,8 +269,20 @@ class BackgroundStart:
                 log.exception("a start-up step failed")
 
     def start_sync(self, make: Callable[[], SyncEngine | None]) -> None:
-        """A step: build and start the sync engine, then make it ``kiosk.engine``."""
-        engine = make()
+        """A step: build and start the sync engine, then make it ``kiosk.engine``.
+
+        An engine that cannot be built (the CA bundle of the settings unusable) leaves its
+        reason in :attr:`sync_problem`: the status bar says sync has not started, the doctor
+        names the file, and filing goes on offline.
+        """
+        from sync.credentials import SyncCannotStart
+
+        try:
+            engine = make()
+        except SyncCannotStart as exc:
+            self.sync_problem = str(exc)
+            log.error("sync engine not started: the CA bundle in the settings cannot be used")
+            return
         if engine is None:
             return
         self._engine = engine
@@ -590,7 +604,10 @@ def _late_engine_snapshot(
     def snapshot() -> ConnectionSnapshot:
         engine = late.kiosk.engine if late.kiosk is not None else None
         if engine is None:
-            return queue()
+            waiting = queue()
+            if late.sync_problem:  # never silent: the technician's doctor says which file
+                return ConnectionSnapshot(SYNC_NOT_STARTED, waiting.queue_depth, waiting.storage)
+            return waiting
         status = engine.status()
         return ConnectionSnapshot(
             status.connection.label, int(status.queue_depth), storage_problem(core)
@@ -799,6 +816,10 @@ def _start_configured_sync(
     """
     if not core.settings.platform.url:
         return None
+    from sync.credentials import SyncCannotStart, ca_bundle_problem
+
+    if problem := ca_bundle_problem(core.settings.platform.ca_bundle):
+        raise SyncCannotStart(problem)
     from sync.client import PlatformClient
     from sync.credentials import load_credentials
     from sync.engine import SyncEngine

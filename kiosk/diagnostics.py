@@ -147,6 +147,7 @@ class NetworkFact:
     provisioned: bool
     reachable: bool | None = None  # None: not tested
     detail: str = ""  # e.g. "TCP 连接超时" (no personal data)
+    tls_problem: str = ""  # the configured CA bundle cannot be used (Chinese); sync cannot start
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +370,15 @@ def check_network(fact: NetworkFact) -> Check:
             {"provisioned": False},
         )
     data = {"provisioned": True, "reachable": fact.reachable}
+    if fact.tls_problem:
+        return Check(
+            key,
+            CheckStatus.FAILED,
+            f"同步无法启动：{fact.tls_problem}申请已保存在本机，修好后自动发送。",
+            "在 terminal.toml 的 [platform] ca_bundle 填写平台证书文件的正确路径"
+            "（或留空，使用系统证书），然后重启终端。",
+            {**data, "tls_problem": True},
+        )
     if fact.reachable is False:
         return Check(
             key,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from kiosk.atomic import atomic_write
+from kiosk.errors import KioskError
 from kiosk.paths import DataDir
 from kiosk.settings import Settings
 from sync.signing import decode_secret, encode_secret
@@ -43,6 +44,35 @@ def is_provisioned(data: DataDir, settings: Settings) -> bool:
         and path.is_file()
         and os.access(path, os.R_OK)
     )
+
+
+class SyncCannotStart(KioskError):
+    """The sync engine of a provisioned terminal cannot be built; the message says why (Chinese)."""
+
+
+def ca_bundle_problem(path: str) -> str:
+    """Why the CA bundle of ``[platform] ca_bundle`` cannot verify the platform, in Chinese;
+    ``""`` when none is set (the system CAs) or it loads.
+
+    Checked the way the client will use it (``ssl.create_default_context(cafile=...)``): a
+    file deleted, unreadable or not PEM after enrolment used to stop the sync engine from
+    starting with only a log line, while the doctor called the network fine.
+    """
+    if not path:
+        return ""
+    import ssl
+
+    try:
+        ssl.create_default_context(cafile=path)
+    except FileNotFoundError:
+        return f"找不到证书文件 {path}，请检查路径。"
+    except (IsADirectoryError, PermissionError):
+        return f"证书文件 {path} 无法读取（是目录，或没有读取权限）。"
+    except (ssl.SSLError, ValueError, UnicodeDecodeError):
+        return f"证书文件 {path} 不是有效的 PEM 格式证书。"
+    except OSError as exc:
+        return f"证书文件 {path} 无法读取（{type(exc).__name__}）。"
+    return ""
 
 
 def load_credentials(data: DataDir, settings: Settings) -> Credentials | None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import ipaddress
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from kiosk.errors import KioskError
@@ -32,7 +31,7 @@ from kiosk.store.numbering import Renumbering
 from kiosk.usecases.enrolment import adopt_terminal_code, renumbering_summary
 from kiosk.version import kiosk_version
 from sync.client import AuthError, TransientError, enrol
-from sync.credentials import save_secret
+from sync.credentials import ca_bundle_problem, save_secret
 from sync.protocol import EnrolRequest
 from sync.signing import decode_secret
 
@@ -133,10 +132,8 @@ def check_request(request: ProvisionRequest) -> ProvisionRequest:
         raise InvalidEnrolmentRequest("行政区划代码应为 6、9 或 12 位数字。", field="region_code")
     if not clean.station_name:
         raise InvalidEnrolmentRequest("请填写服务站名称。", field="station_name")
-    if clean.ca_bundle and not Path(clean.ca_bundle).is_file():
-        raise InvalidEnrolmentRequest(
-            f"找不到证书文件 {clean.ca_bundle}，请检查路径。", field="ca_bundle"
-        )
+    if problem := ca_bundle_problem(clean.ca_bundle):
+        raise InvalidEnrolmentRequest(problem, field="ca_bundle")
     return clean
 
 
