@@ -147,7 +147,7 @@ def build_probes(
         card_reader=lambda: card_reader_fact(settings, home, test_devices),
         receipt_printer=lambda: receipt_printer_fact(settings, home, test_devices),
         a4_printer=lambda: a4_printer_fact(settings, home, test_devices),
-        network=lambda: network_fact(settings),
+        network=lambda: network_fact(settings, home),
         sync=lambda: sync_fact(need_core(), settings),
         queue=queue,
         disk=lambda: disk_fact(home, store_full=isinstance(store_error, DiskFullError)),
@@ -229,14 +229,20 @@ def a4_printer_fact(settings: Settings, home: DataDir, test: bool) -> DeviceFact
     return _printer_fact(settings.devices.a4_printer, settings, home, test)
 
 
-def network_fact(settings: Settings, timeout: float = NETWORK_TIMEOUT_S) -> NetworkFact:
-    """A TCP connection to the platform's host: enough to tell "no network" from "platform refuses"."""
+def network_fact(
+    settings: Settings, home: DataDir, timeout: float = NETWORK_TIMEOUT_S
+) -> NetworkFact:
+    """A TCP connection to the platform's host: enough to tell "no network" from "platform refuses".
+
+    First, what would keep the sync engine from starting at all (an unusable CA bundle, a
+    damaged secret file): that is a failure, whatever the network does.
+    """
     url = settings.platform.url
     if not url or not settings.platform.terminal_id:
         return NetworkFact(provisioned=False)
-    from sync.credentials import ca_bundle_problem
+    from sync.credentials import sync_start_problem
 
-    if problem := ca_bundle_problem(settings.platform.ca_bundle):
+    if problem := sync_start_problem(home, settings):
         return NetworkFact(True, None, tls_problem=problem)
     parts = urlsplit(url)
     host = parts.hostname or ""

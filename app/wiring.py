@@ -271,9 +271,9 @@ class BackgroundStart:
     def start_sync(self, make: Callable[[], SyncEngine | None]) -> None:
         """A step: build and start the sync engine, then make it ``kiosk.engine``.
 
-        An engine that cannot be built (the CA bundle of the settings unusable) leaves its
-        reason in :attr:`sync_problem`: the status bar says sync has not started, the doctor
-        names the file, and filing goes on offline.
+        An engine that cannot be built (the CA bundle or the secret file unusable, or any
+        other failure) leaves its reason in :attr:`sync_problem`: the status bar says sync has
+        not started (the doctor names the file), and filing goes on offline.
         """
         from sync.credentials import SyncCannotStart
 
@@ -281,7 +281,11 @@ class BackgroundStart:
             engine = make()
         except SyncCannotStart as exc:
             self.sync_problem = str(exc)
-            log.error("sync engine not started: the CA bundle in the settings cannot be used")
+            log.error("sync engine not started: its CA bundle or secret file cannot be used")
+            return
+        except Exception as exc:  # anything else: still never a silent stop of sync
+            self.sync_problem = f"同步程序未能启动（{type(exc).__name__}）。"
+            log.exception("sync engine not started")
             return
         if engine is None:
             return
@@ -816,9 +820,9 @@ def _start_configured_sync(
     """
     if not core.settings.platform.url:
         return None
-    from sync.credentials import SyncCannotStart, ca_bundle_problem
+    from sync.credentials import SyncCannotStart, sync_start_problem
 
-    if problem := ca_bundle_problem(core.settings.platform.ca_bundle):
+    if problem := sync_start_problem(core.data, core.settings):
         raise SyncCannotStart(problem)
     from sync.client import PlatformClient
     from sync.credentials import load_credentials

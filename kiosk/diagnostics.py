@@ -147,7 +147,7 @@ class NetworkFact:
     provisioned: bool
     reachable: bool | None = None  # None: not tested
     detail: str = ""  # e.g. "TCP 连接超时" (no personal data)
-    tls_problem: str = ""  # the configured CA bundle cannot be used (Chinese); sync cannot start
+    tls_problem: str = ""  # the CA bundle or the secret file cannot be used (Chinese): no sync
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,8 +375,9 @@ def check_network(fact: NetworkFact) -> Check:
             key,
             CheckStatus.FAILED,
             f"同步无法启动：{fact.tls_problem}申请已保存在本机，修好后自动发送。",
-            "在 terminal.toml 的 [platform] ca_bundle 填写平台证书文件的正确路径"
-            "（或留空，使用系统证书），然后重启终端。",
+            "证书文件：在 terminal.toml 的 [platform] ca_bundle 填写平台证书文件的正确路径"
+            "（或留空，使用系统证书）；密钥文件：从备份恢复 platform.secret 或重新开通。"
+            "然后重启终端。",
             {**data, "tls_problem": True},
         )
     if fact.reachable is False:

@@ -75,6 +75,25 @@ def ca_bundle_problem(path: str) -> str:
     return ""
 
 
+def sync_start_problem(data: DataDir, settings: Settings) -> str:
+    """Why a provisioned terminal's sync engine cannot start, in Chinese; ``""`` if it can.
+
+    The CA bundle (:func:`ca_bundle_problem`) and the platform secret file: one that is
+    unreadable or no longer base64 (a bad copy from a backup, a disk error) stopped sync with
+    a log line only. The doctor's network check reports it (``app/probes.py``).
+    """
+    if problem := ca_bundle_problem(settings.platform.ca_bundle):
+        return problem
+    path = secret_file(data)
+    if not path.exists():
+        return ""
+    try:
+        decode_secret(path.read_text("ascii"))
+    except (OSError, ValueError):  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return f"平台密钥文件 {path} 已损坏或无法读取，需要由技术人员重新开通（kiosk provision）。"
+    return ""
+
+
 def load_credentials(data: DataDir, settings: Settings) -> Credentials | None:
     """The terminal's credentials, or None if it was never provisioned."""
     from sync.client import Credentials

@@ -20,13 +20,13 @@ from sync.credentials import save_secret
 from tests.faults.faulthelpers import doctor_check
 
 
-def _enrolled_home(home: Path, ca_bundle: Path) -> DataDir:
+def _enrolled_home(home: Path, ca_bundle: Path | None) -> DataDir:
     data = DataDir(home).ensure()
     KioskCore.open(data).close()
     save_secret(data, b"s" * 32)
+    bundle_line = "" if ca_bundle is None else f'ca_bundle = "{ca_bundle}"\n'
     (home / "terminal.toml").write_text(
-        '[platform]\nurl = "https://127.0.0.1:9"\nterminal_id = "T-CA"\n'
-        f'ca_bundle = "{ca_bundle}"\n',
+        '[platform]\nurl = "https://127.0.0.1:9"\nterminal_id = "T-CA"\n' + bundle_line,
         encoding="utf-8",
     )
     return data
@@ -53,6 +53,30 @@ def test_doctor_fails_the_network_check_naming_the_ca_bundle(
 
 def test_the_status_bar_says_sync_has_not_started(qtbot, tmp_path: Path) -> None:
     data = _enrolled_home(tmp_path / "home", tmp_path / "missing-ca.pem")
+    core = KioskCore.open(data)
+    kiosk = build_kiosk(core, demo=False, options=UiOptions(voice_engine="mock"))
+    try:
+        qtbot.addWidget(kiosk.window)
+        kiosk.window.show()
+        qtbot.waitUntil(
+            lambda: SYNC_NOT_STARTED in kiosk.window.status_bar.connection.text(), timeout=30_000
+        )
+        assert kiosk.engine is None
+    finally:
+        kiosk.close()
+        core.close()
+
+
+def test_a_damaged_secret_file_is_named_and_shows_sync_has_not_started(
+    qtbot, tmp_path: Path
+) -> None:
+    """The platform secret file no longer base64 (a bad copy from a backup): the same."""
+    data = _enrolled_home(tmp_path / "home", None)  # the system's CAs: nothing to check
+    (data.root / "platform.secret").write_text("not a secret!\n", encoding="ascii")
+    code, check = doctor_check(tmp_path / "home", "network")
+    assert check["status"] == "failed", check
+    assert "平台密钥文件" in check["detail"] and "platform.secret" in check["detail"]
+    assert code != 0
     core = KioskCore.open(data)
     kiosk = build_kiosk(core, demo=False, options=UiOptions(voice_engine="mock"))
     try:
