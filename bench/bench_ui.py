@@ -329,10 +329,15 @@ def journey_taps(rounds: int, run_dir: str) -> TapFigures:
     stack.show()
     app.processEvents()
 
+    def current_page() -> QWidget:
+        page = stack.currentWidget()
+        assert page is not None  # two pages, always one shown
+        return page
+
     def floor_taps(count: int) -> None:
         """Measured between the kiosk's rounds, so the floor sees the same load they do."""
         for _ in range(count):
-            journeys.timed_click(buttons[stack.currentIndex()], stack.currentWidget, to_floor)
+            journeys.timed_click(buttons[stack.currentIndex()], current_page, to_floor)
 
     floor_taps(8)
 
