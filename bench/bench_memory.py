@@ -30,16 +30,13 @@ terminal's venv has only the kiosk's runtime dependencies.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import cores
-from bench.production_venv import dev_only_modules, hiding_prelude
+from bench.production_venv import dev_only_modules, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,16 +174,7 @@ _HIDDEN: list[str] = []  # filled by main(): what a terminal's venv would not ha
 
 
 def _run(code: str, home: str) -> float:
-    env = {**os.environ, "KIOSK_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", hiding_prelude(_HIDDEN) + code.replace("ROOT", repr(str(ROOT)))],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=180,
-    )
-    rss: float = json.loads(result.stdout.strip().splitlines()[-1])["rss_mb"]
+    rss: float = run_child(code, home, _HIDDEN, timeout=180)["rss_mb"]
     return rss
 
 

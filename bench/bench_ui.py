@@ -52,7 +52,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench import cores
-from bench.production_venv import dev_only_modules, hiding_prelude
+from bench.production_venv import dev_only_modules, hiding_prelude, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,17 +145,7 @@ _HIDDEN: list[str] = []  # filled by main(): what a terminal's venv would not ha
 
 
 def _child(code: str, home: str) -> dict[str, float]:
-    env = {**os.environ, "KIOSK_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", hiding_prelude(_HIDDEN) + code.replace("ROOT", repr(str(ROOT)))],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
-    return data
+    return run_child(code, home, _HIDDEN, timeout=120)
 
 
 def _enrolled_home() -> str:

@@ -15,8 +15,16 @@ process runs first, so that importing any of them fails as it would on a termina
 from __future__ import annotations
 
 import importlib.metadata as metadata
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _normal(name: str) -> str:
@@ -64,3 +72,20 @@ def hiding_prelude(modules: list[str]) -> str:
     """Python source to run first in a child: each module becomes unimportable (``None`` in
     ``sys.modules`` makes ``import`` raise ``ModuleNotFoundError``), as if not installed."""
     return f"import sys; sys.modules.update(dict.fromkeys({modules!r}))\n"
+
+
+def run_child(code: str, home: str, hidden: list[str], *, timeout: float) -> dict[str, Any]:
+    """Run ``code`` (``ROOT`` replaced by the project's path) in a fresh interpreter on the
+    data directory ``home``, offscreen, with ``hidden`` unimportable; its last stdout line
+    is the JSON object it measured."""
+    env = {**os.environ, "KIOSK_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", hiding_prelude(hidden) + code.replace("ROOT", repr(str(ROOT)))],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=timeout,
+    )
+    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
