@@ -187,8 +187,8 @@ class Keyboard(QWidget):
         bar.addWidget(self.mode)
         outer.addLayout(bar)
         self.candidates = QGridLayout()
-        self.candidates.setSpacing(12)
         outer.addLayout(self.candidates)
+        self._candidate_buttons = self._candidate_bar()
         self.keys = QWidget()
         keys = QVBoxLayout(self.keys)
         keys.setContentsMargins(0, 0, 0, 0)
@@ -214,6 +214,20 @@ class Keyboard(QWidget):
             last.addWidget(widget)
         outer.addLayout(last)
         self._show_candidates()
+
+    def _candidate_bar(self) -> list[QPushButton]:
+        """A fixed set of candidate buttons, relabelled on every key (as the handwriting
+        bar's): building and style-polishing new buttons on each key was most of a key
+        press's cost (bench_ui's pinyin key and candidate rows)."""
+        self.candidates.setSpacing(12)
+        buttons = []
+        for index in range(PINYIN_CANDIDATES):
+            widget = button("", f"candidate_{index}", "key")
+            widget.clicked.connect(lambda _=False, i=index: self._pick(i))
+            widget.hide()
+            self.candidates.addWidget(widget, index // PINYIN_COLUMNS, index % PINYIN_COLUMNS)
+            buttons.append(widget)
+        return buttons
 
     def reset(self) -> None:
         """As built: nothing composing, no strokes, the letter keys in the mode it was built
@@ -319,7 +333,6 @@ class Keyboard(QWidget):
             _backspace(self.target)
 
     def _show_candidates(self) -> None:
-        clear_layout(self.candidates)
         self.composing.setText(f"拼音：{self.buffer}" if self.buffer else "")
         self.composing_changed.emit(self.buffer)
         self._shown = (
@@ -327,7 +340,8 @@ class Keyboard(QWidget):
             if self.pinyin and self.buffer
             else []
         )
-        for index, text in enumerate(self._shown):
-            widget = button(text, f"candidate_{index}", "key")
-            widget.clicked.connect(lambda _=False, i=index: self._pick(i))
-            self.candidates.addWidget(widget, index // PINYIN_COLUMNS, index % PINYIN_COLUMNS)
+        for index, widget in enumerate(self._candidate_buttons):
+            text = self._shown[index] if index < len(self._shown) else ""
+            widget.setText(text)
+            widget.setAccessibleName(text)
+            widget.setVisible(bool(text))

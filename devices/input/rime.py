@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import logging
 import re
 import shutil
 import tempfile
@@ -38,6 +39,8 @@ SHARED_DATA_DIR = Path("/usr/share/rime-data")
 SCHEMA = "luna_pinyin_simp"
 DEPLOY_TIMEOUT_S = 30.0
 _LETTERS = re.compile(r"^[a-z']{1,40}$")
+
+log = logging.getLogger(__name__)
 
 # librime's RimeApi: a data_size int and then these function pointers, in this order
 # (rime_api.h of librime 1.8). Only the names are needed to find a pointer's offset.
@@ -191,6 +194,7 @@ class RimeEngine:
         self._thread: threading.Thread | None = None
         self._error: str = ""
         self._session = 0
+        self._spare = 0  # a fresh session made ahead, swapped in after each pick
         self._closed = False
         self._declare()
         atexit.register(self.close)
@@ -265,6 +269,7 @@ class RimeEngine:
                 if lib.RimeStartMaintenance(1):
                     lib.RimeJoinMaintenanceThread()
                 self._session = self._new_session()
+                self._spare = self._new_session()
         except (OSError, RimeUnavailable) as exc:
             self._error = str(exc)
         finally:
@@ -327,10 +332,21 @@ class RimeEngine:
                 return Pick("", letters)
             pick = self._read_pick(session)
             # A fresh session: librime's in-memory commit history must not colour the next
-            # resident's candidates.
+            # resident's candidates. Creating one takes ~10 ms, most of a candidate tap, so
+            # the one swapped in was made ahead and the next spare is made off the GUI thread.
             lib.RimeDestroySession(session)
-            self._session = self._new_session()
+            self._session, self._spare = self._spare or self._new_session(), 0
+        threading.Thread(target=self._make_spare, name="rime-spare", daemon=True).start()
         return pick
+
+    def _make_spare(self) -> None:
+        with self._lock:
+            if self._closed or self._spare:
+                return
+            try:
+                self._spare = self._new_session()
+            except RimeUnavailable:
+                log.warning("librime could not make a spare session; the next pick makes one")
 
     def _read_pick(self, session: int) -> Pick:
         lib = self._lib
@@ -363,9 +379,10 @@ class RimeEngine:
         if self._thread is not None:
             self._ready.wait(DEPLOY_TIMEOUT_S)
             with self._lock:
-                if self._session:
-                    self._lib.RimeDestroySession(self._session)
-                    self._session = 0
+                for session in (self._session, self._spare):
+                    if session:
+                        self._lib.RimeDestroySession(session)
+                self._session = self._spare = 0
                 self._lib.RimeFinalize()
         shutil.rmtree(self.user_data_dir, ignore_errors=True)
 

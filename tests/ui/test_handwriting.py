@@ -174,3 +174,44 @@ def test_the_writing_pad_and_candidate_bars_meet_the_elder_friendly_targets(
         if found:
             problems[step.value] = found
     assert not problems, problems
+
+
+def test_the_pinyin_bar_shows_exactly_the_engines_candidates_as_letters_change(qtbot) -> None:
+    """The bar's buttons are relabelled on every key (not rebuilt): what is visible must be
+    the engine's candidates for the letters now composing, never one left from before."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from ui.widgets import PINYIN_CANDIDATES, Keyboard
+
+    field = QLineEdit()
+    keyboard = Keyboard(field)
+    qtbot.addWidget(field)
+    qtbot.addWidget(keyboard)
+    keyboard.show()
+
+    def visible() -> list[str]:
+        shown = [
+            b
+            for b in keyboard.findChildren(QPushButton)
+            if b.objectName().startswith("candidate_") and b.isVisible()
+        ]
+        return [b.text() for b in sorted(shown, key=lambda b: int(b.objectName()[10:]))]
+
+    def press(key: str) -> None:
+        qtbot.mouseClick(keyboard.findChild(QPushButton, key), Qt.MouseButton.LeftButton)
+
+    assert visible() == []
+    press("key_z")
+    assert visible() == keyboard.engine.candidates("z", PINYIN_CANDIDATES)
+    assert len(visible()) == PINYIN_CANDIDATES
+    press("key_backspace")
+    assert visible() == []
+    for key in "eng":  # fewer candidates than the bar has buttons
+        press(f"key_{key}")
+    expected = keyboard.engine.candidates("eng", PINYIN_CANDIDATES)
+    assert 0 < len(expected) < PINYIN_CANDIDATES
+    assert visible() == expected
+    press("candidate_0")
+    assert field.text() == expected[0]
+    assert visible() == []
+    assert keyboard.composing.text() == ""
