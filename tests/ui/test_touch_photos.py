@@ -17,6 +17,7 @@ from devices.camera.downscale import MAX_IMAGE_SIDE
 from kiosk.application import Channel
 from kiosk.journey import Step
 from tests.ui.taps import at, find, tap, tap_keys, text_of, wait_step
+from ui.screens.form_screen import THUMBNAIL_PX
 
 CARD = "resident-longterm"  # 李秀英, born 1958
 ELDER_CARD = "MZ-YD-001"  # 老年人优待证办理: the 一寸免冠照片 is required
@@ -43,7 +44,12 @@ def take_photo(qtbot, rig) -> None:
     qtbot.mouseClick(capture, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "photo" in rig.journey.session.photos, timeout=10_000)
     thumbnail = find(rig, QLabel, "thumbnail")
-    assert not thumbnail.pixmap().isNull()
+    shown = thumbnail.pixmap()
+    assert not shown.isNull()
+    # the whole page at thumbnail size, its proportions kept (A4 portrait: 360 high)
+    stored = Image.open(io.BytesIO(rig.journey.session.photos["photo"].content))
+    assert shown.height() == THUMBNAIL_PX
+    assert abs(shown.width() - THUMBNAIL_PX * stored.width / stored.height) <= 1
 
 
 def test_assisted_filing_with_a_photo_from_the_document_camera(qtbot, camera_rig):

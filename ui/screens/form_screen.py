@@ -8,8 +8,8 @@ card (``ui.camera_qt``); a missing one says so in place of the picture.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLayout,
@@ -28,6 +28,24 @@ from ui.widgets import ErrorLabel, Keyboard, NumberPad, button, clear_layout, la
 
 _PAD_TYPES = {FieldType.NUMBER, FieldType.PHONE, FieldType.ID_NUMBER, FieldType.DATE}
 THUMBNAIL_PX = 360
+
+
+def thumbnail_of(content: bytes) -> QPixmap:
+    """The photo at thumbnail size, decoded at that size: a JPEG decoder can skip most of a
+    1240 × 1754 page (~2 ms against ~10 ms to decode it whole and then scale it down,
+    every time the step is shown). Unreadable bytes give an empty picture, as before."""
+    array = QByteArray(content)  # QBuffer keeps a pointer to it: it must outlive the read
+    data = QBuffer(array)
+    data.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(data)
+    size = reader.size()
+    if size.isValid():
+        reader.setScaledSize(
+            size.scaled(THUMBNAIL_PX, THUMBNAIL_PX, Qt.AspectRatioMode.KeepAspectRatio)
+        )
+    return QPixmap.fromImage(reader.read())
+
+
 CAPTURE_BUTTON_PX = 120  # the 拍照 button: twice a normal touch target
 
 
@@ -190,16 +208,7 @@ class FormScreen(Screen):
                 self.question_area.addStretch(1)  # the message stays its own size, on top
             return
         thumbnail = label("", "", "thumbnail")
-        pixmap = QPixmap()
-        pixmap.loadFromData(photo.content)
-        thumbnail.setPixmap(
-            pixmap.scaled(
-                THUMBNAIL_PX,
-                THUMBNAIL_PX,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )
+        thumbnail.setPixmap(thumbnail_of(photo.content))
         thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         thumbnail.setAccessibleName(f"《{current.label}》的照片")
         self.question_area.addWidget(thumbnail)
