@@ -8,7 +8,7 @@
    with and without the stroke normalisation.
 2. librime (luna_pinyin_simp, learning off): deployment time in this process, then
    lookup latency p50/p95 over a list of syllables, words and abbreviations, and
-   the latency of a pick (which starts a fresh session).
+   the latency of a pick (which swaps in a fresh session, made ahead on a thread).
 3. The keyboard's first show: building a Keyboard with its engines already
    warm, showing it and the first event-loop turn; then the first switch to 手写.
 
