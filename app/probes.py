@@ -168,31 +168,46 @@ def card_reader_fact(settings: Settings, home: DataDir, test: bool) -> DeviceFac
         return DeviceFact(configured=False)
     if not test:
         return DeviceFact(configured=True, url=url, tested=False)
-    from devices.cards.events import StatusChanged
+    from devices.cards.events import ReaderError, StatusChanged
     from devices.cards.factory import open_card_reader
 
     reader = open_card_reader(url, run_dir=home.run / "card-sim")
-    changed = threading.Event()
+    answered = threading.Event()
+    problems: list[str] = []
 
     def listener(event: object) -> None:
-        if isinstance(event, StatusChanged):
-            changed.set()
+        # A port that will not open reports an error and stays disconnected (no change):
+        # that is an answer too, and says why.
+        if isinstance(event, ReaderError):
+            problems.append(event.code.value)
+        if isinstance(event, StatusChanged | ReaderError):
+            answered.set()
 
     reader.add_listener(listener)
     reader.start()
     try:
-        changed.wait(DEVICE_TIMEOUT_S)
+        answered.wait(DEVICE_TIMEOUT_S)
         status = reader.status
     finally:
         reader.remove_listener(listener)
         reader.stop()
-    return _reader_fact(url, status)
+    return _reader_fact(url, status, problems[-1] if problems else "")
 
 
-def _reader_fact(url: str, status: ReaderStatus) -> DeviceFact:
+def _reader_fact(url: str, status: ReaderStatus, problem: str = "") -> DeviceFact:
+    """``problem``: the reader's last error code, kept only while the reader is unusable."""
     from devices.cards.status import USABLE, status_message
 
-    return DeviceFact(True, url, status.value, status in USABLE, False, status_message(status))
+    usable = status in USABLE
+    return DeviceFact(
+        True,
+        url,
+        status.value,
+        usable,
+        False,
+        status_message(status),
+        problem="" if usable else problem,
+    )
 
 
 def _printer_fact(url: str, settings: Settings, home: DataDir, test: bool) -> DeviceFact:
@@ -310,8 +325,11 @@ def versions_fact(core: KioskCore) -> VersionFact:
 # -- inside the running kiosk ---------------------------------------------------------------------
 
 
-def live_device_fact(url: str, status: str | None, *, printer: bool) -> DeviceFact:
-    """A device the running app already holds, from its bridge's last reported status."""
+def live_device_fact(
+    url: str, status: str | None, *, printer: bool, problem: str = ""
+) -> DeviceFact:
+    """A device the running app already holds, from its bridge's last reported status
+    (and, for the card reader, its last error while it is unusable)."""
     if not url:
         return DeviceFact(configured=False)
     if status is None:
@@ -330,7 +348,7 @@ def live_device_fact(url: str, status: str | None, *, printer: bool) -> DeviceFa
         )
     from devices.cards.events import ReaderStatus
 
-    return _reader_fact(url, ReaderStatus(status))
+    return _reader_fact(url, ReaderStatus(status), problem)
 
 
 def in_app_report(
@@ -338,6 +356,7 @@ def in_app_report(
     *,
     reader_status: Callable[[], str | None],
     printer_status: Callable[[], str | None],
+    reader_problem: Callable[[], str] = lambda: "",
     sync_health: Callable[[], SyncHealth] | None = None,
     skew_s: Callable[[], float | None] | None = None,
     now: dt.datetime | None = None,
@@ -363,7 +382,7 @@ def in_app_report(
 
     probes = Probes(
         card_reader=lambda: live_device_fact(
-            settings.devices.card_reader, reader_status(), printer=False
+            settings.devices.card_reader, reader_status(), printer=False, problem=reader_problem()
         ),
         receipt_printer=lambda: live_device_fact(
             settings.devices.receipt_printer, printer_status(), printer=True

@@ -465,6 +465,7 @@ def _consoles(
             return in_app_report(
                 core,
                 reader_status=lambda: reader.status.value,
+                reader_problem=lambda: reader.problem,
                 printer_status=lambda: printer.status.value,
                 sync_health=engine.health if engine is not None else None,
                 skew_s=(lambda: engine.status().skew_s) if engine is not None else None,

@@ -140,6 +140,7 @@ class DeviceFact:
     degraded: bool = False  # usable, but needs attention soon (paper near end)
     message: str = ""  # the device's own Chinese status message
     tested: bool = True  # False: skipped (``kiosk doctor --skip-devices``)
+    problem: str = ""  # why it is unusable, when the device said (e.g. READER_PORT_DENIED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +280,7 @@ def _guard(key: CheckKey, run: Callable[[], Check | None]) -> Check | None:
 
 
 def _device_data(fact: DeviceFact) -> dict[str, Any]:
-    return {"url": fact.url, "device_status": fact.status}
+    return {"url": fact.url, "device_status": fact.status, "device_problem": fact.problem}
 
 
 def _untested(key: CheckKey, fact: DeviceFact) -> Check:
@@ -292,6 +293,11 @@ def _untested(key: CheckKey, fact: DeviceFact) -> Check:
     )
 
 
+#: The card reader's port is there but the kiosk's user may not open it
+#: (``devices.cards.events.ReaderErrorCode.PORT_DENIED``; the same value, tested).
+READER_PORT_DENIED = "port_denied"
+
+
 def check_card_reader(fact: DeviceFact) -> Check:
     key = CheckKey.CARD_READER
     if not fact.configured:
@@ -302,6 +308,15 @@ def check_card_reader(fact: DeviceFact) -> Check:
         return _untested(key, fact)
     if fact.usable:
         return Check(key, CheckStatus.OK, fact.message or "读卡器正常。", "", _device_data(fact))
+    if fact.problem == READER_PORT_DENIED:  # re-plugging will not help: say what will
+        return Check(
+            key,
+            CheckStatus.FAILED,
+            f"没有权限打开读卡器的端口（{fact.url}）。",
+            "把运行终端程序的系统用户加入 dialout 组（sudo usermod -aG dialout 用户名），"
+            "重新登录或重启终端后再检测。",
+            _device_data(fact),
+        )
     return Check(
         key,
         CheckStatus.FAILED,

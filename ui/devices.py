@@ -31,6 +31,7 @@ from devices.cards.events import (
     StatusChanged,
 )
 from devices.cards.reader import CardReader
+from devices.cards.status import USABLE
 from devices.printers.errors import PrinterError
 from devices.printers.protocol import Printer, PrintOutcome
 from devices.printers.status import CAN_PRINT, PrinterStatus, status_message
@@ -77,6 +78,9 @@ class CardReaderBridge(QObject):
         super().__init__(parent)
         self.reader: CardReader | None = None
         self.status = ReaderStatus.DISCONNECTED
+        # The last error's code while the reader is unusable (for the 诊断 screen: a port
+        # this user may not open is not a loose cable); cleared when it works again.
+        self.problem = ""
         self._lock = threading.Lock()
         self._started = False
         self._stopped = False
@@ -104,9 +108,12 @@ class CardReaderBridge(QObject):
         elif isinstance(event, CardRemoved):
             self.card_removed.emit()
         elif isinstance(event, ReaderError):
+            self.problem = event.code.value
             self.reader_error.emit(event.code.message_zh)
         elif isinstance(event, StatusChanged):
             self.status = event.new
+            if event.new in USABLE:
+                self.problem = ""
             self.status_changed.emit(event.new.value)
 
     def start(self) -> None:

@@ -37,6 +37,7 @@ class ReaderErrorCode(StrEnum):
     BAD_CARD_DATA = "bad_card_data"  # the card's text block cannot be decoded
     SAM_FAULT = "sam_fault"
     PORT_LOST = "port_lost"  # the serial port or PC/SC reader disappeared
+    PORT_DENIED = "port_denied"  # the port is there but this user may not open it (dialout)
     PCSC = "pcsc"  # PC/SC service or card failure
 
     @property
@@ -57,6 +58,7 @@ _MESSAGES_ZH: dict[ReaderErrorCode, str] = {
     ReaderErrorCode.BAD_CARD_DATA: "证件信息无法识别，请联系工作人员。",
     ReaderErrorCode.SAM_FAULT: "读卡模块故障，请联系工作人员。",
     ReaderErrorCode.PORT_LOST: "读卡器未连接，请联系工作人员。",
+    ReaderErrorCode.PORT_DENIED: "读卡器暂时无法使用，请联系工作人员。",
     ReaderErrorCode.PCSC: "读卡服务异常，请联系工作人员。",
 }
 

@@ -8,6 +8,7 @@ simulator unplugged) is reopened every ``reconnect_interval`` seconds.
 
 from __future__ import annotations
 
+import errno
 import logging
 import termios
 from collections.abc import Callable
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 PortOpener = Callable[[], SerialPort]
 
 PORT_ERRORS = (serial.SerialException, OSError, termios.error)
+_DENIED = frozenset({errno.EACCES, errno.EPERM})
 """What a vanished port raises: pyserial wraps most errors, but ``tcflush`` leaks termios.error."""
 
 
@@ -53,6 +55,23 @@ def serial_opener(url: str, baudrate: int, timings: SamTimings) -> PortOpener:
         return port  # type: ignore[no-any-return]
 
     return open_port
+
+
+def open_failure_code(exc: BaseException) -> ReaderErrorCode:
+    """Why a port would not open: refused permission is not a loose cable.
+
+    pyserial raises ``SerialException(errno, text)`` for an ``open()`` the system refused;
+    EACCES / EPERM mean the device node is there but the kiosk's user may not use it
+    (not in the ``dialout`` group, or a udev rule), which no re-plugging will fix.
+    """
+    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) in _DENIED:
+        return ReaderErrorCode.PORT_DENIED
+    return ReaderErrorCode.PORT_LOST
+
+
+def _errno_name(exc: BaseException) -> str:
+    number = getattr(exc, "errno", None)
+    return errno.errorcode.get(number, "") if isinstance(number, int) else ""
 
 
 class _ExchangeError(Exception):
@@ -97,7 +116,8 @@ class SamCardReader(ThreadedReader):
         try:
             self._link = SamLink(self._opener())
         except (*PORT_ERRORS, ValueError) as exc:
-            self._report(ReaderErrorCode.PORT_LOST, f"cannot open port: {type(exc).__name__}")
+            detail = f"cannot open port: {type(exc).__name__} {_errno_name(exc)}".rstrip()
+            self._report(open_failure_code(exc), detail)
             self._set_status(ReaderStatus.DISCONNECTED)
             return False
         log.info("%s: port open", self.description)
