@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -132,7 +133,7 @@ class NumberPad(QWidget):
 
 _QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 PINYIN_CANDIDATES = 8
-PINYIN_COLUMNS = 4  # two rows of four: room for four-character words on a half screen
+PINYIN_COLUMNS = 4  # a page of four: room for four-character words on a half screen
 
 
 def pinyin_candidates(letters: str, limit: int = 8) -> list[str]:
@@ -186,21 +187,18 @@ class Keyboard(QWidget):
         self.mode.clicked.connect(self._toggle_mode)
         bar.addWidget(self.mode)
         outer.addLayout(bar)
-        self.candidates = QGridLayout()
-        outer.addLayout(self.candidates)
-        self._candidate_buttons = self._candidate_bar()
         self.keys = QWidget()
         keys = QVBoxLayout(self.keys)
         keys.setContentsMargins(0, 0, 0, 0)
         keys.setSpacing(12)
-        for row_keys in ("1234567890", *_QWERTY):
-            row = QHBoxLayout()
-            row.setSpacing(10)
-            for key in row_keys:
-                widget = button(key.upper() if key.isalpha() else key, f"key_{key}", "key")
-                widget.clicked.connect(lambda _=False, k=key: self._press(k))
-                row.addWidget(widget)
-            keys.addLayout(row)
+        rows = [self._key_row(row_keys) for row_keys in ("1234567890", *_QWERTY)]
+        # The digits and the candidates share one place, as tall as the taller of the two.
+        self._digits_or_candidates = QStackedWidget()
+        self._digits_or_candidates.addWidget(rows[0])
+        self._digits_or_candidates.addWidget(self._candidate_bar())
+        keys.addWidget(self._digits_or_candidates)
+        for row_widget in rows[1:]:
+            keys.addWidget(row_widget)
         outer.addWidget(self.keys)
         self._outer = outer
         last = QHBoxLayout()
@@ -215,19 +213,46 @@ class Keyboard(QWidget):
         outer.addLayout(last)
         self._show_candidates()
 
-    def _candidate_bar(self) -> list[QPushButton]:
-        """A fixed set of candidate buttons, relabelled on every key (as the handwriting
-        bar's): building and style-polishing new buttons on each key was most of a key
-        press's cost (bench_ui's pinyin key and candidate rows)."""
-        self.candidates.setSpacing(12)
-        buttons = []
-        for index in range(PINYIN_CANDIDATES):
-            widget = button("", f"candidate_{index}", "key")
-            widget.clicked.connect(lambda _=False, i=index: self._pick(i))
-            widget.hide()
-            self.candidates.addWidget(widget, index // PINYIN_COLUMNS, index % PINYIN_COLUMNS)
-            buttons.append(widget)
-        return buttons
+    def _key_row(self, row_keys: str) -> QWidget:
+        row_widget = QWidget()
+        row = QHBoxLayout(row_widget)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        for key in row_keys:
+            widget = button(key.upper() if key.isalpha() else key, f"key_{key}", "key")
+            widget.clicked.connect(lambda _=False, k=key: self._press(k))
+            row.addWidget(widget)
+        return row_widget
+
+    def _candidate_bar(self) -> QWidget:
+        """The candidates: one row of four and a page turn, shown in the digit keys' place
+        while letters compose. The same height as that row, so the letter keys, 空格 and
+        删除 never move under a finger when candidates come and go (two rows above the keys
+        pushed every key down, and 删除 off a landscape screen, at the first letter).
+
+        The buttons are made once and relabelled (as the handwriting bar's): building and
+        style-polishing new ones on each key was most of a key press's cost."""
+        row = QWidget()
+        row.setObjectName("candidate_row")
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(10)
+        self._candidate_buttons: list[QPushButton] = []
+        for slot in range(PINYIN_COLUMNS):
+            widget = button("", f"candidate_{slot}", "key")
+            widget.clicked.connect(lambda _=False, s=slot: self._pick_shown(s))
+            box.addWidget(widget)  # widths follow the words: 养老保险 gets more than 养
+            self._candidate_buttons.append(widget)
+        self.more = button("更多", "candidates_more", "key")
+        self.more.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.more.clicked.connect(self._turn_candidates)
+        box.addWidget(self.more)
+        for widget in (*self._candidate_buttons, self.more):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # an empty slot keeps its place
+            widget.setSizePolicy(policy)
+        self._page = 0
+        return row
 
     def reset(self) -> None:
         """As built: nothing composing, no strokes, the letter keys in the mode it was built
@@ -335,13 +360,32 @@ class Keyboard(QWidget):
     def _show_candidates(self) -> None:
         self.composing.setText(f"拼音：{self.buffer}" if self.buffer else "")
         self.composing_changed.emit(self.buffer)
-        self._shown = (
-            self.engine.candidates(self.buffer, PINYIN_CANDIDATES)
-            if self.pinyin and self.buffer
-            else []
-        )
-        for index, widget in enumerate(self._candidate_buttons):
-            text = self._shown[index] if index < len(self._shown) else ""
+        composing = self.pinyin and bool(self.buffer)
+        self._shown = self.engine.candidates(self.buffer, PINYIN_CANDIDATES) if composing else []
+        self._page = 0
+        self._digits_or_candidates.setCurrentIndex(1 if composing else 0)
+        self._show_page()
+
+    def _pages(self) -> int:
+        return -(-len(self._shown) // PINYIN_COLUMNS)
+
+    def _show_page(self) -> None:
+        start = self._page * PINYIN_COLUMNS
+        page = self._shown[start : start + PINYIN_COLUMNS]
+        for slot, widget in enumerate(self._candidate_buttons):
+            text = page[slot] if slot < len(page) else ""
             widget.setText(text)
             widget.setAccessibleName(text)
             widget.setVisible(bool(text))
+        last = self._page == self._pages() - 1
+        self.more.setVisible(self._pages() > 1)
+        self.more.setText("前面" if last else "更多")
+        self.more.setAccessibleName("前面的候选字" if last else "更多候选字")
+
+    def _turn_candidates(self) -> None:
+        """更多: the next four candidates; on the last page, 前面 goes back to the first."""
+        self._page = (self._page + 1) % max(1, self._pages())
+        self._show_page()
+
+    def _pick_shown(self, slot: int) -> None:
+        self._pick(self._page * PINYIN_COLUMNS + slot)

@@ -129,8 +129,13 @@ def test_a_phrase_chosen_from_pinyin(qtbot, rig):
     assert content.toPlainText() == "村口路灯"
     # Part of the letters: 张 of zhangsan leaves san composing.
     tap_keys(qtbot, rig, "zhangsan")
-    shown = [find(rig, QPushButton, f"candidate_{i}").text() for i in range(8)]
-    tap(qtbot, rig, f"candidate_{shown.index('张')}")
+    first = [find(rig, QPushButton, f"candidate_{i}").text() for i in range(4)]
+    tap(qtbot, rig, "candidates_more")  # the next four, in the same places
+    second = [find(rig, QPushButton, f"candidate_{i}").text() for i in range(4)]
+    assert second and not set(first) & set(second)
+    assert find(rig, QPushButton, "candidates_more").text() == "前面"
+    tap(qtbot, rig, "candidates_more")  # back to the first four
+    tap(qtbot, rig, f"candidate_{first.index('张')}")
     assert content.toPlainText() == "村口路灯张"
     assert text_of(rig, "composing") == "拼音：san"
     assert find(rig, QPushButton, "candidate_0").text() == "三"
@@ -176,12 +181,14 @@ def test_the_writing_pad_and_candidate_bars_meet_the_elder_friendly_targets(
     assert not problems, problems
 
 
-def test_the_pinyin_bar_shows_exactly_the_engines_candidates_as_letters_change(qtbot) -> None:
-    """The bar's buttons are relabelled on every key (not rebuilt): what is visible must be
-    the engine's candidates for the letters now composing, never one left from before."""
+def test_the_pinyin_bar_shows_exactly_the_engines_candidates_and_no_key_moves(qtbot) -> None:
+    """Candidates take the digit keys' row while letters compose, four at a time: what is
+    visible is exactly the engine's candidates for the letters now composing (the buttons
+    are relabelled, never one left from before), and no letter key, 空格 or 删除 moves when
+    they come and go (they used to push every key down at the first letter)."""
     from PySide6.QtWidgets import QLineEdit
 
-    from ui.widgets import PINYIN_CANDIDATES, Keyboard
+    from ui.widgets import PINYIN_CANDIDATES, PINYIN_COLUMNS, Keyboard
 
     field = QLineEdit()
     keyboard = Keyboard(field)
@@ -197,20 +204,40 @@ def test_the_pinyin_bar_shows_exactly_the_engines_candidates_as_letters_change(q
         ]
         return [b.text() for b in sorted(shown, key=lambda b: int(b.objectName()[10:]))]
 
-    def press(key: str) -> None:
-        qtbot.mouseClick(keyboard.findChild(QPushButton, key), Qt.MouseButton.LeftButton)
+    def key(name: str) -> QPushButton:
+        found = keyboard.findChild(QPushButton, name)
+        assert found is not None, name
+        return found
 
-    assert visible() == []
+    def press(name: str) -> None:
+        qtbot.mouseClick(key(name), Qt.MouseButton.LeftButton)
+        settle()
+
+    def places() -> list[tuple[int, int]]:
+        return [key(n).mapTo(keyboard, QPoint(0, 0)).toTuple() for n in KEYS]
+
+    KEYS = ("key_q", "key_a", "key_z", "key_m", "key_space", "key_backspace")
+    settle()
+    at_rest = places()
+    assert visible() == [] and key("key_1").isVisible()
     press("key_z")
-    assert visible() == keyboard.engine.candidates("z", PINYIN_CANDIDATES)
-    assert len(visible()) == PINYIN_CANDIDATES
+    expected = keyboard.engine.candidates("z", PINYIN_CANDIDATES)
+    assert len(expected) == PINYIN_CANDIDATES
+    assert visible() == expected[:PINYIN_COLUMNS]
+    assert not key("key_1").isVisible()  # the digits' row holds the candidates now
+    assert places() == at_rest
+    press("candidates_more")
+    assert visible() == expected[PINYIN_COLUMNS:]
     press("key_backspace")
-    assert visible() == []
-    for key in "eng":  # fewer candidates than the bar has buttons
-        press(f"key_{key}")
+    assert visible() == [] and key("key_1").isVisible()
+    assert places() == at_rest
+    for letter in "eng":  # fewer candidates than a page: one page, no 更多
+        press(f"key_{letter}")
     expected = keyboard.engine.candidates("eng", PINYIN_CANDIDATES)
-    assert 0 < len(expected) < PINYIN_CANDIDATES
+    assert 0 < len(expected) < PINYIN_COLUMNS
     assert visible() == expected
+    assert not key("candidates_more").isVisible()
+    assert places() == at_rest
     press("candidate_0")
     assert field.text() == expected[0]
     assert visible() == []
