@@ -21,6 +21,10 @@ shown), as in ``bench/bench_ui.py``.
 9. + devices and sync (the card and printer simulators opened and started, the sync client
    imported: httpx and the pydantic wire models, as an enrolled terminal loads them)
 
+Each row also splits its RSS into anonymous memory (the heap: Python objects, Qt's widgets and
+caches) and file-backed pages (libraries, fonts, librime's and zinnia's dictionaries mapped
+from disk, shared with other processes and dropped by the kernel under memory pressure).
+
 A last line gives the kiosk as ``bench/bench_ui.py`` measures it (``build_kiosk``, default
 devices, idle two seconds) for reference. Qt runs on the ``offscreen`` platform.
 The children run without the development-only packages (``bench/production_venv.py``): a
@@ -30,7 +34,6 @@ terminal's venv has only the kiosk's runtime dependencies.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -79,9 +82,14 @@ keep = []
 
 
 def rss():
+    # VmRSS and its parts: anonymous (heap, private) and file-backed (libraries, fonts and
+    # dictionaries mapped from disk: shared with other processes, dropped under pressure).
+    found = {}
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+            found[key] = int(value.split()[0]) / 1024
+    return {"rss_mb": found["VmRSS"], "anon_mb": found["RssAnon"], "file_mb": found["RssFile"]}
 
 
 def paint(widget):
@@ -141,7 +149,7 @@ if STAGE >= 7 + len(GROUPS):
 
 
 def done():
-    print(json.dumps({"rss_mb": rss()}), flush=True)
+    print(json.dumps(rss()), flush=True)
     os._exit(0)  # the figure is out; skip tearing down devices and windows
 
 
@@ -161,9 +169,13 @@ core = KioskCore.open()
 kiosk = build_kiosk(core, demo=False, options=UiOptions(voice_engine="mock"))
 kiosk.window.resize(1920, 1080); kiosk.window.show()
 def done():
+    found = {}
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            print(json.dumps({"rss_mb": int(line.split()[1]) / 1024}), flush=True)
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "RssAnon", "RssFile"):
+            found[key] = int(value.split()[0]) / 1024
+    parts = {"rss_mb": found["VmRSS"], "anon_mb": found["RssAnon"], "file_mb": found["RssFile"]}
+    print(json.dumps(parts), flush=True)
     os._exit(0)
 QTimer.singleShot(2000, done)
 app.exec()
@@ -173,13 +185,17 @@ app.exec()
 _HIDDEN: list[str] = []  # filled by main(): what a terminal's venv would not have
 
 
-def _run(code: str, home: str) -> float:
-    rss: float = run_child(code, home, _HIDDEN, timeout=180)["rss_mb"]
-    return rss
+def _parts(code: str, home: str) -> dict[str, float]:
+    parts: dict[str, float] = run_child(code, home, _HIDDEN, timeout=180)
+    return parts
 
 
-def measure(runs: int) -> tuple[list[float], float]:
-    """Median RSS (MB) of each row, and of the kiosk as bench_ui starts it."""
+Figures = list[dict[str, float]]
+
+
+def measure(runs: int) -> tuple[Figures, dict[str, float]]:
+    """Median RSS (MB, and its anonymous and file-backed parts) of each row, and of the kiosk
+    as bench_ui starts it."""
     home = tempfile.mkdtemp(prefix="kiosk-bench-memory-")
     # Read-aloud off in the settings: the voice gets a row of its own.
     Path(home, "terminal.toml").write_text("[ui]\nvoice = false\n", encoding="utf-8")
@@ -188,15 +204,17 @@ def measure(runs: int) -> tuple[list[float], float]:
     def child(stage: int) -> str:
         return _CHILD.replace("STAGE_N", str(stage)).replace("GROUPS_LIST", repr(groups))
 
-    _run(child(1), home)  # creates the database and seeds the catalogue: not measured
-    figures: list[float] = []
+    _parts(child(1), home)  # creates the database and seeds the catalogue: not measured
+    figures: Figures = []
     for stage in range(len(ROWS)):
         code = child(stage)
-        figures.append(statistics.median(_run(code, home) for _ in range(runs)))
+        samples = [_parts(code, home) for _ in range(runs)]
+        middle = sorted(samples, key=lambda p: p["rss_mb"])[len(samples) // 2]
+        figures.append(middle)  # the median run's figures, its parts adding up
     kiosk_home = tempfile.mkdtemp(prefix="kiosk-bench-memory-kiosk-")
-    _run(_KIOSK, kiosk_home)
-    kiosk = statistics.median(_run(_KIOSK, kiosk_home) for _ in range(runs))
-    return figures, kiosk
+    _parts(_KIOSK, kiosk_home)
+    samples = [_parts(_KIOSK, kiosk_home) for _ in range(runs)]
+    return figures, sorted(samples, key=lambda p: p["rss_mb"])[len(samples) // 2]
 
 
 def main() -> int:
@@ -209,17 +227,31 @@ def main() -> int:
     cores.pin(args.cores)
     _HIDDEN[:] = dev_only_modules()  # memory as on a terminal (bench/production_venv.py)
     figures, kiosk = measure(args.runs)
-    floor = figures[0]
-    print(f"| part (each row adds to the one above) | RSS MB | Δ MB | × floor ({floor:.0f} MB) |")
-    print("| --- | ---: | ---: | ---: |")
-    previous = 0.0
-    for name, rss in zip(ROWS, figures, strict=True):
-        delta = f"{rss - previous:+.1f}" if previous else "—"
-        print(f"| {name} | {rss:.1f} | {delta} | {rss / floor:.2f} |")
-        previous = rss
+    floor = figures[0]["rss_mb"]
     print(
-        f"| the kiosk as started (`build_kiosk`, default devices, idle 2 s) | {kiosk:.1f} | — "
-        f"| {kiosk / floor:.2f} |"
+        f"| part (each row adds to the one above) | RSS MB | Δ MB | × floor ({floor:.0f} MB) "
+        "| anonymous MB | Δ | file-backed MB | Δ |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    previous: dict[str, float] = {}
+    for name, parts in zip(ROWS, figures, strict=True):
+
+        def delta(
+            key: str, parts: dict[str, float] = parts, before: dict[str, float] = previous
+        ) -> str:
+            return f"{parts[key] - before[key]:+.1f}" if before else "—"
+
+        rss = parts["rss_mb"]
+        print(
+            f"| {name} | {rss:.1f} | {delta('rss_mb')} | {rss / floor:.2f} "
+            f"| {parts['anon_mb']:.1f} | {delta('anon_mb')} "
+            f"| {parts['file_mb']:.1f} | {delta('file_mb')} |"
+        )
+        previous = parts
+    print(
+        f"| the kiosk as started (`build_kiosk`, default devices, idle 2 s) "
+        f"| {kiosk['rss_mb']:.1f} | — | {kiosk['rss_mb'] / floor:.2f} "
+        f"| {kiosk['anon_mb']:.1f} | — | {kiosk['file_mb']:.1f} | — |"
     )
     return 0
 
