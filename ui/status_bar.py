@@ -65,8 +65,13 @@ class StatusBar(QWidget):
             row.addWidget(widget)
         row.addStretch(1)
         self._row = row
+        self._reader_bridge = reader
         printer.status_changed.connect(self._printer)
         reader.status_changed.connect(self._reader)
+        # A port that will not open reports an error but no status change: show its cause.
+        # (A bound method, not a lambda: the bar is the receiver, so the call is queued to the
+        # GUI thread from the reader's.)
+        reader.reader_error.connect(self._reader_failed)
         self._printer(printer.status.value)
         self._reader(reader.status.value)
         self.timer = QTimer(self)
@@ -99,5 +104,9 @@ class StatusBar(QWidget):
     def _printer(self, value: str) -> None:
         self.printer_label.setText(f"打印机：{status_message(PrinterStatus(value))}")
 
+    def _reader_failed(self, _message: str) -> None:
+        self._reader(self._reader_bridge.status.value)
+
     def _reader(self, value: str) -> None:
-        self.reader_label.setText(f"读卡器：{reader_status_label(ReaderStatus(value))}")
+        said = reader_status_label(ReaderStatus(value), self._reader_bridge.problem)
+        self.reader_label.setText(f"读卡器：{said}")

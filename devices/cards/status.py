@@ -7,7 +7,7 @@ for the status bar (short labels) and for ``kiosk doctor`` / the 诊断 screen (
 
 from __future__ import annotations
 
-from devices.cards.events import ReaderStatus
+from devices.cards.events import ReaderErrorCode, ReaderStatus
 
 #: States in which the kiosk can read cards (a reader waiting for a card is fine).
 USABLE = frozenset({ReaderStatus.NO_CARD, ReaderStatus.READING, ReaderStatus.CARD_PRESENT})
@@ -29,8 +29,16 @@ _MESSAGES = {
 }
 
 
-def status_label(status: ReaderStatus) -> str:
-    """A few characters for the staff status bar."""
+#: An unusable reader's cause, where it says more than its status: a port the kiosk's user
+#: may not open is not a loose cable (the doctor's check says what to do).
+_PROBLEM_LABELS = {ReaderErrorCode.PORT_DENIED.value: "端口无权限，请联系技术人员"}
+
+
+def status_label(status: ReaderStatus, problem: str = "") -> str:
+    """A few characters for the staff status bar; ``problem`` is the reader's last error
+    code while it is unusable (``CardReaderBridge.problem``)."""
+    if status not in USABLE and problem in _PROBLEM_LABELS:
+        return _PROBLEM_LABELS[problem]
     return _LABELS[status]
 
 

@@ -83,6 +83,28 @@ def test_a_refused_port_is_named_on_the_diagnosis_screen(qtbot, tmp_path: Path) 
     assert check.data["device_problem"] == READER_PORT_DENIED
 
 
+def test_the_status_bar_names_a_refused_port(qtbot) -> None:
+    """Staff see the cause at the bottom of the screen, from the reader's thread to the bar."""
+    from kiosk.settings import Settings
+    from ui.devices import PrinterBridge
+    from ui.status_bar import ConnectionSnapshot, StatusBar
+
+    port = RefusingPort()
+    bridge = CardReaderBridge(SamCardReader(port, PORT, SamTimings(reconnect_interval=0.05)))
+    bar = StatusBar(
+        lambda: ConnectionSnapshot("未连接", 0), PrinterBridge(None, Settings()), bridge
+    )
+    qtbot.addWidget(bar)
+    assert bar.reader_label.text() == "读卡器：读卡器未连接"  # not yet tried
+    bridge.start()
+    try:
+        qtbot.waitUntil(lambda: "无权限" in bar.reader_label.text(), timeout=5000)
+        assert bar.reader_label.text() == "读卡器：端口无权限，请联系技术人员"
+    finally:
+        bar.timer.stop()
+        bridge.stop()
+
+
 def test_a_missing_port_is_still_called_unplugged(tmp_path: Path) -> None:
     """The real doctor, the real pyserial open of a node that does not exist (ENOENT)."""
     (tmp_path / "terminal.toml").write_text(
