@@ -141,7 +141,11 @@ def main() -> int:
             preview = window.router.current.findChild(CameraPreview, "camera_preview")
             if preview is None:
                 raise RuntimeError("no camera preview on the photo step")
-            settle(app, lambda p=preview: p.has_picture, 5)
+
+            def has_picture(shown: CameraPreview = preview) -> bool:
+                return bool(shown.has_picture)
+
+            settle(app, has_picture, 5)
             path = args.out / f"camera_preview_{orientation}_{mode}.png"
             window.grab().save(str(path))
             written.append(path)

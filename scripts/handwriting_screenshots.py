@@ -55,8 +55,12 @@ def main() -> int:
             window.apply_theme(theme)
             app.processEvents()
             keyboard = window.router.current.findChild(Keyboard)
+            if keyboard is None:
+                raise RuntimeError("no keyboard on the name screen")
             keyboard.hand.click()
             panel = keyboard.findChild(HandwritingPanel)
+            if panel is None:
+                raise RuntimeError("no writing pad after 手写")
             side = panel.pad.width()
             panel.pad.strokes = [
                 [(side * (0.1 + 0.8 * x / 100), side * (0.1 + 0.8 * y / 100)) for x, y in stroke]

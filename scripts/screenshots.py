@@ -59,11 +59,18 @@ def _looking_up(window: Any) -> None:
     window.router.current.journey.start_licence_lookup()
 
 
+def _composing(window: Any) -> None:
+    """Pinyin letters typed: the candidates in the digit keys' row, the keys where they were."""
+    for letter in "cunkouludeng":
+        _tap(window, f"key_{letter}")
+
+
 # name -> (step reached by the tour, what a tap on that screen then shows)
 VIEWS: dict[str, tuple[str, Any]] = {
     "booking_slots": ("booking", lambda window: _tap(window, "choose_window")),
     "booking_home_visit": ("booking", _home_visit),
     "elicence_waiting": ("elicence_consent", _looking_up),
+    "request_pinyin": ("request", _composing),
 }
 
 
@@ -136,6 +143,7 @@ def main() -> int:
     from app.wiring import UiOptions, build_ui
     from kiosk.core import KioskCore
     from kiosk.journey import Step
+    from ui.screens.find_item_screen import FindItemScreen
     from ui.theme import Theme
     from ui.tour import keep_mode, reach
 
@@ -144,10 +152,15 @@ def main() -> int:
         core,
         reader=None,
         printer=PaperPrinter(),
-        options=UiOptions(voice_engine="mock", printer_watch_s=0),
+        options=UiOptions(voice_engine="mock", printer_watch_s=3600),
     )
     window = kiosk.window
     window.show()
+    # The status bar shows the printer as its watcher last saw it: wait for the first look.
+    deadline = time.monotonic() + 10
+    while kiosk.printer.status.value != "ready" and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     written = []
     shots: list[tuple[str, Step, bool]] = [(s.value, s, False) for s in Step]
     shots.append(("find_item_page2", Step.FIND_ITEM, True))
@@ -163,7 +176,9 @@ def main() -> int:
                 if paged:
                     kiosk.journey.set_query(PAGED_QUERY)
                     settle(app, False)
-                    window.router.current.items.turn(1)
+                    found = window.router.current
+                    assert isinstance(found, FindItemScreen)
+                    found.items.turn(1)
                 if name in VIEWS:
                     VIEWS[name][1](window)
                 settle(app, step in (Step.SUBMITTED, Step.GUIDE))
