@@ -9,6 +9,11 @@ Figures (issue 16, goal 5: p95 <= 10 ms):
   codes): the least any search over 5,000 items can cost in Python.
 Python function calls per search are counted with ``sys.setprofile`` (exact).
 
+The catalogue as the journey holds it (``CoreServices.catalogue``, a real store in a temporary
+directory): the check made at most every 30 s when nothing changed, the same check after a
+save of one item (that item read and merged), and a full read and parse of every item (what
+each check cost before it was incremental), against the floor of one ``meta`` read.
+
 With ``--ui``, the item list's cost is measured too: building the result tiles and laying
 out the first page (``ui.paging.PagedList``, offscreen Qt) for 50, 500 and 5,000 hits, as
 the item screen builds them (at most ``TILES_AT_ONCE`` tiles and a 再显示 tile) and, for
@@ -25,6 +30,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from bench import cores
 from kiosk.catalogue import ServiceItem, pinyin_initials, search
@@ -117,6 +123,62 @@ def page_cost(hits: int, *, every_hit: bool = False) -> float:
     return elapsed
 
 
+def held_catalogue(items: list[ServiceItem], rounds: int) -> None:
+    """What keeping the journey's catalogue current costs: a check, a change, a full read."""
+    import dataclasses
+    import os
+    import tempfile
+
+    from kiosk.core import KioskCore
+    from kiosk.paths import DataDir
+    from kiosk.usecases.resident import CoreServices
+
+    home = tempfile.mkdtemp(prefix="kiosk-bench-catalogue-")
+    os.environ["KIOSK_HOME"] = home
+    core = KioskCore.open(DataDir(Path(home)))
+    try:
+        core.store.save_catalogue(items)
+        services = CoreServices(core, catalogue_ttl_s=-1.0)  # check at every call
+        services.catalogue()
+
+        def check(_: str) -> object:
+            return services.catalogue()
+
+        def one_changed_samples(n: int) -> list[float]:
+            """A save of one item (untimed: it is the sync's), then the timed check."""
+            out = []
+            for round_ in range(n):
+                renamed = dataclasses.replace(items[round_ % 50], name=f"改名{round_}")
+                core.store.save_catalogue([renamed])
+                start = time.perf_counter()
+                services.catalogue()
+                out.append((time.perf_counter() - start) * 1000)
+            return out
+
+        def floor(_: str) -> object:
+            return core.store.get_meta("catalogue:revision")
+
+        def full(_: str) -> object:
+            return core.store.catalogue()
+
+        queries = HANZI[:5]
+        base = _p(_times(floor, queries, rounds), 0.95)
+        print(f"catalogue held by the journey, {len(items):,} items (ms; floor: one meta read)")
+        print(f"{'':<34} {'p50':>8} {'p95':>8} {'floor p95':>10} {'ratio':>7}")
+        for label, samples in (
+            ("check, nothing changed", _times(check, queries, rounds)),
+            ("check after a save of one item", one_changed_samples(rounds * len(queries))),
+            ("full read and parse (before)", _times(full, queries[:1], max(2, rounds // 4))),
+        ):
+            p95 = _p(samples, 0.95)
+            print(
+                f"{label:<34} {statistics.median(samples):>8.3f} {p95:>8.3f} {base:>10.3f} "
+                f"{p95 / base:>7.1f}"
+            )
+    finally:
+        core.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=5000)
@@ -155,6 +217,7 @@ def main() -> None:
                 f"{_p(samples, 0.95) / _p(base, 0.95):>6.1f} {calls:>7,}"
             )
     print(f"first search after loading (prepares every item): {cold:.0f} ms")
+    held_catalogue(items, args.rounds)
     if args.ui:
         print("tiles built + first page laid out (ms)")
         print(f"{'hits':>6} {'as the screen builds them':>26} {'a tile for every hit':>22}")

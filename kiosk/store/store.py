@@ -34,6 +34,9 @@ from kiosk.store.db import (
 from kiosk.store.files import AttachmentFiles
 from kiosk.store.numbering import ENROLLED_CODE_KEY, INSTALL_ID_KEY, code_for, minting_code
 
+CATALOGUE_REVISION_KEY = "catalogue:revision"
+"""``meta`` counter: the revision of the last catalogue save (its rows carry it)."""
+
 
 @dataclass(frozen=True, slots=True)
 class NewAttachment:
@@ -134,16 +137,19 @@ class Store:
     # -- catalogue -------------------------------------------------------------
 
     def save_catalogue(self, items: Iterable[ServiceItem]) -> int:
-        """Insert or update item versions. Old versions stay: queued applications may refer to them."""
+        """Insert or update item versions. Old versions stay: queued applications may refer to them.
+
+        The rows written carry the save's revision (:meth:`catalogue_changes`)."""
         count = 0
         self._filing_items.clear()  # again after the commit: a filing between would re-cache
         with self.conn.write() as c:
+            revision = next_counter(c, CATALOGUE_REVISION_KEY)
             for item in items:
                 c.execute(
-                    "INSERT INTO catalogue(code, version, name, category, state, body) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(code, version) DO UPDATE SET "
+                    "INSERT INTO catalogue(code, version, name, category, state, body, revision) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code, version) DO UPDATE SET "
                     "name=excluded.name, category=excluded.category, state=excluded.state, "
-                    "body=excluded.body",
+                    "body=excluded.body, revision=excluded.revision",
                     (
                         item.code,
                         item.version,
@@ -151,6 +157,7 @@ class Store:
                         item.category,
                         item.state.value,
                         json.dumps(item_to_dict(item), ensure_ascii=False),
+                        revision,
                     ),
                 )
                 count += 1
@@ -162,6 +169,26 @@ class Store:
         rows = self.conn.query(
             "SELECT body FROM catalogue c WHERE version = "
             "(SELECT MAX(version) FROM catalogue WHERE code = c.code) ORDER BY category, code"
+        )
+        return [item_from_dict(json.loads(row["body"])) for row in rows]
+
+    def catalogue_revision(self) -> int:
+        """The revision of the last catalogue save (0: none since revisions were kept): one
+        small read, to learn whether a catalogue held in memory is still current."""
+        rows = self.conn.query("SELECT value FROM meta WHERE key = ?", (CATALOGUE_REVISION_KEY,))
+        return int(rows[0]["value"]) if rows else 0
+
+    def catalogue_changes(self, since: int) -> list[ServiceItem]:
+        """The newest version of every item a save after revision ``since`` wrote.
+
+        Read :meth:`catalogue_revision` first, then this: a save between the two is read
+        here and again next time (harmless), never missed.
+        """
+        rows = self.conn.query(
+            "SELECT body FROM catalogue c WHERE version = "
+            "(SELECT MAX(version) FROM catalogue WHERE code = c.code) "
+            "AND code IN (SELECT code FROM catalogue WHERE revision > ?)",
+            (since,),
         )
         return [item_from_dict(json.loads(row["body"])) for row in rows]
 
