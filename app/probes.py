@@ -317,7 +317,7 @@ def software_version() -> str:
 def versions_fact(core: KioskCore) -> VersionFact:
     return VersionFact(
         software_version(),
-        len(core.store.catalogue()),
+        core.store.catalogue_size(),  # counted, not parsed: ~0.5 s with 5,000 items
         Outbox(core.store).get_cursor("catalogue"),
     )
 

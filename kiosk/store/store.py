@@ -227,6 +227,12 @@ class Store:
         self._filing_items[code] = kept
         return kept
 
+    def catalogue_size(self) -> int:
+        """How many items the catalogue holds (each counted once, whatever its versions),
+        without reading and parsing them."""
+        rows = self.conn.query("SELECT COUNT(DISTINCT code) AS n FROM catalogue")
+        return int(rows[0]["n"])
+
     def catalogue_is_empty(self) -> bool:
         return not self.conn.query("SELECT 1 FROM catalogue LIMIT 1")
 
