@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 import time
 from collections.abc import Mapping, Sequence
 
@@ -36,6 +37,9 @@ class CoreServices:
         self._revision = 0  # the catalogue revision self._catalogue was read at
         self._checked_at = 0.0
         self._ttl = catalogue_ttl_s
+        # The search warm-up asks for the catalogue on its own thread: the list and the
+        # revision it was read at must change together.
+        self._catalogue_lock = threading.Lock()
 
     def refresh_catalogue(self) -> None:
         """Check the catalogue at the next use (after a sync saved one)."""
@@ -49,18 +53,20 @@ class CoreServices:
         since are read and parsed. Re-reading the whole catalogue each time cost ~0.5 s of
         the GUI thread with 5,000 items, every 30 s (issue 16, goal 5).
         """
-        now = time.monotonic()
-        if self._catalogue is not None and now - self._checked_at <= self._ttl:
+        with self._catalogue_lock:
+            now = time.monotonic()
+            if self._catalogue is not None and now - self._checked_at <= self._ttl:
+                return self._catalogue
+            store = self.core.store
+            revision = store.catalogue_revision()  # first: a save after it is read again later
+            if self._catalogue is None:
+                self._catalogue = store.catalogue()
+            elif revision != self._revision:
+                changed = store.catalogue_changes(self._revision)
+                self._catalogue = _merged(self._catalogue, changed)
+            self._revision = revision
+            self._checked_at = now
             return self._catalogue
-        store = self.core.store
-        revision = store.catalogue_revision()  # first: a save after it is read again later
-        if self._catalogue is None:
-            self._catalogue = store.catalogue()
-        elif revision != self._revision:
-            self._catalogue = _merged(self._catalogue, store.catalogue_changes(self._revision))
-        self._revision = revision
-        self._checked_at = now
-        return self._catalogue
 
     def most_used(self, limit: int) -> list[str]:
         return most_used_codes(self.core.store, limit)
