@@ -192,11 +192,10 @@ def _heap_mb() -> float:
     """The process's anonymous memory (RssAnon), after a full collection."""
     import gc
 
+    from bench.procstatus import memory_mb
+
     gc.collect()
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return memory_mb()["anon_mb"]
 
 
 def main() -> None:

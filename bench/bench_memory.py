@@ -81,15 +81,7 @@ app = QApplication([])
 keep = []
 
 
-def rss():
-    # VmRSS and its parts: anonymous (heap, private) and file-backed (libraries, fonts and
-    # dictionaries mapped from disk: shared with other processes, dropped under pressure).
-    found = {}
-    for line in open("/proc/self/status"):
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
-            found[key] = int(value.split()[0]) / 1024
-    return {"rss_mb": found["VmRSS"], "anon_mb": found["RssAnon"], "file_mb": found["RssFile"]}
+from bench.procstatus import memory_mb
 
 
 def paint(widget):
@@ -149,7 +141,7 @@ if STAGE >= 7 + len(GROUPS):
 
 
 def done():
-    print(json.dumps(rss()), flush=True)
+    print(json.dumps(memory_mb()), flush=True)
     os._exit(0)  # the figure is out; skip tearing down devices and windows
 
 
@@ -168,14 +160,9 @@ from kiosk.core import KioskCore
 core = KioskCore.open()
 kiosk = build_kiosk(core, demo=False, options=UiOptions(voice_engine="mock"))
 kiosk.window.resize(1920, 1080); kiosk.window.show()
+from bench.procstatus import memory_mb
 def done():
-    found = {}
-    for line in open("/proc/self/status"):
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "RssAnon", "RssFile"):
-            found[key] = int(value.split()[0]) / 1024
-    parts = {"rss_mb": found["VmRSS"], "anon_mb": found["RssAnon"], "file_mb": found["RssFile"]}
-    print(json.dumps(parts), flush=True)
+    print(json.dumps(memory_mb()), flush=True)
     os._exit(0)
 QTimer.singleShot(2000, done)
 app.exec()
@@ -208,13 +195,15 @@ def measure(runs: int) -> tuple[Figures, dict[str, float]]:
     figures: Figures = []
     for stage in range(len(ROWS)):
         code = child(stage)
-        samples = [_parts(code, home) for _ in range(runs)]
-        middle = sorted(samples, key=lambda p: p["rss_mb"])[len(samples) // 2]
-        figures.append(middle)  # the median run's figures, its parts adding up
+        figures.append(_median_run([_parts(code, home) for _ in range(runs)]))
     kiosk_home = tempfile.mkdtemp(prefix="kiosk-bench-memory-kiosk-")
     _parts(_KIOSK, kiosk_home)
-    samples = [_parts(_KIOSK, kiosk_home) for _ in range(runs)]
-    return figures, sorted(samples, key=lambda p: p["rss_mb"])[len(samples) // 2]
+    return figures, _median_run([_parts(_KIOSK, kiosk_home) for _ in range(runs)])
+
+
+def _median_run(samples: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median RSS, whole: its parts add up, as medians of each would not."""
+    return sorted(samples, key=lambda p: p["rss_mb"])[len(samples) // 2]
 
 
 def main() -> int:

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench import cores
+from bench.procstatus import memory_mb
 from bench.production_venv import dev_only_modules, hiding_prelude, run_child
 
 if TYPE_CHECKING:
@@ -210,12 +211,11 @@ def _spawn_until_ready(argv: list[str], home: str, idle_s: float = 2.0) -> dict[
                     pass
                 start_s = time.perf_counter() - started
                 time.sleep(idle_s)  # a bench, not a test: the idle RSS is read after a while
-                with open(f"/proc/{proc.pid}/status", encoding="ascii") as status:
-                    rss_kb = next(int(x.split()[1]) for x in status if x.startswith("VmRSS:"))
+                rss_mb = memory_mb(proc.pid)["rss_mb"]
             finally:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=60)
-    return {"start_s": start_s, "rss_mb": rss_kb / 1024}
+    return {"start_s": start_s, "rss_mb": rss_mb}
 
 
 def startup_via_cli(runs: int) -> dict[str, dict[str, float]]:

@@ -28,11 +28,9 @@ from ui.status_bar import SnapshotSource, StatusBar
 from ui.theme import Theme, apply_theme
 from ui.widgets import button, label
 
-if TYPE_CHECKING:  # demo mode only: loaded when a dock is added
-    from ui.dev_dock import DevControls, DevDock
-
-if TYPE_CHECKING:  # built on first use by the factories the wiring passes in
-    from ui.staff.console import StaffConsole
+if TYPE_CHECKING:
+    from ui.dev_dock import DevControls, DevDock  # demo mode only: loaded when a dock is added
+    from ui.staff.console import StaffConsole  # the consoles: built on first use
     from ui.technician.console import TechnicianConsole
 
 FIRST_FRAME_FALLBACK_MS = 1000

@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 PortOpener = Callable[[], SerialPort]
 
 PORT_ERRORS = (serial.SerialException, OSError, termios.error)
-_DENIED = frozenset({errno.EACCES, errno.EPERM})
 """What a vanished port raises: pyserial wraps most errors, but ``tcflush`` leaks termios.error."""
+
+_DENIED = frozenset({errno.EACCES, errno.EPERM})
+"""An ``open()`` the system refused to this user: the port is there, but not for us."""
 
 
 @dataclass(frozen=True, slots=True)
