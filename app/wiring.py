@@ -192,14 +192,13 @@ class EngineLicencePort:
 class SearchWarmUp:
     """The catalogue's search index, built on a thread of its own when a visit starts.
 
-    The first search key tap used to pay for it: 0.4–1.3 s, loading pypinyin's phrase
-    dictionary and computing every name's initials (:func:`kiosk.catalogue.prepare_search`).
-    Right after the first frame it would cost every idle kiosk pypinyin's ~55 MB
-    (issue 16, goal 2) for searches that may never come; a visit leaving the home screen is
-    seconds away from the item list (the card or the ID number comes first), so it starts
-    then, once per process, on the same items the journey searches (``services.catalogue``).
-    Not free for the GUI thread: pypinyin's import parses a 2.5 MB JSON table in one C call
-    that holds the GIL (~0.1 s here), once; the rest of the work shares the GIL in 5 ms turns.
+    The first search key tap used to pay for it (:func:`kiosk.catalogue.prepare_search`):
+    0.4–1.3 s when initials came from pypinyin; with the kiosk's own initials table
+    (:mod:`kiosk.pinyin_initials`) about 0.05 s for 5,000 names, still more than a tap's
+    budget on a kiosk board. A visit leaving the home screen is seconds away from the item
+    list (the card or the ID number comes first), so it starts then, once per process, on
+    the same items the journey searches (``services.catalogue``); an idle kiosk that never
+    sees a visit holds no index.
     """
 
     def __init__(self, services: CoreServices) -> None:

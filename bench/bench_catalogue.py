@@ -1,6 +1,8 @@
 """Catalogue search over 5,000 items (hanzi and pinyin initials), against a floor; counted and timed.
 
 Figures (issue 16, goal 5: p95 <= 10 ms):
+- every name's pinyin initials from the kiosk's table and from pypinyin (which it replaced):
+  time against lower-casing every name, heap each one holds, names on which they disagree;
 - ``search`` as shipped, warm (each item prepared once, by the first search) and cold (the
   first search after the catalogue is loaded: it computes every name's pinyin initials);
 - the field-by-field scan it replaced (every field lower-cased on every keystroke, the
@@ -33,16 +35,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import cores
-from kiosk.catalogue import ServiceItem, pinyin_initials, search
+from kiosk.catalogue import ServiceItem, search
+from kiosk.pinyin_initials import pinyin_initials
 from tests.core.test_catalogue_search import generated_catalogue
 
 HANZI = ["养老", "证明", "社会", "户口", "补贴", "低保", "残疾人", "老年卡", "登记", "银行"]
 INITIALS = ["ylbx", "zm", "sh", "hk", "bt", "db", "cjr", "lnk", "dj", "yh", "y", "s"]
 
 
+def _pypinyin_initials(text: str) -> str:
+    """The initials as they were computed before the kiosk's own table: pypinyin's."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(ch for ch in "".join(letters).lower() if ch.isascii() and ch.isalpha())
+
+
 @functools.lru_cache(maxsize=1024)  # as before issue 16
 def _old_initials(text: str) -> str:
-    return pinyin_initials.__wrapped__(text)
+    return _pypinyin_initials(text)
 
 
 def old_search(items: list[ServiceItem], query: str) -> list[ServiceItem]:
@@ -142,7 +153,7 @@ def held_catalogue(items: list[ServiceItem], rounds: int) -> None:
         before = _heap_mb()
         held = services.catalogue()  # new objects, parsed from the store
         after_load = _heap_mb()
-        search(held, "养老")  # their search index (pypinyin is loaded already by now)
+        search(held, "养老")  # their search index
         after_index = _heap_mb()
 
         def check(_: str) -> object:
@@ -182,7 +193,7 @@ def held_catalogue(items: list[ServiceItem], rounds: int) -> None:
         print(
             f"heap (RssAnon) of the held catalogue: +{after_load - before:.1f} MB; "
             f"its search index: +{after_index - after_load:.1f} MB "
-            "(pypinyin's own dictionary, loaded earlier in this run, not included)"
+            "(the initials table, loaded earlier in this run, not included)"
         )
     finally:
         core.close()
@@ -198,6 +209,45 @@ def _heap_mb() -> float:
     return memory_mb()["anon_mb"]
 
 
+def initials_cost(items: list[ServiceItem]) -> None:
+    """Every name's initials from the kiosk's table and from pypinyin: time, heap, agreement.
+
+    Run first, before anything in this process has loaded pypinyin, so that its heap is seen.
+    Floor: lower-casing every name (a per-name string operation with no table behind it).
+    """
+    from kiosk.pinyin_initials import _table
+
+    names = [item.name for item in items]
+
+    def timed(fn: Callable[[str], object]) -> float:
+        start = time.perf_counter()
+        for name in names:
+            fn(name)
+        return (time.perf_counter() - start) * 1000
+
+    floor = min(timed(str.lower) for _ in range(3))
+    before = _heap_mb()
+    _table()
+    table_mb = _heap_mb() - before
+    table_ms = min(timed(pinyin_initials) for _ in range(3))
+    before = _heap_mb()
+    import pypinyin  # noqa: F401
+
+    pypinyin_mb = _heap_mb() - before
+    pypinyin_ms = min(timed(_pypinyin_initials) for _ in range(3))
+    differ = sum(pinyin_initials(name) != _pypinyin_initials(name) for name in names)
+    print(f"initials of {len(names):,} names (ms; floor: lower-casing every name {floor:.1f} ms)")
+    print(f"{'source':<28} {'ms':>7} {'× floor':>8} {'heap MB':>8}")
+    print(
+        f"{'kiosk table (shipped)':<28} {table_ms:>7.1f} {table_ms / floor:>8.0f} {table_mb:>8.1f}"
+    )
+    print(
+        f"{'pypinyin (before)':<28} {pypinyin_ms:>7.1f} {pypinyin_ms / floor:>8.0f} "
+        f"{pypinyin_mb:>8.1f}"
+    )
+    print(f"names whose initials differ between the two: {differ}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=5000)
@@ -207,6 +257,7 @@ def main() -> None:
     args = parser.parse_args()
     cores.pin(args.cores)
     items = generated_catalogue(args.items)
+    initials_cost(items)
     names = [item.name.lower() for item in items]
 
     def floor(query: str) -> list[str]:

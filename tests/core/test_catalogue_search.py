@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from kiosk.catalogue import (
     ServiceItem,
     load_sample_catalogue,
-    pinyin_initials,
     prepare_search,
     search,
 )
+from kiosk.pinyin_initials import pinyin_initials
 
 _NO_EXPLAIN = (Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink)
 COMMON = (
