@@ -47,6 +47,7 @@ from kiosk.workdays import shipped_calendar
 
 if TYPE_CHECKING:
     from devices.cards.events import ReaderStatus
+    from devices.printers.status import PrinterStatus
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +217,6 @@ def _printer_fact(url: str, settings: Settings, home: DataDir, test: bool) -> De
     if not test:
         return DeviceFact(configured=True, url=url, tested=False)
     from devices.printers.factory import open_printer
-    from devices.printers.status import CAN_PRINT, PrinterStatus, status_message
     from printouts.escpos.profile import TextEncoding
 
     printer = open_printer(
@@ -224,15 +224,25 @@ def _printer_fact(url: str, settings: Settings, home: DataDir, test: bool) -> De
     )
     try:
         status = printer.status()
+        problem = printer.problem
     finally:
         printer.close()
+    return _printer_status_fact(url, status, problem)
+
+
+def _printer_status_fact(url: str, status: PrinterStatus, problem: str = "") -> DeviceFact:
+    """``problem``: the printer's :class:`PrinterProblem`, kept only while it cannot print."""
+    from devices.printers.status import CAN_PRINT, PrinterStatus, status_message
+
+    usable = status in CAN_PRINT
     return DeviceFact(
         True,
         url,
         status.value,
-        status in CAN_PRINT,
+        usable,
         status is PrinterStatus.PAPER_NEAR_END,
         status_message(status),
+        problem="" if usable else problem,
     )
 
 
@@ -329,23 +339,15 @@ def live_device_fact(
     url: str, status: str | None, *, printer: bool, problem: str = ""
 ) -> DeviceFact:
     """A device the running app already holds, from its bridge's last reported status
-    (and, for the card reader, its last error while it is unusable)."""
+    (and its problem while it is unusable: a port this user may not open)."""
     if not url:
         return DeviceFact(configured=False)
     if status is None:
         return DeviceFact(True, url, tested=False)
     if printer:
-        from devices.printers.status import CAN_PRINT, PrinterStatus, status_message
+        from devices.printers.status import PrinterStatus
 
-        value = PrinterStatus(status)
-        return DeviceFact(
-            True,
-            url,
-            status,
-            value in CAN_PRINT,
-            value is PrinterStatus.PAPER_NEAR_END,
-            status_message(value),
-        )
+        return _printer_status_fact(url, PrinterStatus(status), problem)
     from devices.cards.events import ReaderStatus
 
     return _reader_fact(url, ReaderStatus(status), problem)
@@ -357,6 +359,7 @@ def in_app_report(
     reader_status: Callable[[], str | None],
     printer_status: Callable[[], str | None],
     reader_problem: Callable[[], str] = lambda: "",
+    printer_problem: Callable[[], str] = lambda: "",
     sync_health: Callable[[], SyncHealth] | None = None,
     skew_s: Callable[[], float | None] | None = None,
     now: dt.datetime | None = None,
@@ -385,7 +388,10 @@ def in_app_report(
             settings.devices.card_reader, reader_status(), printer=False, problem=reader_problem()
         ),
         receipt_printer=lambda: live_device_fact(
-            settings.devices.receipt_printer, printer_status(), printer=True
+            settings.devices.receipt_printer,
+            printer_status(),
+            printer=True,
+            problem=printer_problem(),
         ),
         a4_printer=base.a4_printer,
         network=base.network,

@@ -466,6 +466,7 @@ def _consoles(
                 reader_status=lambda: reader.status.value,
                 reader_problem=lambda: reader.problem,
                 printer_status=lambda: printer.status.value,
+                printer_problem=lambda: printer.problem,
                 sync_health=engine.health if engine is not None else None,
                 skew_s=(lambda: engine.status().skew_s) if engine is not None else None,
             )

@@ -140,7 +140,7 @@ class DeviceFact:
     degraded: bool = False  # usable, but needs attention soon (paper near end)
     message: str = ""  # the device's own Chinese status message
     tested: bool = True  # False: skipped (``kiosk doctor --skip-devices``)
-    problem: str = ""  # why it is unusable, when the device said (e.g. READER_PORT_DENIED)
+    problem: str = ""  # why it is unusable, when the device said (e.g. PORT_DENIED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,9 +293,15 @@ def _untested(key: CheckKey, fact: DeviceFact) -> Check:
     )
 
 
-#: The card reader's port is there but the kiosk's user may not open it
-#: (``devices.cards.events.ReaderErrorCode.PORT_DENIED``; the same value, tested).
-READER_PORT_DENIED = "port_denied"
+#: A device's port is there but the kiosk's user may not open it: the card reader's
+#: ``devices.cards.events.ReaderErrorCode.PORT_DENIED`` and the receipt printer's
+#: ``devices.printers.status.PrinterProblem.PORT_DENIED`` (the same value, tested).
+PORT_DENIED = "port_denied"
+
+_JOIN_DIALOUT = (
+    "把运行终端程序的系统用户加入 dialout 组（sudo usermod -aG dialout 用户名），"
+    "重新登录或重启终端后再检测。"
+)
 
 
 def check_card_reader(fact: DeviceFact) -> Check:
@@ -308,13 +314,12 @@ def check_card_reader(fact: DeviceFact) -> Check:
         return _untested(key, fact)
     if fact.usable:
         return Check(key, CheckStatus.OK, fact.message or "读卡器正常。", "", _device_data(fact))
-    if fact.problem == READER_PORT_DENIED:  # re-plugging will not help: say what will
+    if fact.problem == PORT_DENIED:  # re-plugging will not help: say what will
         return Check(
             key,
             CheckStatus.FAILED,
             f"没有权限打开读卡器的端口（{fact.url}）。",
-            "把运行终端程序的系统用户加入 dialout 组（sudo usermod -aG dialout 用户名），"
-            "重新登录或重启终端后再检测。",
+            _JOIN_DIALOUT,
             _device_data(fact),
         )
     return Check(
@@ -347,6 +352,14 @@ def check_receipt_printer(fact: DeviceFact) -> Check:
         )
     if fact.usable:
         return Check(key, CheckStatus.OK, fact.message or "打印机正常。", "", _device_data(fact))
+    if fact.problem == PORT_DENIED:  # not the paper, the cover or the cable
+        return Check(
+            key,
+            CheckStatus.FAILED,
+            f"没有权限打开回执打印机的端口（{fact.url}）。",
+            _JOIN_DIALOUT,
+            _device_data(fact),
+        )
     return Check(
         key,
         CheckStatus.FAILED,

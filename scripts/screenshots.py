@@ -78,6 +78,7 @@ class PaperPrinter:
     """A printer that always succeeds, so the screens show the happy path."""
 
     url = "memory:"
+    problem = ""
 
     def status(self):  # type: ignore[no-untyped-def]
         from devices.printers.status import PrinterStatus

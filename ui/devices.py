@@ -328,6 +328,15 @@ class PrinterBridge(QObject):
         self.status = status
         self.status_changed.emit(status.value)
 
+    @property
+    def problem(self) -> str:
+        """The printer's :class:`~devices.printers.status.PrinterProblem` while it cannot
+        print (for the status bar and the 诊断 screen: a refused port is not a loose cable)."""
+        worker = self.worker
+        if worker is None or self.status in CAN_PRINT:
+            return ""
+        return worker.printer.problem
+
     # ``printouts.jobs`` (the layouts and the printing use cases, ~40 ms of imports) is
     # imported at the first print, not at start-up (issue 16, goal 1).
 

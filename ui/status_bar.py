@@ -66,6 +66,7 @@ class StatusBar(QWidget):
         row.addStretch(1)
         self._row = row
         self._reader_bridge = reader
+        self._printer_bridge = printer
         printer.status_changed.connect(self._printer)
         reader.status_changed.connect(self._reader)
         # A port that will not open reports an error but no status change: show its cause.
@@ -102,7 +103,8 @@ class StatusBar(QWidget):
         self.storage.setVisible(bool(problem))
 
     def _printer(self, value: str) -> None:
-        self.printer_label.setText(f"打印机：{status_message(PrinterStatus(value))}")
+        said = status_message(PrinterStatus(value), self._printer_bridge.problem)
+        self.printer_label.setText(f"打印机：{said}")
 
     def _reader_failed(self, _message: str) -> None:
         self._reader(self._reader_bridge.status.value)

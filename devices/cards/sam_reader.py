@@ -25,6 +25,7 @@ from devices.cards.reader import ThreadedReader
 from devices.cards.sam_link import LinkTimeoutError, SamLink, SerialPort
 from devices.cards.sam_status import SamStatus, describe, error_code_for
 from devices.cards.text_layout import decode_text_block
+from devices.ports import permission_refused
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,6 @@ PortOpener = Callable[[], SerialPort]
 
 PORT_ERRORS = (serial.SerialException, OSError, termios.error)
 """What a vanished port raises: pyserial wraps most errors, but ``tcflush`` leaks termios.error."""
-
-_DENIED = frozenset({errno.EACCES, errno.EPERM})
-"""An ``open()`` the system refused to this user: the port is there, but not for us."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +58,9 @@ def serial_opener(url: str, baudrate: int, timings: SamTimings) -> PortOpener:
 
 
 def open_failure_code(exc: BaseException) -> ReaderErrorCode:
-    """Why a port would not open: refused permission is not a loose cable.
-
-    pyserial raises ``SerialException(errno, text)`` for an ``open()`` the system refused;
-    EACCES / EPERM mean the device node is there but the kiosk's user may not use it
-    (not in the ``dialout`` group, or a udev rule), which no re-plugging will fix.
-    """
-    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) in _DENIED:
+    """Why a port would not open: refused permission is not a loose cable
+    (:func:`devices.ports.permission_refused`)."""
+    if permission_refused(exc):
         return ReaderErrorCode.PORT_DENIED
     return ReaderErrorCode.PORT_LOST
 

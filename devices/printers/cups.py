@@ -41,6 +41,10 @@ class CupsPrinter:
     def url(self) -> str:
         return f"cups:{self.queue}"
 
+    @property
+    def problem(self) -> str:
+        return ""  # lpstat says what is wrong with a queue in its own status
+
     def _run(self, argv: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             argv, input=stdin, capture_output=True, timeout=self._timeout, check=False

@@ -20,9 +20,10 @@ from typing import Any
 
 import serial
 
+from devices.ports import permission_refused
 from devices.printers.errors import PrinterNotReadyError, PrintJobFailedError
 from devices.printers.protocol import PrintOutcome
-from devices.printers.status import CAN_PRINT, PrinterStatus, parse_status
+from devices.printers.status import CAN_PRINT, PrinterProblem, PrinterStatus, parse_status
 from printouts.document import Document
 from printouts.escpos import commands as cmd
 from printouts.escpos.profile import PrinterProfile
@@ -57,6 +58,7 @@ class EscPosPrinter:
         self._url = url or f"escpos:{port_url}"
         self._open_port = open_port
         self._port: Any = None
+        self._problem = PrinterProblem.NONE
         self._lock = threading.Lock()
         self._on_close = on_close  # e.g. stop the simulator this printer started
 
@@ -67,6 +69,10 @@ class EscPosPrinter:
     @property
     def profile(self) -> PrinterProfile:
         return self._profile
+
+    @property
+    def problem(self) -> str:
+        return self._problem.value
 
     def _ensure_port(self) -> Any:
         if self._port is None:
@@ -104,7 +110,11 @@ class EscPosPrinter:
         except (OSError, serial.SerialException) as exc:
             log.warning("printer %s: status query failed: %s", self._url, type(exc).__name__)
             self._drop_port()
+            self._problem = (
+                PrinterProblem.PORT_DENIED if permission_refused(exc) else PrinterProblem.NONE
+            )
             return PrinterStatus.DISCONNECTED
+        self._problem = PrinterProblem.NONE
         return parse_status(*answers)
 
     def print_document(self, doc: Document) -> PrintOutcome:

@@ -24,6 +24,10 @@ class PdfFilePrinter:
     def url(self) -> str:
         return f"pdf:{self.path}"
 
+    @property
+    def problem(self) -> str:
+        return ""
+
     def status(self) -> PrinterStatus:
         parent = self.path.parent
         return PrinterStatus.READY if os.access(parent, os.W_OK) else PrinterStatus.DISCONNECTED

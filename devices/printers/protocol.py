@@ -32,6 +32,12 @@ class Printer(Protocol):
         """Ask the device now; never raises."""
         ...
 
+    @property
+    def problem(self) -> str:
+        """Why the last :meth:`status` could not reach the printer, when the system said
+        (a :class:`~devices.printers.status.PrinterProblem` value); "" otherwise."""
+        ...
+
     def print_document(self, doc: Document) -> PrintOutcome:
         """Print ``doc``; raises ``PrinterNotReadyError`` or ``PrintJobFailedError``."""
         ...

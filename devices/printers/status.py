@@ -36,8 +36,27 @@ _MESSAGES = {
 }
 
 
-def status_message(status: PrinterStatus) -> str:
-    """What staff read on screen for ``status``, in Simplified Chinese."""
+class PrinterProblem(StrEnum):
+    """Why an unusable printer is unusable, where its status alone would mislead.
+
+    Reported beside the status (``Printer.problem``), not as a status of its own: the status
+    travels in the heartbeat's ``device_health`` to the platform, which needs no new value
+    to show a printer that does not work.
+    """
+
+    NONE = ""
+    PORT_DENIED = "port_denied"  # the port is there but this user may not open it (dialout)
+
+
+_PROBLEM_MESSAGES = {PrinterProblem.PORT_DENIED: "端口无权限，请联系技术人员"}
+
+
+def status_message(status: PrinterStatus, problem: str = "") -> str:
+    """What staff read on screen for ``status``, in Simplified Chinese; ``problem`` is the
+    printer's :class:`PrinterProblem` while it cannot print, which says more than a status
+    of "disconnected" (a port this user may not open is not a loose cable)."""
+    if status not in CAN_PRINT and problem in _PROBLEM_MESSAGES:
+        return _PROBLEM_MESSAGES[PrinterProblem(problem)]
     return _MESSAGES[status]
 
 

@@ -69,20 +69,25 @@ class PrintWorker:
         return self._pool.submit(query)
 
     def watch(self, on_change: StatusCallback, interval: float = 5.0) -> None:
-        """Query status every ``interval`` seconds and report *changes* only."""
+        """Query status every ``interval`` seconds and report *changes* only.
+
+        A change of the printer's ``problem`` is a change too: a port that went from
+        unplugged to refused stays "disconnected" but now needs a technician, not a cable.
+        """
         if self._watcher is not None:
             raise RuntimeError("already watching")
 
         def loop() -> None:
-            last: PrinterStatus | None = None
+            last: tuple[PrinterStatus, str] | None = None
             while not self._stop.is_set():
                 try:
                     status = self._pool.submit(self.printer.status).result()
                 except RuntimeError:  # pool shut down
                     return
-                if status is not last:
+                now = (status, self.printer.problem)
+                if now != last:
                     on_change(status)
-                    last = status
+                    last = now
                 self._stop.wait(interval)
 
         self._watcher = threading.Thread(target=loop, name="printer-watch", daemon=True)

@@ -19,7 +19,7 @@ from app.probes import in_app_report
 from devices.cards.events import ReaderError, ReaderErrorCode, ReaderStatus
 from devices.cards.sam_reader import SamCardReader, SamTimings
 from kiosk.core import KioskCore
-from kiosk.diagnostics import READER_PORT_DENIED, CheckKey, CheckStatus
+from kiosk.diagnostics import PORT_DENIED, CheckKey, CheckStatus
 from kiosk.paths import DataDir
 from tests.faults.faulthelpers import kiosk_json
 from ui.devices import CardReaderBridge
@@ -43,7 +43,7 @@ class RefusingPort:
 
 
 def test_the_core_and_the_reader_agree_on_the_refusal_code() -> None:
-    assert ReaderErrorCode.PORT_DENIED.value == READER_PORT_DENIED
+    assert ReaderErrorCode.PORT_DENIED.value == PORT_DENIED
 
 
 def test_a_refused_port_is_named_on_the_diagnosis_screen(qtbot, tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_a_refused_port_is_named_on_the_diagnosis_screen(qtbot, tmp_path: Path) 
     bridge = CardReaderBridge(reader)
     bridge.start()
     try:
-        qtbot.waitUntil(lambda: bridge.problem == READER_PORT_DENIED, timeout=5000)
+        qtbot.waitUntil(lambda: bridge.problem == PORT_DENIED, timeout=5000)
         qtbot.waitUntil(lambda: port.attempts >= 3, timeout=5000)  # it keeps trying
         assert reader.status is ReaderStatus.DISCONNECTED
         assert [e.code for e in errors] == [ReaderErrorCode.PORT_DENIED]  # once, not per retry
@@ -80,7 +80,7 @@ def test_a_refused_port_is_named_on_the_diagnosis_screen(qtbot, tmp_path: Path) 
     assert "没有权限" in check.detail and PORT in check.detail
     assert "dialout" in check.action
     assert "连接线" not in check.action  # not sent to re-plug hardware
-    assert check.data["device_problem"] == READER_PORT_DENIED
+    assert check.data["device_problem"] == PORT_DENIED
 
 
 def test_the_status_bar_names_a_refused_port(qtbot) -> None:
