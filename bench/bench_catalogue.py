@@ -134,6 +134,71 @@ def page_cost(hits: int, *, every_hit: bool = False) -> float:
     return elapsed
 
 
+def _unique_questions(items: list[ServiceItem]) -> list[ServiceItem]:
+    """The same items with every question and material worded for that item alone: what
+    sharing equal ones cannot help (a catalogue whose items repeat nothing)."""
+    import dataclasses
+
+    return [
+        dataclasses.replace(
+            item,
+            form=tuple(dataclasses.replace(f, label=f"{f.label}{i}") for f in item.form),
+            materials=tuple(dataclasses.replace(m, note=f"{m.note}{i}") for m in item.materials),
+        )
+        for i, item in enumerate(items)
+    ]
+
+
+def held_heap(items: list[ServiceItem]) -> None:
+    """Heap of the catalogue as the journey holds it, parsed from its stored documents, with
+    and without equal questions, materials and texts shared (``kiosk.interning``).
+
+    Floor: the stored documents themselves (their UTF-8 bytes), what holding the catalogue
+    as text would take. "Not shared" parses with the sharing switched off, in this run.
+    """
+    import gc
+    import json
+
+    from kiosk import catalogue, interning
+    from kiosk.catalogue import item_from_dict, item_to_dict
+
+    def heap_of(bodies: list[str]) -> float:
+        gc.collect()
+        before = _heap_mb()
+        held = [item_from_dict(json.loads(body)) for body in bodies]
+        after = _heap_mb()
+        del held
+        gc.collect()
+        return after - before
+
+    def unshared(bodies: list[str]) -> float:
+        names = ("_FIELDS", "_MATERIALS", "text")
+        saved = {name: getattr(catalogue, name) for name in names}
+        for name in ("_FIELDS", "_MATERIALS"):
+            setattr(catalogue, name, lambda _key, made: made)
+        setattr(catalogue, "text", lambda value: value)  # noqa: B010
+        try:
+            return heap_of(bodies)
+        finally:
+            for name, value in saved.items():
+                setattr(catalogue, name, value)
+
+    assert interning.text is getattr(catalogue, "text")  # noqa: B009
+    print(f"heap of {len(items):,} items held (MB; floor: their stored documents as UTF-8)")
+    print(f"{'catalogue':<44} {'floor':>7} {'shared':>7} {'×':>5} {'not shared':>11} {'×':>5}")
+    for label, variant in (
+        ("generated (questions repeat across items)", items),
+        ("every question and material unique", _unique_questions(items)),
+    ):
+        bodies = [json.dumps(item_to_dict(item), ensure_ascii=False) for item in variant]
+        floor = sum(len(body.encode()) for body in bodies) / 1e6
+        shared, not_shared = heap_of(bodies), unshared(bodies)
+        print(
+            f"{label:<44} {floor:>7.1f} {shared:>7.1f} {shared / floor:>5.1f} "
+            f"{not_shared:>11.1f} {not_shared / floor:>5.1f}"
+        )
+
+
 def held_catalogue(items: list[ServiceItem], rounds: int) -> None:
     """What keeping the journey's catalogue current costs: a check, a change, a full read."""
     import dataclasses
@@ -288,6 +353,7 @@ def main() -> None:
             )
     print(f"first search after loading (prepares every item): {cold:.0f} ms")
     held_catalogue(items, args.rounds)
+    held_heap(items)
     if args.ui:
         print("tiles built + first page laid out (ms)")
         print(f"{'hits':>6} {'as the screen builds them':>26} {'a tile for every hit':>22}")

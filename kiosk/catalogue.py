@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from kiosk.errors import KioskError
+from kiosk.interning import Interner, text
 from kiosk.pinyin_initials import pinyin_initials
 
 
@@ -34,7 +35,7 @@ class FieldType(StrEnum):
     ATTACHMENT = "attachment"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # weak: shared by items (_FIELDS)
 class FormField:
     """One question of an item's form.
 
@@ -88,7 +89,7 @@ _TRUST = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # weak: shared by items (_MATERIALS)
 class Material:
     """One entry of the one-time notice (一次性告知): what to bring, how many, original or copy,
     and how a kiosk can satisfy it.
@@ -192,56 +193,100 @@ def _routes(m: dict[str, Any]) -> tuple[Route, ...]:
     return ()  # Material fills in the default
 
 
+_FIELDS: Interner[FormField] = Interner()
+_MATERIALS: Interner[Material] = Interner()
+"""Equal questions and materials of different items are one object (a county's catalogue
+repeats 姓名, 公民身份号码, 居民身份证 in thousands of items; :mod:`kiosk.interning`)."""
+
+
 def _material(m: dict[str, Any]) -> Material:
-    return Material(
-        name=m["name"],
+    material = Material(
+        name=text(m["name"]),
         copies=int(m.get("copies", 1)),
         original=bool(m.get("original", False)),
-        note=m.get("note", ""),
+        note=text(m.get("note", "")),
         routes=_routes(m),
         main=bool(m.get("main", True)),
-        field=m.get("field", ""),
-        licence_type=m.get("licence_type", ""),
+        field=text(m.get("field", "")),
+        licence_type=text(m.get("licence_type", "")),
         promise_days=int(m.get("promise_days", 0)),
+    )
+    return _MATERIALS(_material_key(material), material)
+
+
+def _material_key(m: Material) -> tuple[object, ...]:
+    return (
+        m.name,
+        m.copies,
+        m.original,
+        m.note,
+        m.routes,
+        m.main,
+        m.field,
+        m.licence_type,
+        m.promise_days,
+    )
+
+
+def _form_field(f: dict[str, Any]) -> FormField:
+    form_field = FormField(
+        key=text(f["key"]),
+        label=text(f["label"]),
+        type=FieldType(f["type"]),
+        required=bool(f.get("required", True)),
+        personal=bool(f.get("personal", False)),
+        options=tuple(text(option) for option in f.get("options", ())),
+        hint=text(f.get("hint", "")),
+        prefill=text(f.get("prefill")),
+        min_value=f.get("min"),
+        max_value=f.get("max"),
+        max_length=f.get("max_length"),
+    )
+    return _FIELDS(_field_key(form_field), form_field)
+
+
+def _field_key(f: FormField) -> tuple[object, ...]:
+    # The number types too: 1 and 1.0 are equal, but an item stored back
+    # (item_to_dict) must say what its own document said.
+    return (
+        f.key,
+        f.label,
+        f.type,
+        f.required,
+        f.personal,
+        f.options,
+        f.hint,
+        f.prefill,
+        f.min_value,
+        type(f.min_value),
+        f.max_value,
+        type(f.max_value),
+        f.max_length,
+        type(f.max_length),
     )
 
 
 def item_from_dict(data: dict[str, Any]) -> ServiceItem:
     """Parse one item from the JSON shape used by config/catalogue.json and the platform."""
     try:
-        form = tuple(
-            FormField(
-                key=f["key"],
-                label=f["label"],
-                type=FieldType(f["type"]),
-                required=bool(f.get("required", True)),
-                personal=bool(f.get("personal", False)),
-                options=tuple(f.get("options", ())),
-                hint=f.get("hint", ""),
-                prefill=f.get("prefill"),
-                min_value=f.get("min"),
-                max_value=f.get("max"),
-                max_length=f.get("max_length"),
-            )
-            for f in data["form"]
-        )
+        form = tuple(_form_field(f) for f in data["form"])
         materials = tuple(_material(m) for m in data["materials"])
         item = ServiceItem(
             code=data["code"],
             name=data["name"],
-            department=data["department"],
-            category=data["category"],
+            department=text(data["department"]),
+            category=text(data["category"]),
             guide=data["guide"],
-            conditions=tuple(data.get("conditions", ())),
+            conditions=tuple(text(c) for c in data.get("conditions", ())),
             materials=materials,
             form=form,
             time_limit_days=int(data["time_limit_days"]),
-            fee=data.get("fee", "免费"),
+            fee=text(data.get("fee", "免费")),
             version=int(data.get("version", 1)),
             state=ItemState(data.get("state", "open")),
-            where=data.get("where", ""),
-            keywords=tuple(data.get("keywords", ())),
-            commitment=data.get("commitment", ""),
+            where=text(data.get("where", "")),
+            keywords=tuple(text(k) for k in data.get("keywords", ())),
+            commitment=text(data.get("commitment", "")),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise CatalogueError(f"invalid service item {data.get('code', '?')}: {exc!r}") from exc

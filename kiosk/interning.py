@@ -1,0 +1,52 @@
+"""One object for each distinct value, kept only while something uses it.
+
+A county's catalogue repeats the same form questions (姓名, 公民身份号码, 联系电话) and the same
+materials (居民身份证, 户口簿) in thousands of items. Parsed item by item from the store, each
+item held copies of its own, ~11 KB an item; the journey holds the whole catalogue for the
+life of the process (issue 16, goal 2). :class:`Interner` hands back the object already made
+for an equal value, so equal questions and materials are held once.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import weakref
+from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Interner(Generic[T]):
+    """Equal values (by ``key``) share the first object made for them.
+
+    Weak: an object no item holds any more (an item replaced by a newer catalogue) is
+    dropped, so the table never outgrows what is in use. The values must accept weak
+    references (``@dataclass(slots=True, weakref_slot=True)``). Safe from any thread.
+    """
+
+    def __init__(self) -> None:
+        self._objects: weakref.WeakValueDictionary[Hashable, T] = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, key: Hashable, made: T) -> T:
+        """The object already held for ``key``, or ``made`` (now held for it)."""
+        with self._lock:
+            held = self._objects.get(key)
+            if held is not None:
+                return held
+            self._objects[key] = made
+            return made
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+
+def text(value: T) -> T:
+    """The one copy of a text many items repeat (a department, a label, a material's name);
+    :func:`sys.intern` drops it again once nothing uses it. Anything but a ``str`` is
+    returned as it is, for the caller's checks to refuse."""
+    if isinstance(value, str) and type(value) is str:
+        return sys.intern(value)  # type: ignore[return-value]  # T is str here
+    return value
