@@ -298,10 +298,15 @@ def _untested(key: CheckKey, fact: DeviceFact) -> Check:
 #: ``devices.printers.status.PrinterProblem.PORT_DENIED`` (the same value, tested).
 PORT_DENIED = "port_denied"
 
-_JOIN_DIALOUT = (
-    "把运行终端程序的系统用户加入 dialout 组（sudo usermod -aG dialout 用户名），"
-    "重新登录或重启终端后再检测。"
-)
+
+def _join_group(url: str) -> str:
+    """What lets the kiosk's user open the port: ``lp`` for a USB printer-class device
+    (``/dev/usb/lpN``, ``/dev/lpN``), ``dialout`` for a serial port."""
+    group = "lp" if "/dev/usb/lp" in url or "/dev/lp" in url else "dialout"
+    return (
+        f"把运行终端程序的系统用户加入 {group} 组（sudo usermod -aG {group} 用户名），"
+        "重新登录或重启终端后再检测。"
+    )
 
 
 def check_card_reader(fact: DeviceFact) -> Check:
@@ -319,7 +324,7 @@ def check_card_reader(fact: DeviceFact) -> Check:
             key,
             CheckStatus.FAILED,
             f"没有权限打开读卡器的端口（{fact.url}）。",
-            _JOIN_DIALOUT,
+            _join_group(fact.url),
             _device_data(fact),
         )
     return Check(
@@ -357,7 +362,7 @@ def check_receipt_printer(fact: DeviceFact) -> Check:
             key,
             CheckStatus.FAILED,
             f"没有权限打开回执打印机的端口（{fact.url}）。",
-            _JOIN_DIALOUT,
+            _join_group(fact.url),
             _device_data(fact),
         )
     return Check(

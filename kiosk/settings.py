@@ -166,7 +166,7 @@ class DeviceSettings(_Section):
     pcsc_reader: str = setting("", "Second reader for chip cards (pcsc: URL); empty: none.")
     receipt_printer: str = setting(
         "escpos:sim",
-        "Receipt printer URL: escpos:PORT[?baud=&width=], escpos:socket://h:p.",
+        "Receipt printer URL: escpos:PORT[?baud=&width=] (a serial port or /dev/usb/lpN), escpos:socket://h:p.",
     )
     a4_printer: str = setting("", "A4 printer URL: cups:QUEUE or pdf:PATH; empty: none.")
     printer_encoding: str = setting(

@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="print a test page, a receipt, a one-time notice, a daily summary or a form",
         description=(
             "Printer URLs: escpos:/dev/ttyUSB0[?baud=9600&width=58|80&encoding=gbk&qr=raster], "
-            "escpos:socket://HOST:9100, escpos:sim, cups:QUEUE, pdf:PATH[?page=a4|58|80]. "
+            "escpos:/dev/usb/lp0 (USB printer class), escpos:socket://HOST:9100, escpos:sim, "
+            "cups:QUEUE, pdf:PATH[?page=a4|58|80]. "
             "See docs/printouts.md."
         ),
     )

@@ -1,7 +1,9 @@
-"""ESC/POS receipt printer over pyserial: a serial port, USB-serial, ``socket://`` or a pty.
+"""ESC/POS receipt printer over pyserial: a serial port, USB-serial, ``socket://`` or a pty,
+or a USB printer-class device (``/dev/usb/lp0``, :mod:`devices.printers.usblp`).
 
 ``serial.serial_for_url`` opens every kind of port the same way, so the
-simulator's pty and a networked printer need no special code.
+simulator's pty and a networked printer need no special code; a device that is not a
+terminal gets the raw device port, which has the same small API.
 
 A job is: status check (``DLE EOT`` 1–4), the bytes, status check again. The
 second check catches paper running out mid-slip; the caller then keeps the
@@ -24,6 +26,7 @@ from devices.ports import permission_refused
 from devices.printers.errors import PrinterNotReadyError, PrintJobFailedError
 from devices.printers.protocol import PrintOutcome
 from devices.printers.status import CAN_PRINT, PrinterProblem, PrinterStatus, parse_status
+from devices.printers.usblp import open_escpos_port
 from printouts.document import Document
 from printouts.escpos import commands as cmd
 from printouts.escpos.profile import PrinterProfile
@@ -47,7 +50,7 @@ class EscPosPrinter:
         status_timeout: float = 0.5,
         write_timeout: float = 10.0,
         url: str = "",
-        open_port: PortOpener = serial.serial_for_url,
+        open_port: PortOpener = open_escpos_port,
         on_close: tuple[Callable[[], None], ...] = (),
     ) -> None:
         self._port_url = port_url

@@ -1,6 +1,6 @@
 """Printer URLs, parsed once into typed values.
 
-``escpos:/dev/ttyUSB0?baud=19200&width=58&encoding=gbk&qr=raster``,
+``escpos:/dev/ttyUSB0?baud=19200&width=58&encoding=gbk&qr=raster``, ``escpos:/dev/usb/lp0``,
 ``escpos:socket://host:9100``, ``escpos:sim``, ``cups:QUEUE``, ``pdf:PATH``
 (optional ``?page=a4|58|80``).
 """
