@@ -70,6 +70,16 @@ def handwriting_engine() -> HandwritingRecogniser | None:
     return open_handwriting()
 
 
+def handwriting_possible() -> bool:
+    """Whether keyboards offer 手写, without opening the recogniser: its model (~26 MB) is
+    mapped at the first 手写 tap, not when a keyboard is built."""
+    if "handwriting" in _override:
+        return True
+    from devices.input.factory import handwriting_available
+
+    return handwriting_available()
+
+
 def pinyin_engine() -> PinyinEngine:
     if "pinyin" in _override:
         engine: PinyinEngine = _override["pinyin"]

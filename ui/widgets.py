@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -159,15 +160,19 @@ class Keyboard(QWidget):
 
     def __init__(self, target: Editable | None = None, *, pinyin: bool = True) -> None:
         super().__init__()
-        from ui.handwriting import handwriting_engine, pinyin_engine
+        from ui.handwriting import handwriting_possible
 
         self.target = target
         self.pinyin = pinyin
         self._built_pinyin = pinyin
         self.buffer = ""
-        self.engine: PinyinEngine = pinyin_engine()
+        # Opened on first need, not with the keyboard: the item list's search keyboard (letter
+        # mode) is built in nearly every visit, and librime (~25 MB) or the handwriting model
+        # (~26 MB) loaded then stayed for the rest of the process, though most residents
+        # identify by card and never type (issue 16, goal 2).
+        self._engine: PinyinEngine | None = None
         self._shown: list[str] = []
-        self._recogniser = handwriting_engine() if pinyin else None
+        self._can_write = pinyin and handwriting_possible()
         self.handwriting: HandwritingPanel | None = None
         outer = QVBoxLayout(self)
         outer.setSpacing(12)
@@ -178,7 +183,7 @@ class Keyboard(QWidget):
         self.hand.setCheckable(True)
         self.hand.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.hand.clicked.connect(self._toggle_handwriting)
-        self.hand.setVisible(self._recogniser is not None)
+        self.hand.setVisible(self._can_write)
         bar.addWidget(self.hand)
         self.mode = button("拼音", "key_mode", "secondary")
         self.mode.setCheckable(True)
@@ -212,6 +217,22 @@ class Keyboard(QWidget):
             last.addWidget(widget)
         outer.addLayout(last)
         self._show_candidates()
+
+    @property
+    def engine(self) -> PinyinEngine:
+        """The pinyin engine, opened at the first need (librime deploys in the background)."""
+        if self._engine is None:
+            from ui.handwriting import pinyin_engine
+
+            self._engine = pinyin_engine()
+        return self._engine
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Shown in pinyin mode: letters are coming, so librime starts deploying now
+        (~0.3 s here, more on a kiosk board), before the first key needs its candidates."""
+        super().showEvent(event)
+        if self.pinyin:
+            self.engine  # noqa: B018 - opening it is the point
 
     def _key_row(self, row_keys: str) -> QWidget:
         row_widget = QWidget()
@@ -272,6 +293,8 @@ class Keyboard(QWidget):
             self._set_handwriting(False)
             self.mode.setChecked(True)
         self.pinyin = self.mode.isChecked()
+        if self.pinyin:
+            self.engine  # noqa: B018 - starts librime for the letters to come
         self.mode.setText("拼音" if self.pinyin else "字母")
         self.buffer = ""
         self._show_candidates()
@@ -281,15 +304,24 @@ class Keyboard(QWidget):
 
     def _set_handwriting(self, on: bool) -> None:
         """Show the writing pad instead of the letter keys (built on first use)."""
+        recogniser = None
+        if on and self.handwriting is None:
+            from ui.handwriting import handwriting_engine
+
+            recogniser = handwriting_engine()  # the model is mapped at the first 手写 only
+            if recogniser is None:  # installed, but would not open: no 手写 here, keys stay
+                self._can_write = False
+                self.hand.setVisible(False)
+                on = False
         self.hand.setChecked(on)
         self.buffer = ""
         self._show_candidates()
-        if on and self.handwriting is None and self._recogniser is not None:
+        if recogniser is not None:
             from ui.handwriting import PAD_LARGE_PX, PAD_PX, HandwritingPanel, screen_context
 
             ctx = screen_context(self)
             large = bool(ctx is not None and ctx.theme.large)
-            self.handwriting = HandwritingPanel(self._recogniser, PAD_LARGE_PX if large else PAD_PX)
+            self.handwriting = HandwritingPanel(recogniser, PAD_LARGE_PX if large else PAD_PX)
             self.handwriting.chosen.connect(self._written)
             self._outer.insertWidget(self._outer.indexOf(self.keys), self.handwriting)
         if self.handwriting is not None:

@@ -35,6 +35,17 @@ def open_handwriting() -> HandwritingRecogniser | None:
         return _handwriting
 
 
+def handwriting_available() -> bool:
+    """zinnia and its model are installed (or the recogniser is already open): cheap, opens
+    nothing. :func:`open_handwriting` may still find it unusable; callers then do without."""
+    with _lock:
+        if _handwriting_tried:
+            return _handwriting is not None
+    from devices.input import zinnia
+
+    return zinnia.find_model() is not None and zinnia.library_present()
+
+
 def open_pinyin() -> PinyinEngine:
     """librime (phrases, deploying in the background) or the one-syllable twin."""
     global _pinyin  # noqa: PLW0603 - one engine per process

@@ -25,6 +25,15 @@ def find_model() -> Path | None:
     return next((path for path in MODEL_PATHS if path.is_file()), None)
 
 
+def library_present(library: str = LIBRARY) -> bool:
+    """libzinnia can be loaded (loading it maps a small library, not the model)."""
+    try:
+        ctypes.CDLL(library)
+    except OSError:
+        return False
+    return True
+
+
 def _load(library: str) -> ctypes.CDLL:
     try:
         lib = ctypes.CDLL(library)
