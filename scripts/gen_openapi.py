@@ -12,22 +12,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from generated_file import write_or_check  # noqa: E402  (scripts/, beside this file)
+
 from sync.openapi import render  # noqa: E402
 
 TARGET = ROOT / "docs" / "openapi.json"
 
 
 def main() -> int:
-    text = render()
-    if "--check" in sys.argv[1:]:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET} is out of date: run python scripts/gen_openapi.py")
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    return write_or_check(TARGET, render(), "gen_openapi.py")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from generated_file import write_or_check  # scripts/, beside this file
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "config" / "pinyin_initials.txt"
 
@@ -64,17 +66,8 @@ def render() -> str:
 
 
 def main() -> int:
-    text = render()
-    if "--check" in sys.argv[1:]:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET} is out of date: run python scripts/gen_pinyin_initials.py")
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    return write_or_check(TARGET, render(), "gen_pinyin_initials.py")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())
