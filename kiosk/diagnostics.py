@@ -13,6 +13,7 @@ docs/staff-and-technician.md: keys are stable English, texts are Chinese.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -301,8 +302,11 @@ PORT_DENIED = "port_denied"
 
 def _join_group(url: str) -> str:
     """What lets the kiosk's user open the port: ``lp`` for a USB printer-class device
-    (``/dev/usb/lpN``, ``/dev/lpN``), ``dialout`` for a serial port."""
-    group = "lp" if "/dev/usb/lp" in url or "/dev/lp" in url else "dialout"
+    (``/dev/usb/lpN``, ``/dev/lpN``, or a udev name such as ``/dev/kiosk-printer`` that
+    points at one), ``dialout`` for a serial port."""
+    path = url.partition(":")[2].partition("?")[0]
+    real = os.path.realpath(path) if path.startswith("/") else path
+    group = "lp" if real.startswith(("/dev/usb/lp", "/dev/lp")) else "dialout"
     return (
         f"把运行终端程序的系统用户加入 {group} 组（sudo usermod -aG {group} 用户名），"
         "重新登录或重启终端后再检测。"

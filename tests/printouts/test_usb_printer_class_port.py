@@ -90,3 +90,13 @@ def test_a_refused_usb_printer_port_names_the_lp_group() -> None:
         True, "escpos:/dev/ttyUSB0", PrinterStatus.DISCONNECTED.value, False, problem=PORT_DENIED
     )
     assert "dialout" in check_receipt_printer(serial_fact).action
+
+
+def test_a_udev_name_for_a_usb_printer_names_the_lp_group(tmp_path) -> None:
+    """deploy/udev gives the printer a stable name (/dev/kiosk-printer) pointing at usb/lp0."""
+    stable = tmp_path / "kiosk-printer"
+    stable.symlink_to("/dev/usb/lp0")  # the device need not exist for the name to be read
+    fact = DeviceFact(
+        True, f"escpos:{stable}", PrinterStatus.DISCONNECTED.value, False, problem=PORT_DENIED
+    )
+    assert "lp 组" in check_receipt_printer(fact).action
