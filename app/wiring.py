@@ -190,15 +190,17 @@ class EngineLicencePort:
 
 
 class SearchWarmUp:
-    """The catalogue's search index, built on a thread of its own when a visit starts.
+    """The journey's catalogue and its search index, made on a thread of their own as soon as
+    the home screen is up.
 
-    The first search key tap used to pay for it (:func:`kiosk.catalogue.prepare_search`):
-    0.4–1.3 s when initials came from pypinyin; with the kiosk's own initials table
-    (:mod:`kiosk.pinyin_initials`) about 0.05 s for 5,000 names, still more than a tap's
-    budget on a kiosk board. A visit leaving the home screen is seconds away from the item
-    list (the card or the ID number comes first), so it starts then, once per process, on
-    the same items the journey searches (``services.catalogue``); an idle kiosk that never
-    sees a visit holds no index.
+    The first visit after a start used to pay for them on the GUI thread: the first card read
+    (or 办事 tap) parsed the whole catalogue before the item list could show — 445 ms with
+    5,000 items here, seconds on a kiosk board — and the first search key built the index.
+    Started at the first step of a visit instead, the warm-up only raced the resident to the
+    same lock. Nothing argues for waiting any more: the index no longer loads pypinyin (its
+    initials come from :mod:`kiosk.pinyin_initials`, ~0.05 s for 5,000 names), and equal
+    questions and materials are shared (:mod:`kiosk.interning`), so a kiosk holds after start
+    what it would hold after its first visit anyway.
     """
 
     def __init__(self, services: CoreServices) -> None:
@@ -210,17 +212,13 @@ class SearchWarmUp:
     def started(self) -> bool:
         return self._thread is not None
 
-    def arm(self, journey: Journey) -> None:
-        """Start at the first step away from the home screen (``journey.subscribe``)."""
-
-        def on_step(step: Step) -> None:
-            if step is not Step.HOME and self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="kiosk-search-warmup", daemon=True
-                )
-                self._thread.start()
-
-        journey.subscribe(on_step)
+    def start(self) -> None:
+        """Once per process (``KioskWindow.after_first_frame``)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="kiosk-search-warmup", daemon=True
+            )
+            self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -400,7 +398,7 @@ def build_ui(
     kiosk.closers.append(gc.unfreeze)
     search_warmup = SearchWarmUp(services)
     kiosk.search_warmup = search_warmup
-    window.after_first_frame(lambda: search_warmup.arm(journey))
+    window.after_first_frame(search_warmup.start)
     kiosk.closers += [
         search_warmup.close,
         reader_bridge.stop,

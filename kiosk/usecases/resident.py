@@ -31,7 +31,7 @@ from kiosk.usecases.submit import submit_application
 class CoreServices:
     """Everything the journey asks of the core, each call a few milliseconds of SQLite."""
 
-    def __init__(self, core: KioskCore, catalogue_ttl_s: float = 30.0) -> None:
+    def __init__(self, core: KioskCore, catalogue_ttl_s: float = 0.0) -> None:
         self.core = core
         self._catalogue: list[ServiceItem] | None = None
         self._revision = 0  # the catalogue revision self._catalogue was read at
@@ -46,8 +46,11 @@ class CoreServices:
         self._checked_at = -math.inf
 
     def catalogue(self) -> list[ServiceItem]:
-        """The catalogue; whether it changed is checked at most every ``catalogue_ttl_s``
-        (a sync, in this process or another, may have saved a new one).
+        """The catalogue; whether it changed is checked at every call (or at most every
+        ``catalogue_ttl_s``): a sync, in this process or in ``kiosk sync``, may have saved a
+        new one, and the next tap should show it. The
+        catalogue is loaded at start, on the search warm-up's thread, so a 30 s grace would
+        have kept a catalogue saved in between from the first visits.
 
         The check is one small read (``Store.catalogue_revision``); only the items saved
         since are read and parsed. Re-reading the whole catalogue each time cost ~0.5 s of
