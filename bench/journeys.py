@@ -509,6 +509,9 @@ def request(r: Resident) -> None:
     r.tap("kind_suggestion")
     for syllable in ("lu", "deng", "huai", "le", "hen", "jiu"):
         r.keys(syllable, "request › pinyin key → request")
+        # The first visit's librime may still be deploying (it starts when the keyboard is
+        # shown): a resident taps a candidate once it is there. Not timed.
+        r.wait(lambda: r.visible("candidate_0") is not None, "the candidates")
         r.tap("candidate_0", "request › candidate → request")
     r.click_field("phone")
     r.keys(PHONE, "request › number pad key → request")

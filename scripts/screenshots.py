@@ -61,6 +61,10 @@ def _looking_up(window: Any) -> None:
 
 def _composing(window: Any) -> None:
     """Pinyin letters typed: the candidates in the digit keys' row, the keys where they were."""
+    from devices.input import rime
+
+    if rime.available():  # deployed, as before a resident's first letter
+        rime.shared_engine().wait_ready()
     for letter in "cunkouludeng":
         _tap(window, f"key_{letter}")
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -21,9 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from devices.input.pinyin import PinyinEngine, PinyinUnavailable, SyllableEngine
+
 if TYPE_CHECKING:
-    from devices.input.pinyin import PinyinEngine
     from ui.handwriting import HandwritingPanel
+
+log = logging.getLogger(__name__)
 
 
 def button(text: str, name: str, role: str = "secondary") -> QPushButton:
@@ -135,6 +139,7 @@ class NumberPad(QWidget):
 _QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 PINYIN_CANDIDATES = 8
 PINYIN_COLUMNS = 4  # a page of four: room for four-character words on a half screen
+ENGINE_POLL_MS = 50  # while librime deploys: how often the letters typed ask again
 
 
 def pinyin_candidates(letters: str, limit: int = 8) -> list[str]:
@@ -171,6 +176,7 @@ class Keyboard(QWidget):
         # (~26 MB) loaded then stayed for the rest of the process, though most residents
         # identify by card and never type (issue 16, goal 2).
         self._engine: PinyinEngine | None = None
+        self._waiting_for_engine = False
         self._shown: list[str] = []
         self._can_write = pinyin and handwriting_possible()
         self.handwriting: HandwritingPanel | None = None
@@ -393,10 +399,38 @@ class Keyboard(QWidget):
         self.composing.setText(f"拼音：{self.buffer}" if self.buffer else "")
         self.composing_changed.emit(self.buffer)
         composing = self.pinyin and bool(self.buffer)
-        self._shown = self.engine.candidates(self.buffer, PINYIN_CANDIDATES) if composing else []
+        self._shown = self._candidates_now() if composing else []
         self._page = 0
         self._digits_or_candidates.setCurrentIndex(1 if composing else 0)
         self._show_page()
+
+    def _candidates_now(self) -> list[str]:
+        """The engine's candidates for the letters typed, without ever blocking a key press.
+
+        librime deploys in the background from the moment the keyboard is shown; a fast
+        typist's first letters arrive before it is ready (a second on a kiosk board). They
+        stay composing, and their candidates appear when it is. An engine that failed
+        (its deployment) gives way to single characters, for this keyboard, rather than
+        leave every key press raising."""
+        engine = self.engine
+        if not engine.ready:
+            if not self._waiting_for_engine:
+                self._waiting_for_engine = True
+                QTimer.singleShot(ENGINE_POLL_MS, self._engine_maybe_ready)
+            return []
+        try:
+            return engine.candidates(self.buffer, PINYIN_CANDIDATES)
+        except PinyinUnavailable as exc:
+            log.warning(
+                "pinyin engine %s unusable, single characters instead: %s", engine.name, exc
+            )
+            self._engine = SyllableEngine()
+            return self._engine.candidates(self.buffer, PINYIN_CANDIDATES)
+
+    def _engine_maybe_ready(self) -> None:
+        self._waiting_for_engine = False
+        if self.pinyin and self.buffer:
+            self._show_candidates()
 
     def _pages(self) -> int:
         return -(-len(self._shown) // PINYIN_COLUMNS)

@@ -25,12 +25,22 @@ class Pick:
     rest: str = ""
 
 
+class PinyinUnavailable(RuntimeError):
+    """The engine cannot give candidates (librime's deployment failed): use the twin."""
+
+
 @runtime_checkable
 class PinyinEngine(Protocol):
     """Letters to candidates, best first. Keeps nothing between calls that a resident typed."""
 
     @property
     def name(self) -> str: ...
+
+    @property
+    def ready(self) -> bool:
+        """``candidates`` answers at once (librime deploys in the background first: a
+        keyboard shows the letters typed meanwhile and their candidates once ready)."""
+        ...
 
     def candidates(self, letters: str, limit: int = 10) -> list[str]:
         """Candidates for ``letters`` (a-z only), best first; [] for no letters."""
@@ -108,6 +118,7 @@ class SyllableEngine:
     """The twin: one syllable at a time; picking a character ends the composition."""
 
     name = "syllable"
+    ready = True
 
     def candidates(self, letters: str, limit: int = 10) -> list[str]:
         return syllable_candidates(letters, limit)

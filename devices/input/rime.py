@@ -32,7 +32,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from devices.input.pinyin import Pick
+from devices.input.pinyin import Pick, PinyinUnavailable
 
 LIBRARY = "librime.so.1"
 SHARED_DATA_DIR = Path("/usr/share/rime-data")
@@ -84,7 +84,7 @@ _SCHEMA_PATCH = """patch:
 """
 
 
-class RimeUnavailable(RuntimeError):
+class RimeUnavailable(PinyinUnavailable):
     """librime or the luna_pinyin data is not installed, or deployment failed."""
 
 
@@ -292,7 +292,9 @@ class RimeEngine:
 
     @property
     def ready(self) -> bool:
-        return self._ready.is_set() and not self._error
+        """Deployment has finished, well or not: :meth:`candidates` will not wait (it raises
+        :class:`RimeUnavailable` if the deployment failed)."""
+        return self._ready.is_set()
 
     # -- lookup ---------------------------------------------------------------------------
 

@@ -34,6 +34,9 @@ def _engines():
         )
     if not rime.available():
         pytest.skip("librime / rime-data-luna-pinyin not installed (scripts/setup installs them)")
+    # Deployed before the tests type, as it is before a resident's first letter (a keyboard
+    # starts it when shown; letters typed earlier get their candidates when it is ready).
+    rime.shared_engine().wait_ready()
 
 
 def write(qtbot, pad: WritingPad, char: str) -> None:

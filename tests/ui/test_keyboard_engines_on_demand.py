@@ -103,3 +103,68 @@ def test_a_model_that_will_not_open_leaves_the_keys_and_hides_handwriting(qtbot,
     assert keyboard.handwriting is None
     assert keyboard.keys.isVisible()  # never a keyboard with neither keys nor pad
     assert not keyboard.hand.isVisible() and not keyboard.hand.isChecked()
+
+
+class Deploying:
+    """An engine still getting ready (librime deploying), then ready; or one that failed."""
+
+    name = "deploying"
+
+    def __init__(self, *, fails: bool = False) -> None:
+        self.ready = False
+        self.fails = fails
+        self.asked: list[str] = []
+
+    def candidates(self, letters: str, limit: int = 10) -> list[str]:
+        assert self.ready, "asked before ready: the key press would have waited"
+        self.asked.append(letters)
+        if self.fails:
+            from devices.input.pinyin import PinyinUnavailable
+
+            raise PinyinUnavailable("deployment failed")
+        return ["张", "章"][:limit]
+
+    def pick(self, letters: str, index: int):  # type: ignore[no-untyped-def]
+        from devices.input.pinyin import Pick
+
+        return Pick(self.candidates(letters)[index], "")
+
+
+def _with_engine(monkeypatch: pytest.MonkeyPatch, engine: Deploying) -> None:
+    monkeypatch.setattr(handwriting, "pinyin_engine", lambda: engine)
+    monkeypatch.setattr(handwriting, "handwriting_possible", lambda: False)
+
+
+def test_letters_typed_before_the_engine_is_ready_wait_for_it_not_the_screen(
+    qtbot, monkeypatch
+) -> None:
+    engine = Deploying()
+    _with_engine(monkeypatch, engine)
+    keyboard = _keyboard(qtbot, pinyin=True)
+    keyboard.show()
+    qtbot.waitExposed(keyboard)
+    keyboard._press("z")
+    keyboard._press("h")  # both at once, the engine not ready: no call, no wait
+    assert keyboard.buffer == "zh" and keyboard._shown == []
+    assert keyboard.composing.text() == "拼音：zh"
+    engine.ready = True
+    qtbot.waitUntil(lambda: keyboard._shown == ["张", "章"], timeout=5_000)
+    assert engine.asked == ["zh"]  # once, for the letters typed so far
+
+
+def test_an_engine_that_failed_gives_way_to_single_characters(qtbot, monkeypatch) -> None:
+    engine = Deploying(fails=True)
+    engine.ready = True
+    _with_engine(monkeypatch, engine)
+    keyboard = _keyboard(qtbot, pinyin=True)
+    keyboard.show()
+    qtbot.waitExposed(keyboard)
+    keyboard._press("z")
+    keyboard._press("h")
+    keyboard._press("a")
+    keyboard._press("n")
+    keyboard._press("g")
+    assert engine.asked == ["z"]  # failed once; the twin answers from then on
+    assert "张" in keyboard._shown
+    keyboard._pick(keyboard._shown.index("张"))
+    assert keyboard.target is not None and keyboard.target.text() == "张"
