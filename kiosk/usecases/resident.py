@@ -7,9 +7,7 @@ store, so the journey itself stays a pure state machine with a fake in tests.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import threading
-import time
 from collections.abc import Mapping, Sequence
 
 from kiosk.application import Applicant, Application, Channel, LicenceRef
@@ -31,35 +29,26 @@ from kiosk.usecases.submit import submit_application
 class CoreServices:
     """Everything the journey asks of the core, each call a few milliseconds of SQLite."""
 
-    def __init__(self, core: KioskCore, catalogue_ttl_s: float = 0.0) -> None:
+    def __init__(self, core: KioskCore) -> None:
         self.core = core
         self._catalogue: list[ServiceItem] | None = None
         self._revision = 0  # the catalogue revision self._catalogue was read at
-        self._checked_at = 0.0
-        self._ttl = catalogue_ttl_s
         # The search warm-up asks for the catalogue on its own thread: the list and the
         # revision it was read at must change together.
         self._catalogue_lock = threading.Lock()
 
-    def refresh_catalogue(self) -> None:
-        """Check the catalogue at the next use (after a sync saved one)."""
-        self._checked_at = -math.inf
-
     def catalogue(self) -> list[ServiceItem]:
-        """The catalogue; whether it changed is checked at every call (or at most every
-        ``catalogue_ttl_s``): a sync, in this process or in ``kiosk sync``, may have saved a
-        new one, and the next tap should show it. The
-        catalogue is loaded at start, on the search warm-up's thread, so a 30 s grace would
-        have kept a catalogue saved in between from the first visits.
+        """The catalogue, checked at every call for a newer one: a sync, in this process or
+        in ``kiosk sync``, may have saved one, and the next tap should show it. (It was
+        checked at most every 30 s; the catalogue is now loaded at start, on the search
+        warm-up's thread, and a 30 s grace would have kept a catalogue saved in between from
+        the first visits.)
 
         The check is one small read (``Store.catalogue_revision``); only the items saved
         since are read and parsed. Re-reading the whole catalogue each time cost ~0.5 s of
         the GUI thread with 5,000 items, every 30 s (issue 16, goal 5).
         """
         with self._catalogue_lock:
-            now = time.monotonic()
-            if self._catalogue is not None and now - self._checked_at <= self._ttl:
-                return self._catalogue
             store = self.core.store
             revision = store.catalogue_revision()  # first: a save after it is read again later
             if self._catalogue is None:
@@ -68,7 +57,6 @@ class CoreServices:
                 changed = store.catalogue_changes(self._revision)
                 self._catalogue = _merged(self._catalogue, changed)
             self._revision = revision
-            self._checked_at = now
             return self._catalogue
 
     def most_used(self, limit: int) -> list[str]:

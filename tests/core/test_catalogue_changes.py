@@ -22,7 +22,7 @@ ITEMS = generated_catalogue(300, seed=7)
 
 
 def _checking_every_time(core: KioskCore) -> CoreServices:
-    return CoreServices(core, catalogue_ttl_s=-1.0)  # no time-based caching in these tests
+    return CoreServices(core)
 
 
 def test_an_unchanged_catalogue_is_not_read_again(core: KioskCore) -> None:

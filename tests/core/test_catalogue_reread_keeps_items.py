@@ -18,7 +18,7 @@ from kiosk.usecases.resident import CoreServices
 def test_rereading_an_unchanged_catalogue_keeps_the_items_the_search_index_holds():
     core = KioskCore.open()
     try:
-        services = CoreServices(core, catalogue_ttl_s=0.0)  # re-read on every call
+        services = CoreServices(core)  # checked at every call
         first = services.catalogue()
         search(first, "yl")
         indexed = len(catalogue_module._SEARCH_INDEX)
@@ -34,7 +34,7 @@ def test_rereading_an_unchanged_catalogue_keeps_the_items_the_search_index_holds
 def test_a_changed_item_is_read_afresh_and_the_others_are_kept():
     core = KioskCore.open()
     try:
-        services = CoreServices(core, catalogue_ttl_s=0.0)
+        services = CoreServices(core)
         first = services.catalogue()
         changed = dataclasses.replace(
             first[0], name=first[0].name + "（新）", version=first[0].version + 1
