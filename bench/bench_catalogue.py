@@ -179,7 +179,7 @@ def held_heap(items: list[ServiceItem]) -> None:
         names = ("_FIELDS", "_MATERIALS", "text")
         saved = {name: getattr(catalogue, name) for name in names}
         for name in ("_FIELDS", "_MATERIALS"):
-            setattr(catalogue, name, lambda _key, made: made)
+            setattr(catalogue, name, lambda made: made)
         setattr(catalogue, "text", lambda value: value)  # noqa: B010
         try:
             return heap_of(bodies)
@@ -218,7 +218,7 @@ def held_catalogue(items: list[ServiceItem], rounds: int) -> None:
     core = KioskCore.open(DataDir(Path(home)))
     try:
         core.store.save_catalogue(items)
-        services = CoreServices(core, catalogue_ttl_s=-1.0)  # check at every call
+        services = CoreServices(core)  # checks at every call
         before = _heap_mb()
         held = services.catalogue()  # new objects, parsed from the store
         after_load = _heap_mb()

@@ -211,21 +211,7 @@ def _material(m: dict[str, Any]) -> Material:
         licence_type=text(m.get("licence_type", "")),
         promise_days=int(m.get("promise_days", 0)),
     )
-    return _MATERIALS(_material_key(material), material)
-
-
-def _material_key(m: Material) -> tuple[object, ...]:
-    return (
-        m.name,
-        m.copies,
-        m.original,
-        m.note,
-        m.routes,
-        m.main,
-        m.field,
-        m.licence_type,
-        m.promise_days,
-    )
+    return _MATERIALS(material)
 
 
 def _form_field(f: dict[str, Any]) -> FormField:
@@ -242,28 +228,7 @@ def _form_field(f: dict[str, Any]) -> FormField:
         max_value=f.get("max"),
         max_length=f.get("max_length"),
     )
-    return _FIELDS(_field_key(form_field), form_field)
-
-
-def _field_key(f: FormField) -> tuple[object, ...]:
-    # The number types too: 1 and 1.0 are equal, but an item stored back
-    # (item_to_dict) must say what its own document said.
-    return (
-        f.key,
-        f.label,
-        f.type,
-        f.required,
-        f.personal,
-        f.options,
-        f.hint,
-        f.prefill,
-        f.min_value,
-        type(f.min_value),
-        f.max_value,
-        type(f.max_value),
-        f.max_length,
-        type(f.max_length),
-    )
+    return _FIELDS(form_field)
 
 
 def item_from_dict(data: dict[str, Any]) -> ServiceItem:

@@ -9,6 +9,7 @@ for an equal value, so equal questions and materials are held once.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import threading
 import weakref
@@ -19,7 +20,13 @@ T = TypeVar("T")
 
 
 class Interner(Generic[T]):
-    """Equal values (by ``key``) share the first object made for them.
+    """Equal dataclass values share the first object made for them.
+
+    Equal means every field equal *and of the same type* (:func:`_distinct`): 1 and 1.0
+    compare equal in Python, but an item stored back (``item_to_dict``) must say what its own
+    document said.
+    The key is derived from the dataclass's fields, so a field added later takes part without
+    anyone remembering to list it.
 
     Weak: an object no item holds any more (an item replaced by a newer catalogue) is
     dropped, so the table never outgrows what is in use. The values must accept weak
@@ -28,10 +35,20 @@ class Interner(Generic[T]):
 
     def __init__(self) -> None:
         self._objects: weakref.WeakValueDictionary[Hashable, T] = weakref.WeakValueDictionary()
+        self._names: dict[type, tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, key: Hashable, made: T) -> T:
-        """The object already held for ``key``, or ``made`` (now held for it)."""
+    def _key(self, made: T) -> Hashable:
+        kind = type(made)
+        names = self._names.get(kind)
+        if names is None:
+            names = self._names[kind] = tuple(f.name for f in dataclasses.fields(made))  # type: ignore[arg-type]
+        # One flat tuple, as small as the object: the table keeps a key for every object alive.
+        return (kind, *map(_distinct, map(made.__getattribute__, names)))
+
+    def __call__(self, made: T) -> T:
+        """The object already held for a value equal to ``made``, or ``made`` (now held)."""
+        key = self._key(made)
         with self._lock:
             held = self._objects.get(key)
             if held is not None:
@@ -41,6 +58,20 @@ class Interner(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._objects)
+
+
+_BOOLS = {True: (bool, True), False: (bool, False)}
+
+
+def _distinct(value: object) -> object:
+    """``value`` as a key part that equals only values of its own type: True, 1 and 1.0 are
+    equal in Python. Bools and floats are tagged (the bools' tags shared); others as they are."""
+    kind = type(value)
+    if kind is bool:
+        return _BOOLS[value]  # type: ignore[index]
+    if kind is float:
+        return (float, value)
+    return value
 
 
 def text(value: T) -> T:
