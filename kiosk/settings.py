@@ -22,13 +22,11 @@ from typing import Any, TypeVar
 
 from kiosk.atomic import atomic_write
 from kiosk.errors import KioskError
+from kiosk.lax import as_bool, as_int
 
 #: 行政区划代码: 6 digits (county), 9 (township) or 12 (village). The settings field, the
 #: enrolment request (``kiosk provision``, the wizard) and the wire protocol all use this one.
 REGION_CODE_PATTERN = r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$"
-
-_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
-_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 
 
 def is_region_code(text: str) -> bool:
@@ -69,34 +67,12 @@ def rule_of(f: dataclasses.Field[Any]) -> Rule:
     return rule
 
 
-def _as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    return None
-
-
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
-        return int(value)
-    return None
-
-
 def _coerce(value: Any, kind: type) -> Any:
     """The value as ``kind``, as pydantic's lax mode took it; ``None`` if it cannot be one."""
     if kind is bool:
-        return _as_bool(value)
+        return as_bool(value)
     if kind is int:
-        return _as_int(value)
+        return as_int(value)
     return value if isinstance(value, kind) else None
 
 
