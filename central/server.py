@@ -49,7 +49,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import uvicorn
-from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -100,6 +99,7 @@ from sync.protocol import (
     SlotPage,
     StatusPage,
 )
+from sync.wire import ValidationError, WireModel
 
 log = logging.getLogger(__name__)
 
@@ -421,7 +421,7 @@ class Platform:
 
     def _reply(
         self,
-        model: BaseModel,
+        model: WireModel,
         status: int = 200,
         terminal: Terminal | None = None,
         nonce: str = "",
@@ -753,7 +753,7 @@ class Platform:
     def _store_items(self, terminal: Terminal, document: dict[str, Any]) -> list[ItemResult]:
         known_codes = self.db.catalogue_codes()
         results: list[ItemResult] = []
-        kinds: tuple[tuple[str, ItemKind, type[BaseModel]], ...] = (
+        kinds: tuple[tuple[str, ItemKind, type[WireModel]], ...] = (
             ("applications", ItemKind.APPLICATION, ApplicationUpload),
             ("ratings", ItemKind.RATING, RatingUpload),
             ("requests", ItemKind.REQUEST, RequestUpload),

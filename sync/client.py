@@ -27,7 +27,6 @@ from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
 
 from sync import signing
 from sync.protocol import (
@@ -54,10 +53,11 @@ from sync.protocol import (
     SlotPage,
     StatusPage,
 )
+from sync.wire import ValidationError, WireModel
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=WireModel)
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 

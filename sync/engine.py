@@ -33,8 +33,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from kiosk.booking import Slot, SlotList, SlotOffer
 from kiosk.catalogue import CatalogueError, item_from_dict
 from kiosk.errors import StoreError
@@ -73,6 +71,7 @@ from sync.protocol import (
     RatingUpload,
     RequestUpload,
 )
+from sync.wire import ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -411,7 +410,7 @@ class SyncEngine:
                     "quarantined %s %s: data cannot be decrypted", entry.kind.value, entry.item_id
                 )
             except (ValidationError, KeyError, ValueError, TypeError) as exc:
-                # Never put pydantic's message in the reason: it quotes the (personal) input.
+                # Never put the validator's message in the reason: it may quote personal input.
                 self.outbox.quarantine(entry, f"本机数据不完整，无法发送（{_where(exc)}）")
                 report.quarantined += 1
                 log.warning(
@@ -831,7 +830,7 @@ _UPLOAD_FIELDS = {
 def _upload(
     kind: OutboxKind, payload: dict[str, Any]
 ) -> ApplicationUpload | RatingUpload | RequestUpload | BookingUpload:
-    """The wire model of one outbox item (pydantic's refusal propagates to the caller)."""
+    """The wire model of one outbox item (a ValidationError propagates to the caller)."""
     if kind is OutboxKind.APPLICATION:
         return ApplicationUpload.model_validate(payload)
     if kind is OutboxKind.RATING:

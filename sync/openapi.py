@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
-
 from sync import protocol as p
+from sync.wire import WireModel, models_json_schema
 
 _SIGNED_HEADERS = [
     {
@@ -46,7 +44,7 @@ _SIGNED_HEADERS = [
     },
 ]
 
-_MODELS: list[type[BaseModel]] = [
+_MODELS: list[type[WireModel]] = [
     p.EnrolRequest,
     p.EnrolResponse,
     p.ErrorBody,
@@ -64,7 +62,7 @@ _MODELS: list[type[BaseModel]] = [
 ]
 
 
-def _ref(model: type[BaseModel]) -> dict[str, str]:
+def _ref(model: type[WireModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
@@ -83,7 +81,7 @@ _RETRY_AFTER = {
 
 
 def _json(
-    model: type[BaseModel],
+    model: type[WireModel],
     description: str,
     headers: dict[str, Any] | None = None,
     *,
@@ -188,9 +186,7 @@ def _sha() -> dict[str, Any]:
 
 
 def build_openapi() -> dict[str, Any]:
-    _, defs = models_json_schema(
-        [(m, "validation") for m in _MODELS], ref_template="#/components/schemas/{model}"
-    )
+    defs = models_json_schema(_MODELS, ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})
     paths: dict[str, Any] = {
         f"{p.API_PREFIX}/enrol": {

@@ -1,4 +1,4 @@
-"""The wire protocol between a kiosk and the central platform, as pydantic models.
+"""The wire protocol between a kiosk and the central platform, as frozen wire models.
 
 The kiosk's engine and the reference platform (``central/``) import these same
 classes, and ``scripts/gen_openapi.py`` derives ``docs/openapi.json`` from them,
@@ -17,9 +17,8 @@ import json
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from kiosk.settings import REGION_CODE_PATTERN
+from sync.wire import Field, WireModel
 
 PROTOCOL_VERSION = "1"
 API_PREFIX = "/v1"
@@ -43,8 +42,8 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 """Largest (decompressed) batch body the platform accepts."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model(WireModel):
+    """Every message: frozen, validated when built, unknown keys refused (``sync.wire``)."""
 
 
 def canonical_json(data: Any) -> bytes:
@@ -52,7 +51,7 @@ def canonical_json(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def content_hash(item: BaseModel) -> str:
+def content_hash(item: WireModel) -> str:
     """sha-256 of an uploaded item's canonical JSON: same id + same hash is a harmless retry.
 
     Optional fields added after v1 are excluded from the dump while null, so an item
@@ -173,12 +172,14 @@ class MaterialState(_Model):
 
     name: str
     status: Literal["submitted", "e_licence", "promised", "to_bring"]
-    trust: Literal["A", "B", "C", "D"] | None = Field(None, exclude_if=lambda v: v is None)
+    trust: Literal["A", "B", "C", "D"] | None = Field(default=None, exclude_if=lambda v: v is None)
     due_on: str | None = Field(
-        None, exclude_if=lambda v: v is None, description="ISO date: bring a promised one by then."
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="ISO date: bring a promised one by then.",
     )
-    seen_by: str | None = Field(None, exclude_if=lambda v: v is None)
-    received_on: str | None = Field(None, exclude_if=lambda v: v is None)
+    seen_by: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    received_on: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class Commitment(_Model):
@@ -186,7 +187,7 @@ class Commitment(_Model):
 
     text: str
     confirmed_at: str
-    staff_id: str | None = Field(None, exclude_if=lambda v: v is None)
+    staff_id: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class LicenceRef(_Model):
@@ -228,27 +229,27 @@ class ApplicationUpload(_Model):
     local_seq: int = Field(ge=0, description="Kiosk's monotonic sequence, immune to clock jumps.")
     supersedes: str | None = Field(description="Id of the application this one supplements (补正).")
     provisional_number: str | None = Field(
-        None,
+        default=None,
         exclude_if=lambda value: value is None,  # absent on the wire, not null: v1 platforms
         description="The number printed on the receipt before the terminal was enrolled "
         "(code 0XXXXX), kept as an alias so a clerk can find the application by it; "
         "omitted when the application was never renumbered.",
     )
     materials: list[MaterialState] | None = Field(
-        None,
+        default=None,
         exclude_if=lambda value: value is None,  # absent for applications filed before issue 13
         description="Every material of the item with its state at filing: submitted (photographed "
         "here, trust C, or its original seen by the assisting staff member, trust B), e_licence "
         "(免提交, trust A), promised (容缺 / 告知承诺, trust D, to be brought by due_on) or to_bring.",
     )
     commitment: Commitment | None = Field(
-        None,
+        default=None,
         exclude_if=lambda value: value is None,
         description="The 告知承诺书 the resident confirmed when a material was promised; "
         "staff_id when staff assisted.",
     )
     licences: list[LicenceRef] | None = Field(
-        None,
+        default=None,
         exclude_if=lambda value: value is None,  # absent unless an e-licence was fetched
         description="E-licences fetched for this application with the holder's consent "
         "(POST /v1/licences/lookup, business_ref = this id): type, number, issuer and the "
@@ -290,10 +291,10 @@ class BookingUpload(_Model):
     kind: Literal["booking", "home_visit"]
     service_code: str
     slot: str = Field(
-        "", description="booking: the slot chosen, e.g. 2026-12-07/am; home_visit: empty."
+        default="", description="booking: the slot chosen, e.g. 2026-12-07/am; home_visit: empty."
     )
-    priority: bool = Field(False, description="Aged 70 or over, or a 残疾人证 holder.")
-    materials: list[str] = Field([], description="What to bring (the one-time notice).")
+    priority: bool = Field(default=False, description="Aged 70 or over, or a 残疾人证 holder.")
+    materials: list[str] = Field(default=[], description="What to bring (the one-time notice).")
     name: str
     id_number: str
     phone: str = ""
@@ -304,11 +305,11 @@ class BookingUpload(_Model):
 class BatchRequest(_Model):
     """Many small items in one gzip-compressed request: one round trip on a 500 ms link."""
 
-    applications: list[ApplicationUpload] = []
-    ratings: list[RatingUpload] = []
-    requests: list[RequestUpload] = []
+    applications: list[ApplicationUpload] = Field(default=[])
+    ratings: list[RatingUpload] = Field(default=[])
+    requests: list[RequestUpload] = Field(default=[])
     bookings: list[BookingUpload] = Field(
-        [], description="Window bookings and home-visit requests (issue 13 item 4)."
+        default=[], description="Window bookings and home-visit requests (issue 13 item 4)."
     )
 
 
@@ -329,7 +330,7 @@ class ItemResult(_Model):
     reason: str = ""
     content_hash: str = ""
     slot: str = Field(
-        "",
+        default="",
         description="A delivered booking: the slot the platform confirmed (the one chosen, or "
         "the next with room when it was full); the same on every resend.",
     )
@@ -402,29 +403,33 @@ class StatusUpdate(_Model):
     application_id: str
     number: str
     status: PlatformStatus
-    reason: str = Field("", description="Why rejected, or what is missing (free text).")
-    missing: list[str] = Field([], description="For needs_supplement: the materials to bring.")
-    result_notice: str = Field("", description="For completed: the result notice text, if any.")
+    reason: str = Field(default="", description="Why rejected, or what is missing (free text).")
+    missing: list[str] = Field(
+        default=[], description="For needs_supplement: the materials to bring."
+    )
+    result_notice: str = Field(
+        default="", description="For completed: the result notice text, if any."
+    )
     changed_at: float
     accepted_on: dt.date | None = Field(
-        None,
+        default=None,
         description="受理日: the day the department accepted the application (China time); "
         "absent before acceptance.",
     )
     due_on: dt.date | None = Field(
-        None,
+        default=None,
         description="办结期限: the item's time limit in working days counted from acceptance "
         "(that day not counted), restarted after a supplement; null while the clock is stopped "
         "for a supplement (needs_supplement).",
     )
     reopened: bool = Field(
-        False,
+        default=False,
         exclude_if=lambda v: not v,  # absent unless true: older kiosks read the rest unchanged
         description="True: a final decision (completed, rejected) was reopened for correction; "
         "status is the state it went back to (accepted, or received when it was never accepted).",
     )
     materials_received: list[MaterialReceived] | None = Field(
-        None,
+        default=None,
         exclude_if=lambda v: v is None,
         description="Present only on an event that records promised materials received: it "
         "changes no state (status is the application's state at that moment).",
@@ -456,7 +461,9 @@ class RequestUpdate(_Model):
     seq: int
     request_id: str
     state: RequestState
-    reply: str = Field("", description="The clerk's reply (replied, and closed after a reply).")
+    reply: str = Field(
+        default="", description="The clerk's reply (replied, and closed after a reply)."
+    )
     changed_at: float
 
 
@@ -510,7 +517,7 @@ class Licence(_Model):
     number: str
     issuer: str
     valid_from: str | None = None
-    valid_until: str | None = Field(None, description="ISO date; null: no end.")
+    valid_until: str | None = Field(default=None, description="ISO date; null: no end.")
     data: dict[str, str]
     sha256: str = Field(pattern=SHA256_PATTERN)
 
@@ -541,24 +548,28 @@ class Heartbeat(_Model):
 
     queue_depth: int = Field(ge=0, le=2**53)
     oldest_unsent_age_s: float | None = Field(ge=0)
-    quarantined: int = Field(0, ge=0, le=2**53)
+    quarantined: int = Field(default=0, ge=0, le=2**53)
     device_health: dict[str, str] = Field(
-        {},
+        default={},
         description="Device → its closed status enum value: card_reader (ReaderStatus, e.g. "
         "disconnected), printer (PrinterStatus, e.g. paper_near_end, no_paper, cover_open), "
         "camera (CameraStatus). A device the terminal has none of is absent.",
     )
-    versions: dict[str, str] = {}
+    versions: dict[str, str] = Field(default={})
     free_disk_bytes: int = Field(ge=0, le=2**62)
     terminal_time: float = Field(description="The kiosk's wall clock when sent (for skew records).")
-    kiosk_version: str | None = Field(None, max_length=64)
-    os: str | None = Field(None, max_length=128, description="Operating system and release.")
-    uptime_s: float | None = Field(None, ge=0, description="Seconds since the kiosk started.")
+    kiosk_version: str | None = Field(default=None, max_length=64)
+    os: str | None = Field(
+        default=None, max_length=128, description="Operating system and release."
+    )
+    uptime_s: float | None = Field(
+        default=None, ge=0, description="Seconds since the kiosk started."
+    )
     last_sync_success: float | None = Field(
-        None, description="The terminal's clock at its last fully successful sync round."
+        default=None, description="The terminal's clock at its last fully successful sync round."
     )
     settings_revision: str | None = Field(
-        None, max_length=64, description="Short hash of the terminal's settings file."
+        default=None, max_length=64, description="Short hash of the terminal's settings file."
     )
 
 

@@ -18,7 +18,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError as PydanticError
 
 from central.db import CentralDB
 from central.server import RunningPlatform
@@ -35,6 +34,7 @@ from sync.provisioning import (
     check_request,
     enrol_terminal,
 )
+from sync.wire import ValidationError as PydanticError
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "330102001000"
