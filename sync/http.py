@@ -274,7 +274,8 @@ class HttpTransport:
                 *address, timeout=timeout.connect, context=self._ssl_context
             )
             if proxy is not None:  # CONNECT; TLS then runs end to end, SNI and check on ``host``
-                conn.set_tunnel(host, port, headers=dict(proxy.headers))
+                authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+                conn.set_tunnel(host, port, headers={"Host": authority, **proxy.headers})
         else:
             conn = http.client.HTTPConnection(*address, timeout=timeout.connect)
         try:
