@@ -10,7 +10,7 @@ other screens and both consoles are built on first use; the voice engine, the ca
 reader's and printer's threads and a configured sync engine start after the window's
 first frame (:meth:`ui.window.KioskWindow.after_first_frame`), the sync engine on a
 thread of its own since it imports the HTTP client. Heavy libraries are imported where
-they are used (httpx by the sync client, reportlab/qrcode by the PDF printers, PIL by
+they are used (the sync client and its wire models, reportlab/qrcode by the PDF printers, PIL by
 the photo downscaler); ``tests/ui/test_startup_imports.py`` keeps them out of the start.
 """
 
@@ -48,12 +48,11 @@ from ui.status_bar import ConnectionSnapshot
 from ui.theme import Theme
 from ui.window import KioskWindow
 
-if TYPE_CHECKING:  # imported for types only: a kiosk that never syncs loads neither httpx nor sync
-    import httpx
-
+if TYPE_CHECKING:  # imported for types only: a kiosk that never syncs does not load sync
     from central.db import CentralDB
     from kiosk.diagnostics import Report
     from sync.engine import SyncEngine
+    from sync.http import Transport
     from ui.dev_dock import DevControls
     from ui.staff.console import StaffConsole
     from ui.technician.console import TechnicianConsole
@@ -237,7 +236,8 @@ class BackgroundStart:
     """Start-up work on a thread of its own, begun after the first frame (issue 16, goal 1).
 
     Opening the devices (the printer simulator loads PIL; a serial port may be slow to
-    answer) and building the sync engine (it imports httpx) used to delay the home screen.
+    answer) and building the sync engine (it imports the platform client) used to delay the
+    home screen.
     ``start`` is handed to :meth:`KioskWindow.after_first_frame`; the steps run in order.
     ``close`` waits for the thread, then stops an engine it started, so shutting down
     mid-start leaves nothing running (the bridges stop their devices themselves).
@@ -441,8 +441,8 @@ def _consoles(
     (PIN, doctor), called the first time each is opened.
 
     Their modules are imported there too: the technician console's provisioning wizard
-    imports the platform client and httpx (with rich and pygments), ~70 ms and ~15 MB
-    that a resident's visit never needs (issue 16, goals 1–2).
+    imports the platform client and its wire models, time and memory that a resident's visit
+    never needs (issue 16, goals 1–2).
     """
 
     def staff() -> StaffConsole:
@@ -490,28 +490,29 @@ def _consoles(
     return staff, technician
 
 
-def switchable_transport() -> tuple[httpx.BaseTransport, threading.Event]:
+def switchable_transport() -> tuple[Transport, threading.Event]:
     """An HTTP transport the dev dock can cut (set the event): requests then fail like a dead link.
 
-    Built on demand so a kiosk that never syncs does not import httpx at start-up.
+    Built on demand so a kiosk that never syncs does not import the sync client at start-up.
     """
-    import httpx
+    from sync.client import platform_transport
+    from sync.http import Request, Response, TransportError
 
     cut = threading.Event()
 
-    class SwitchableTransport(httpx.BaseTransport):
-        def __init__(self, inner: httpx.BaseTransport) -> None:
+    class SwitchableTransport:
+        def __init__(self, inner: Transport) -> None:
             self.inner = inner
 
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            if cut.is_set():
-                raise httpx.ConnectError("network cut in the dev dock", request=request)
-            return self.inner.handle_request(request)
+        def send(self, request: Request) -> Response:
+            if cut.is_set():  # as a dead link fails: before anything is sent
+                raise TransportError("network cut in the dev dock") from ConnectionRefusedError()
+            return self.inner.send(request)
 
         def close(self) -> None:
             self.inner.close()
 
-    return SwitchableTransport(httpx.HTTPTransport(retries=0)), cut
+    return SwitchableTransport(platform_transport("")), cut
 
 
 def demo_data_dir(environ: dict[str, str] | None = None) -> DataDir:
@@ -525,7 +526,7 @@ def demo_data_dir(environ: dict[str, str] | None = None) -> DataDir:
 
 
 def _start_demo_platform(
-    core: KioskCore, transport: httpx.BaseTransport, device_health: DeviceHealth | None = None
+    core: KioskCore, transport: Transport, device_health: DeviceHealth | None = None
 ) -> tuple[SyncEngine, Callable[[], None], CentralDB]:
     """Reference platform on loopback, this terminal enrolled, the sync engine running."""
     from central.db import CentralDB
@@ -591,7 +592,7 @@ def _provisioned(core: KioskCore) -> bool:
     It decides both whether the engine's start is queued after the first frame and
     whether 电子证照 is offered (a terminal without its secret never reaches the platform,
     so the route would only ever end "unavailable"). The rule lives in
-    :func:`sync.credentials.is_provisioned`, which reads no secret and imports no httpx.
+    :func:`sync.credentials.is_provisioned`, which reads no secret and imports no client.
     """
     from sync.credentials import is_provisioned
 

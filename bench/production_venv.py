@@ -3,22 +3,29 @@
 A terminal's venv is ``pip install`` of the kiosk's wheel: its runtime dependencies and
 theirs, nothing else. The development venv the benches run in also holds the test tools
 (selenium with trio, schemathesis with rich, pytest...), and some runtime packages pick up
-what they find: httpcore imports trio when it is installed (~8 MB, 100 modules), httpx its
-command-line tool with rich and pygments. A figure taken with them overstates the kiosk.
+what they find (httpcore imported trio when it was installed, ~8 MB and 100 modules, while
+the sync client was httpx). A figure taken with them overstates the kiosk.
 
 :func:`dev_only_modules` lists the top-level modules installed here whose distribution is
 not in the kiosk's runtime dependency closure (``pyproject.toml``'s ``dependencies`` and what
 they require, with the extras asked for); :func:`hiding_prelude` is the line a measured child
 process runs first, so that importing any of them fails as it would on a terminal.
+
+The kiosk's own dependencies are read from this checkout's ``pyproject.toml``, not from the
+installed metadata: the development venv holds the kiosk as an editable install, whose
+metadata is as old as the last ``pip install -e`` (httpx, moved to the ``dev`` extra, would
+otherwise still count as a terminal's).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata as metadata
 import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +38,25 @@ def _normal(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
+@functools.cache
+def _project() -> dict[str, Any]:
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        project: dict[str, Any] = tomllib.load(file)["project"]
+    return project
+
+
+def _requirements(name: str) -> list[str] | None:
+    """What ``name`` requires (marker lines as in its metadata), or None if not installed;
+    the kiosk's own from ``pyproject.toml`` (see the module's docstring)."""
+    project = _project()
+    if _normal(name) == _normal(project["name"]):
+        return list(project.get("dependencies", []))
+    try:
+        return metadata.distribution(name).requires or []
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def runtime_distributions(root: str = "kiosk") -> set[str]:
     """The distributions ``pip install <root>`` brings, root included (normalised names)."""
     seen: set[str] = set()
@@ -41,11 +67,7 @@ def runtime_distributions(root: str = "kiosk") -> set[str]:
             return
         visited.add(key)
         seen.add(_normal(name))
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            return
-        for line in dist.requires or []:
+        for line in _requirements(name) or []:
             req = Requirement(line)
             wanted = req.marker is None or any(
                 req.marker.evaluate({"extra": extra}) for extra in ("", *extras)

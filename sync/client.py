@@ -6,11 +6,10 @@ exactly the ids sent, counts as a reply. Anything else — a captive portal's
 200 HTML, a redirect, a truncated body, a 5xx — is a :class:`TransientError`
 and the items stay queued (sync contract rule 2).
 
-One ``httpx.Client`` is kept for the engine's lifetime so the TCP (and TLS)
-connection is reused between requests: on a 500 ms link a new connection costs
-one to three round trips. httpcore's sync backend already sets TCP_NODELAY on
-every socket it opens (httpcore/_backends/sync.py); we pass it explicitly too
-so the intent is visible and survives a library change.
+One :class:`sync.http.HttpTransport` is kept for the engine's lifetime so the TCP (and
+TLS) connection is reused between requests: on a 500 ms link a new connection costs one
+to three round trips. It is the standard library's ``http.client`` with TCP_NODELAY, no
+retries and no redirects followed (``sync/http.py`` says why each).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 import gzip
 import logging
 import re
-import socket
 import ssl
 import time
 from collections.abc import Callable
@@ -26,9 +24,8 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
-import httpx
-
 from sync import signing
+from sync.http import HttpTransport, Request, Response, Timeout, Transport, TransportError
 from sync.protocol import (
     API_PREFIX,
     AUTH_ERRORS,
@@ -37,6 +34,7 @@ from sync.protocol import (
     H_TERMINAL,
     H_TIMESTAMP,
     H_UPLOAD_OFFSET,
+    MAX_BODY_BYTES,
     AttachmentState,
     BatchAck,
     BatchRequest,
@@ -60,6 +58,8 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=WireModel)
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+
+USER_AGENT = "kiosk-sync/1"
 
 
 class SyncError(Exception):
@@ -118,7 +118,7 @@ class Credentials:
     secret: bytes
 
 
-def _retry_after(response: httpx.Response, now: float) -> float | None:
+def _retry_after(response: Response, now: float) -> float | None:
     value = response.headers.get("retry-after")
     if not value:
         return None
@@ -137,12 +137,20 @@ def _tls_context(ca_bundle: str) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_bundle or None)
 
 
-def _transport(ca_bundle: str) -> httpx.HTTPTransport:
-    return httpx.HTTPTransport(
-        verify=_tls_context(ca_bundle),
-        retries=0,  # retries are the engine's business, with backoff and a persisted queue
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+def platform_transport(ca_bundle: str, timeout: Timeout | None = None) -> HttpTransport:
+    """The real transport to the platform: TLS verified as :func:`_tls_context` says, answers
+    bounded by the protocol's largest body. Retries are the engine's business (backoff and a
+    persisted queue), so the transport makes none."""
+    return HttpTransport(
+        ssl_context=_tls_context(ca_bundle), timeout=timeout, max_body=MAX_BODY_BYTES
     )
+
+
+def _network_error(exc: TransportError) -> str:
+    """What failed, by the class of the underlying error (``ConnectionRefusedError``,
+    ``TimeoutError``, ``IncompleteRead``, ``SSLCertVerificationError``...): the one class
+    :class:`TransportError` alone would say nothing in the engine's ``last_error``."""
+    return type(exc.__cause__ or exc).__name__
 
 
 def enrol(
@@ -157,26 +165,32 @@ def enrol(
     Throttled (429) or busy (503) is a :class:`TransientError` with ``retry_after``: the
     code is still good, try again later. (Plain-http refusal: ``sync.provisioning``.)
     """
-    with httpx.Client(transport=_transport(ca_bundle), timeout=timeout) as http:
-        try:
-            response = http.post(
+    transport = platform_transport(ca_bundle, Timeout(timeout, timeout))
+    try:
+        response = transport.send(
+            Request(
+                "POST",
                 base_url.rstrip("/") + f"{API_PREFIX}/enrol",
-                content=request.model_dump_json().encode(),
-                headers={"Content-Type": "application/json"},
+                headers={"Content-Type": "application/json", "User-Agent": USER_AGENT},
+                body=request.model_dump_json().encode(),
             )
-        except httpx.HTTPError as exc:
-            raise TransientError(f"network: {exc!r}") from exc
-    if response.status_code == 200:
+        )
+    except TransportError as exc:
+        raise TransientError(f"network: {exc.__cause__ or exc!r}") from exc
+    finally:
+        transport.close()
+    status = response.status
+    if status == 200:
         try:
-            return EnrolResponse.model_validate_json(response.content)
+            return EnrolResponse.model_validate_json(response.body)
         except ValidationError as exc:
             raise TransientError("enrolment answer malformed") from exc
-    if response.status_code in (429, 503) or response.status_code >= 500:
-        raise TransientError(f"HTTP {response.status_code}", _retry_after(response, time.time()))
+    if status in (429, 503) or status >= 500:
+        raise TransientError(f"HTTP {status}", _retry_after(response, time.time()))
     try:
-        error = ErrorBody.model_validate_json(response.content)
+        error = ErrorBody.model_validate_json(response.body)
     except ValidationError:
-        raise TransientError(f"HTTP {response.status_code}") from None
+        raise TransientError(f"HTTP {status}") from None
     raise AuthError(error.error, error.message)
 
 
@@ -191,9 +205,9 @@ class PlatformClient:
         clock: Callable[[], float] = time.time,
         skew: Callable[[], float] = lambda: 0.0,
         ca_bundle: str = "",
-        timeout: httpx.Timeout | None = None,
+        timeout: Timeout | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
@@ -202,12 +216,10 @@ class PlatformClient:
         """Seconds to add to our clock when stamping requests (the engine learns it)."""
         self.on_exchange = on_exchange
         """Called with both clocks of every verified answer."""
-        self._http = httpx.Client(
-            transport=transport or _transport(ca_bundle),
-            timeout=timeout or httpx.Timeout(60.0, connect=15.0),
-            follow_redirects=False,  # a redirect is a captive portal or a misconfiguration
-            headers={"User-Agent": "kiosk-sync/1"},
-        )
+        self._http = transport or platform_transport(ca_bundle)
+        # Redirects are never followed (the transport returns them): a redirect is a captive
+        # portal or a misconfiguration, and its answer carries no signature.
+        self._timeout = timeout or Timeout(connect=15.0, read=60.0)
         self.bytes_sent = 0
         """Request body bytes handed to the network, including attempts that failed."""
         self.bytes_sent_by_method: dict[str, int] = {}
@@ -245,24 +257,27 @@ class PlatformClient:
             H_SIGNATURE: signing.sign_request(
                 secret, method, full_path, timestamp=timestamp, nonce=nonce, body=body
             ),
+            "User-Agent": USER_AGENT,
             **(headers or {}),
         }
         sent_at = self._clock()
         self.bytes_sent += len(body)
         self.bytes_sent_by_method[method] = self.bytes_sent_by_method.get(method, 0) + len(body)
         try:
-            response = self._http.request(
-                method,
-                self.base_url + full_path,
-                content=body or None,
-                headers=signed,
-                timeout=httpx.Timeout(timeout) if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            response = self._http.send(
+                Request(
+                    method,
+                    self.base_url + full_path,
+                    headers=signed,
+                    body=body,
+                    timeout=Timeout(timeout, timeout) if timeout is not None else self._timeout,
+                )
             )
-        except httpx.HTTPError as exc:  # connect, read, write, protocol, incomplete body
-            raise TransientError(f"network: {type(exc).__name__}") from exc
+        except TransportError as exc:  # connect, TLS, read, write, framing, incomplete body
+            raise TransientError(f"network: {_network_error(exc)}") from exc
         received_at = self._clock()
-        status = response.status_code
-        content = response.content
+        status = response.status
+        content = response.body
         given = response.headers.get(H_SIGNATURE, "")
         # A signature that is not 64 hex digits cannot verify (and non-ASCII text would make
         # compare_digest raise TypeError: an answer must never crash the engine).

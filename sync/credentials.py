@@ -17,7 +17,7 @@ from kiosk.paths import DataDir
 from kiosk.settings import Settings
 from sync.signing import decode_secret, encode_secret
 
-if TYPE_CHECKING:  # the client (httpx) is imported when credentials are loaded, not before
+if TYPE_CHECKING:  # the client is imported when credentials are loaded, not before
     from sync.client import Credentials
 
 

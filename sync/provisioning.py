@@ -162,7 +162,7 @@ def enrol_terminal(
         raise EnrolmentRefused(exc.code.value) from exc
     except TransientError as exc:
         raise PlatformUnreachable(str(exc)) from exc
-    except (OSError, ValueError) as exc:  # an unreadable CA bundle, a URL httpx cannot use
+    except (OSError, ValueError) as exc:  # an unreadable CA bundle, a URL that cannot be used
         raise PlatformUnreachable(type(exc).__name__) from exc
     save_secret(data, decode_secret(answer.secret))
     updated = with_changes(

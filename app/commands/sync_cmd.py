@@ -19,15 +19,13 @@ from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Any
 
-import httpx
-
 from kiosk.core import KioskCore
 from kiosk.errors import KioskError
 from kiosk.version import kiosk_version
-from sync.client import Credentials, PlatformClient
-from sync.client import _transport as platform_transport
+from sync.client import Credentials, PlatformClient, platform_transport
 from sync.credentials import SyncLock, load_credentials
 from sync.engine import EngineOptions, RoundReport, SyncEngine, SyncStatus
+from sync.http import Request, Response, Transport
 
 STOP_GRACE_S = 3.0
 """After Ctrl-C, how long the engine thread may take to finish what it is doing (s).
@@ -158,7 +156,7 @@ class StopSignals:
         return self.signum is not None
 
 
-class _StopAtNextRequest(httpx.BaseTransport):
+class _StopAtNextRequest:
     """The platform transport, refusing to start a request once a stop was requested.
 
     The engine then ends its round at the next request boundary (between batches, between
@@ -169,14 +167,14 @@ class _StopAtNextRequest(httpx.BaseTransport):
     only, not its subclasses: a subclass printed a traceback per Ctrl-C in the soak).
     """
 
-    def __init__(self, inner: httpx.BaseTransport, signals: StopSignals) -> None:
+    def __init__(self, inner: Transport, signals: StopSignals) -> None:
         self._inner = inner
         self._signals = signals
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def send(self, request: Request) -> Response:
         if self._signals.signum is not None:
             raise SystemExit(self._signals.exit_code)
-        return self._inner.handle_request(request)
+        return self._inner.send(request)
 
     def close(self) -> None:
         self._inner.close()

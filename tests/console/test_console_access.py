@@ -214,8 +214,8 @@ def test_session_cookie_is_secure_when_the_console_is_served_over_https(tmp_path
 
     from central.console.users import add_user
     from central.server import RunningPlatform
+    from tests.sync.certs import self_signed as _self_signed
     from tests.sync.synchelpers import MovableClock
-    from tests.sync.test_sync_tls import _self_signed
 
     cert, key = _self_signed(tmp_path, "platform")
     clock = MovableClock()
