@@ -38,7 +38,7 @@ COMMANDS: dict[str, str] = {
 """Each top-level command and the module that registers it (in ``kiosk --help`` order).
 
 Only the module of the command being run is imported: importing all of them (the platform's
-database layer, pydantic's wire models, the printers, the sync client...) cost ``kiosk run``
+database layer, the wire models, the printers, the sync client...) cost ``kiosk run``
 about 0.15 s and 20 MB before its first line ran (issue 16). ``kiosk --help``, an unknown
 command and the tests import every one (``tests/core/test_docs.py`` checks this table
 against what the modules register)."""

@@ -19,7 +19,7 @@ shown), as in ``bench/bench_ui.py``.
    booking, filing, after filing)
 8. + staff and technician consoles built and painted
 9. + devices and sync (the card and printer simulators opened and started, the sync client
-   imported: httpx and the pydantic wire models, as an enrolled terminal loads them)
+   imported: sync.http and the wire models, as an enrolled terminal loads them)
 
 Each row also splits its RSS into anonymous memory (the heap: Python objects, Qt's widgets and
 caches) and file-backed pages (libraries, fonts, librime's and zinnia's dictionaries mapped

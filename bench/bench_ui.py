@@ -15,7 +15,7 @@
 2. Idle RSS of both, after two seconds of idle event loop (the deferred start-up work,
    devices and voice, has run by then). Per-part memory: ``bench/bench_memory.py``.
    Both for a terminal not enrolled and for an enrolled one, whose sync engine starts
-   after the first frame (httpx and the pydantic wire models loaded; platform absent).
+   after the first frame (the platform client and its wire models loaded; platform absent).
    Then the real command, ``kiosk run --windowed``, timed from process start until it tells
    systemd ``READY=1`` (its notify socket), against a bare window started the same way;
    interpreter start-up and the CLI's own imports are in both figures.
@@ -155,7 +155,7 @@ def _child(code: str, home: str) -> dict[str, float]:
 
 def _enrolled_home() -> str:
     """A terminal as it runs in a village: enrolled (its secret and platform in the settings),
-    so the sync engine starts after the first frame and imports its client (httpx, the wire
+    so the sync engine starts after the first frame and imports its client (sync.http, the wire
     models); the platform is absent (a closed port), so no round reaches it."""
     from kiosk.core import KioskCore
     from kiosk.paths import DataDir

@@ -2,7 +2,7 @@
 
 The staff and technician consoles are built the first time they are opened (issue 16,
 goals 1–2): the technician console's provisioning wizard pulls in the platform client
-(httpx) and both cost memory a resident's visit never uses. Work that need not delay the
+and both cost memory a resident's visit never uses. Work that need not delay the
 home screen (the voice engine, the devices, the sync engine) is handed to
 :meth:`KioskWindow.after_first_frame`.
 """
