@@ -3,13 +3,26 @@
 On the kiosk the ``speechd`` engine speaks through speech-dispatcher and
 espeak-ng; tests use the ``mock`` engine, which reports what it was asked to
 say without making a sound. Text read aloud is what is on the screen already.
+
+Before the ``speechd`` engine is built, speech-dispatcher is asked whether it answers
+(:func:`devices.speech_dispatcher.answers`, on a thread of its own). A speech-dispatcher
+that accepted the connection but never answered (seen on the development machine after its
+output module had been killed) made ``QTextToSpeech("speechd")`` wait for good on the GUI
+thread: the kiosk froze after its first frame and ignored SIGTERM. PySide6 holds the GIL
+while it builds the engine, so building it on another thread would freeze Python all the
+same; asking first is what keeps the screens working. A silent one is named in the log and
+in :attr:`Voice.problem`, and the screens carry on without voice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 
 from PySide6.QtCore import QLocale, QObject, Signal
+
+from devices.speech_dispatcher import PROBE_TIMEOUT_S, answers
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +37,7 @@ class Voice(QObject):
     """
 
     spoken = Signal(str)
+    _probed = Signal(object)  # speech-dispatcher's answer (True, False, None), from the probe
 
     def __init__(
         self,
@@ -32,6 +46,7 @@ class Voice(QObject):
         parent: QObject | None = None,
         *,
         start_later: bool = False,
+        probe_timeout_s: float = PROBE_TIMEOUT_S,
     ) -> None:
         super().__init__(parent)
         self.enabled = enabled
@@ -42,6 +57,11 @@ class Voice(QObject):
         self._started = False
         self._start_later = start_later
         self._pending = False  # something was said before the engine was started
+        self._probing = False  # speech-dispatcher is being asked whether it answers
+        self._probe_timeout_s = probe_timeout_s
+        self.problem = ""
+        """Why read-aloud is off although enabled (English, for logs and diagnostics)."""
+        self._probed.connect(self._after_probe)
 
     def start(self) -> None:
         """Load the engine (about 0.2 s and 20 MB): called once the home screen is up.
@@ -77,9 +97,35 @@ class Voice(QObject):
         if not chosen:
             log.info("no text-to-speech engine; read-aloud disabled")
             return
+        if chosen == "speechd":
+            self._probing = True
+            threading.Thread(target=self._probe, name="speechd-probe", daemon=True).start()
+            return
+        self._build(chosen)
+
+    def _probe(self) -> None:
+        answer = answers(self._probe_timeout_s)
+        with contextlib.suppress(RuntimeError):  # the voice was deleted (the kiosk closed)
+            self._probed.emit(answer)
+
+    def _after_probe(self, answer: bool | None) -> None:
+        self._probing = False
+        if answer is False:
+            self.problem = "speech-dispatcher does not answer"
+            log.warning("%s; read-aloud off", self.problem)
+            return
+        self._build("speechd")  # None: no socket yet, libspeechd starts speech-dispatcher
+        if self._pending and self.last_text:
+            self._pending = False
+            self.say(self.last_text)
+
+    def _build(self, chosen: str) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
         tts = QTextToSpeech(chosen, self)
         if tts.state() == QTextToSpeech.State.Error:
-            log.info("text-to-speech engine %s failed; read-aloud disabled", chosen)
+            self.problem = f"text-to-speech engine {chosen} failed"
+            log.info("%s; read-aloud disabled", self.problem)
             return
         china = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
         if china in tts.availableLocales():
@@ -97,7 +143,7 @@ class Voice(QObject):
         self.last_text = text
         if not self.enabled:
             return
-        if self._start_later and not self._started:
+        if (self._start_later and not self._started) or self._probing:
             self._pending = True
             return
         self.start()
