@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import re
 import ssl
 import time
@@ -132,9 +133,34 @@ def _retry_after(response: Response, now: float) -> float | None:
         return None
 
 
-def _tls_context(ca_bundle: str) -> ssl.SSLContext:
-    """Verify the platform's certificate against ``ca_bundle`` or, if empty, the system CAs."""
-    return ssl.create_default_context(cafile=ca_bundle or None)
+_HASHED_NAME = re.compile(r"^[0-9a-f]{8}\.[0-9]+$")
+
+
+def _tls_context(ca_bundle: str, system: ssl.DefaultVerifyPaths | None = None) -> ssl.SSLContext:
+    """Verify the platform's certificate against ``ca_bundle`` or, if empty, the system CAs.
+
+    The system CAs are read from OpenSSL's hashed directory (``/etc/ssl/certs``), each when
+    a handshake needs it, not from the whole bundle at start: the bundle's ~140 certificates
+    cost every enrolled terminal ~1.3 MB for the one root the platform uses (issue 16, goal
+    2). Where that directory has no hashed names, or ``SSL_CERT_FILE`` names a bundle,
+    OpenSSL's defaults are used as before.
+    """
+    if ca_bundle:
+        return ssl.create_default_context(cafile=ca_bundle)
+    paths = system or ssl.get_default_verify_paths()
+    if not os.environ.get(paths.openssl_cafile_env) and _has_hashed_names(paths.capath):
+        return ssl.create_default_context(capath=paths.capath)
+    return ssl.create_default_context()
+
+
+def _has_hashed_names(directory: str | None) -> bool:
+    if not directory:
+        return False
+    try:
+        with os.scandir(directory) as entries:
+            return any(_HASHED_NAME.match(entry.name) for entry in entries)
+    except OSError:
+        return False
 
 
 def platform_transport(ca_bundle: str, timeout: Timeout | None = None) -> HttpTransport:

@@ -62,3 +62,45 @@ def test_unknown_certificate_is_refused(tls_platform, tmp_path):
         ):
             client.upload_batch(BatchRequest(applications=[make_application()]))
     assert platform.db.applications() == []
+
+
+def test_system_cas_are_read_from_the_hashed_directory_when_a_handshake_needs_them(
+    tls_platform, tmp_path, monkeypatch
+):
+    """Issue 16, goal 2: not the whole bundle (~140 certificates, ~1.3 MB) at start."""
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+    from urllib.parse import urlsplit
+
+    from sync.client import _tls_context
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl's command names the hashed file")
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    platform, cert = tls_platform
+    digest = subprocess.run(
+        ["openssl", "x509", "-subject_hash", "-noout", "-in", str(cert)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    hashed = tmp_path / "certs"
+    hashed.mkdir()
+    shutil.copy(cert, hashed / f"{digest}.0")
+    system = ssl.get_default_verify_paths()._replace(capath=str(hashed))
+    context = _tls_context("", system)
+    assert context.cert_store_stats()["x509_ca"] == 0  # nothing read yet
+    address = urlsplit(platform.url)
+    with (
+        socket.create_connection((address.hostname, address.port), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname=address.hostname) as tls,
+    ):
+        assert tls.version() is not None  # verified against the hashed directory's CA
+    assert context.cert_store_stats()["x509_ca"] == 1  # just the one it needed
+    # A directory without hashed names: OpenSSL's defaults, the bundle read at once.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    fallback = _tls_context("", ssl.get_default_verify_paths()._replace(capath=str(empty)))
+    assert fallback.cert_store_stats()["x509_ca"] > 0
