@@ -55,7 +55,12 @@ from typing import TYPE_CHECKING
 
 from bench import cores
 from bench.procstatus import memory_mb
-from bench.production_venv import dev_only_modules, hiding_prelude, run_child
+from bench.production_venv import (
+    dev_only_modules,
+    hiding_prelude,
+    run_child,
+    terminal_environment,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPushButton, QWidget
@@ -197,7 +202,7 @@ def _spawn_until_ready(argv: list[str], home: str, idle_s: float = 2.0) -> dict[
             notify.bind(address)
             notify.settimeout(120)
             env = {
-                **os.environ,
+                **terminal_environment(),
                 "KIOSK_HOME": home,
                 "QT_QPA_PLATFORM": "offscreen",
                 "NOTIFY_SOCKET": address,

@@ -90,6 +90,17 @@ def dev_only_modules(root: str = "kiosk") -> list[str]:
     )
 
 
+SHELL_ONLY_VARIABLES = ("SSL_CERT_FILE",)
+"""Set by this machine's shells, not by systemd on a terminal: ``SSL_CERT_FILE`` makes
+OpenSSL read the whole CA bundle (~1.3 MB) where a terminal reads the one root it needs
+from the hashed directory (``sync.client._tls_context``)."""
+
+
+def terminal_environment() -> dict[str, str]:
+    """This process's environment without what only a development shell sets."""
+    return {k: v for k, v in os.environ.items() if k not in SHELL_ONLY_VARIABLES}
+
+
 def hiding_prelude(modules: list[str]) -> str:
     """Python source to run first in a child: each module becomes unimportable (``None`` in
     ``sys.modules`` makes ``import`` raise ``ModuleNotFoundError``), as if not installed."""
@@ -100,7 +111,7 @@ def run_child(code: str, home: str, hidden: list[str], *, timeout: float) -> dic
     """Run ``code`` (``ROOT`` replaced by the project's path) in a fresh interpreter on the
     data directory ``home``, offscreen, with ``hidden`` unimportable; its last stdout line
     is the JSON object it measured."""
-    env = {**os.environ, "KIOSK_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**terminal_environment(), "KIOSK_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
         [sys.executable, "-c", hiding_prelude(hidden) + code.replace("ROOT", repr(str(ROOT)))],
         capture_output=True,
