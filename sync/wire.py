@@ -333,6 +333,23 @@ def _prefixed(errors: list[dict[str, Any]], where: str | int) -> Iterator[dict[s
         yield {**error, "loc": (where, *error["loc"])}
 
 
+def _length_rule(limit: int, *, at_least: bool) -> Callable[[Any], None]:
+    """``min_length`` / ``max_length`` of a string (characters) or a list (items)."""
+    bound, suffix = ("at least", "short") if at_least else ("at most", "long")
+
+    def rule(value: Any) -> None:
+        if (len(value) < limit) if at_least else (len(value) > limit):
+            if isinstance(value, str):
+                unit = "character" if limit == 1 else "characters"
+                raise _Invalid(f"String should have {bound} {limit} {unit}", f"string_too_{suffix}")
+            unit = "item" if limit == 1 else "items"
+            raise _Invalid(
+                f"List should have {bound} {limit} {unit} after validation", f"too_{suffix}"
+            )
+
+    return rule
+
+
 def _ruled(check: Check, info: FieldInfo | None) -> Check:
     """``check`` followed by the field's rules (pydantic applies them to the non-null type)."""
     if info is None:
@@ -357,33 +374,9 @@ def _ruled(check: Check, info: FieldInfo | None) -> Check:
 
         rules.append(at_most)
     if info.min_length is not None:
-        low = info.min_length
-
-        def long_enough(value: Any) -> None:
-            if len(value) < low:
-                if isinstance(value, str):
-                    unit = "character" if low == 1 else "characters"
-                    raise _Invalid(f"String should have at least {low} {unit}", "string_too_short")
-                unit = "item" if low == 1 else "items"
-                raise _Invalid(
-                    f"List should have at least {low} {unit} after validation", "too_short"
-                )
-
-        rules.append(long_enough)
+        rules.append(_length_rule(info.min_length, at_least=True))
     if info.max_length is not None:
-        high = info.max_length
-
-        def short_enough(value: Any) -> None:
-            if len(value) > high:
-                if isinstance(value, str):
-                    unit = "character" if high == 1 else "characters"
-                    raise _Invalid(f"String should have at most {high} {unit}", "string_too_long")
-                unit = "item" if high == 1 else "items"
-                raise _Invalid(
-                    f"List should have at most {high} {unit} after validation", "too_long"
-                )
-
-        rules.append(short_enough)
+        rules.append(_length_rule(info.max_length, at_least=False))
     if info.pattern is not None:
         pattern = info.pattern
         regex = re.compile(pattern)
