@@ -245,7 +245,7 @@ class PlatformClient:
         self._http = transport or platform_transport(ca_bundle)
         # Redirects are never followed (the transport returns them): a redirect is a captive
         # portal or a misconfiguration, and its answer carries no signature.
-        self._timeout = timeout or Timeout(connect=15.0, read=60.0)
+        self._timeout = timeout or Timeout()  # 15 s to connect, 60 s per read
         self.bytes_sent = 0
         """Request body bytes handed to the network, including attempts that failed."""
         self.bytes_sent_by_method: dict[str, int] = {}

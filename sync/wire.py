@@ -2,7 +2,7 @@
 
 ``sync.protocol`` declares every message once, as classes of annotated fields with
 :func:`Field` rules; the kiosk's client, the platform and the OpenAPI document all use
-those classes. They were pydantic models, and an enrolled terminal paid ~20 MB for pydantic
+those classes. They were pydantic models, and an enrolled terminal paid ~13 MB for pydantic
 and its compiled validators for 38 small messages (issue 16, goal 2). This module keeps the
 part of pydantic's contract the protocol relies on, with the same names and the same JSON:
 
@@ -20,7 +20,8 @@ part of pydantic's contract the protocol relies on, with the same names and the 
 
 The types it knows are the protocol's: ``str``, ``int``, ``float``, ``bool``,
 ``datetime.date``, ``Any``, ``Literal[...]``, ``StrEnum`` classes, models, ``list[X]``,
-``dict[str, X]`` and ``X | None``. A model using anything else fails at import.
+``dict[str, X]`` and ``X | None``. A model using anything else fails at its first use
+(types are resolved then, once every class of its module exists).
 """
 
 from __future__ import annotations
@@ -656,12 +657,9 @@ class _SchemaBuilder:
         required: list[str] = []
         for name, info in cls.__wire_fields__.items():
             hint = cls.__wire_hints__[name]
-            inner = _optional_inner(hint)
-            if inner is None:
-                schema = self.schema(hint, info)
-            else:
-                schema = {"anyOf": [self.schema(inner, info), {"type": "null"}]}
-            if not (_is_model(inner or hint) or _is_enum(inner or hint)):
+            schema = self.schema(hint, info)
+            inner = _optional_inner(hint) or hint
+            if not (_is_model(inner) or _is_enum(inner)):
                 schema["title"] = _title(name)
             if info.required:
                 required.append(name)

@@ -301,7 +301,7 @@ def test_mutable_defaults_are_not_shared_between_messages() -> None:
 
 
 def test_no_side_of_the_protocol_imports_pydantic() -> None:
-    """The kiosk's client and engine, the platform and the OpenAPI builder: ~20 MB less on an
+    """The kiosk's client and engine, the platform and the OpenAPI builder: ~13 MB less on an
     enrolled terminal (issue 16, goal 2)."""
     code = (
         "import sys; sys.path.insert(0, ROOT)\n"
