@@ -33,6 +33,7 @@ from kiosk.diagnostics import (
     Report,
     SyncFact,
     VersionFact,
+    VoiceFact,
     diagnose,
 )
 from kiosk.errors import DataKeyError, DiskFullError, KeyMissingError, StoreError
@@ -156,6 +157,7 @@ def build_probes(
         clock=lambda: clock_fact(need_core()),
         versions=lambda: versions_fact(need_core()),
         data_key=data_key,
+        voice=lambda: voice_fact(settings, test_devices),
     )
 
 
@@ -252,6 +254,17 @@ def receipt_printer_fact(settings: Settings, home: DataDir, test: bool) -> Devic
 
 def a4_printer_fact(settings: Settings, home: DataDir, test: bool) -> DeviceFact:
     return _printer_fact(settings.devices.a4_printer, settings, home, test)
+
+
+def voice_fact(settings: Settings, test: bool) -> VoiceFact:
+    """Ask speech-dispatcher as the kiosk would (starting it if nothing listens yet)."""
+    if not settings.ui.voice:
+        return VoiceFact(enabled=False)
+    if not test:
+        return VoiceFact(True, tested=False)
+    from devices.voice.ssip import answers
+
+    return VoiceFact(True, problem=answers(DEVICE_TIMEOUT_S), engine="speechd")
 
 
 def network_fact(
@@ -362,12 +375,15 @@ def in_app_report(
     printer_problem: Callable[[], str] = lambda: "",
     sync_health: Callable[[], SyncHealth] | None = None,
     skew_s: Callable[[], float | None] | None = None,
+    voice: Callable[[], VoiceFact] | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
     """The 诊断 screen's report: the app's open core, live device statuses, the engine's status.
 
     ``sync_health`` returns the running engine's :class:`~kiosk.sync_health.SyncHealth`
     (``SyncEngine.health``); without one, the record the engine persisted is read.
+    ``voice`` is the running voice's own account (its last text went through or why not);
+    without one, read-aloud is reported untested.
     """
     settings = core.settings
     base = build_probes(core, None, settings, core.data, False)
@@ -401,5 +417,6 @@ def in_app_report(
         database=base.database,
         clock=clock,
         versions=base.versions,
+        voice=voice or base.voice,
     )
     return diagnose(probes, now or core.clock())

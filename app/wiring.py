@@ -362,6 +362,7 @@ def build_ui(
         core,
         printer_bridge,
         reader_bridge,
+        voice,
         current_engine,
         syncs=syncs,
     )
@@ -403,6 +404,7 @@ def build_ui(
         search_warmup.close,
         reader_bridge.stop,
         printer_bridge.close,
+        voice.close,
         window.shutdown,
     ]
     if camera_bridge is not None:
@@ -433,6 +435,7 @@ def _consoles(
     core: KioskCore,
     printer: PrinterBridge,
     reader: CardReaderBridge,
+    voice: Voice,
     engine_of: Callable[[], SyncEngine | None],
     *,
     syncs: bool,
@@ -453,6 +456,7 @@ def _consoles(
     def technician() -> TechnicianConsole:
         from app.logs import export_logs
         from app.probes import in_app_report
+        from kiosk.diagnostics import VoiceFact
         from ui.staff.printing import StaffPrinter
         from ui.technician.console import TechnicianConsole
         from ui.technician.wizard import ProvisioningWizard, provision_with
@@ -467,6 +471,12 @@ def _consoles(
                 printer_problem=lambda: printer.problem,
                 sync_health=engine.health if engine is not None else None,
                 skew_s=(lambda: engine.status().skew_s) if engine is not None else None,
+                voice=lambda: VoiceFact(
+                    core.settings.ui.voice,
+                    voice.available or bool(voice.problem),
+                    voice.problem,
+                    voice.engine,
+                ),
             )
 
         def sync_now() -> None:

@@ -41,6 +41,7 @@ class CheckKey(StrEnum):
     CARD_READER = "card_reader"
     RECEIPT_PRINTER = "receipt_printer"
     A4_PRINTER = "a4_printer"
+    VOICE = "voice"
     NETWORK = "network"
     LAST_SYNC = "last_sync"
     QUEUE = "queue"
@@ -60,6 +61,7 @@ _TITLES = {
     CheckKey.CARD_READER: "身份证读卡器",
     CheckKey.RECEIPT_PRINTER: "回执打印机",
     CheckKey.A4_PRINTER: "A4 打印机",
+    CheckKey.VOICE: "语音朗读",
     CheckKey.NETWORK: "网络连接",
     CheckKey.LAST_SYNC: "最近同步",
     CheckKey.QUEUE: "待发送队列",
@@ -142,6 +144,16 @@ class DeviceFact:
     message: str = ""  # the device's own Chinese status message
     tested: bool = True  # False: skipped (``kiosk doctor --skip-devices``)
     problem: str = ""  # why it is unusable, when the device said (e.g. PORT_DENIED)
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceFact:
+    """Read-aloud: switched on in the settings, and whether speech-dispatcher answered."""
+
+    enabled: bool  # ``ui.voice``; False: no check at all
+    tested: bool = True
+    problem: str = ""  # why it cannot speak (the adapter's English words); "" if it answered
+    engine: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +249,7 @@ class Probes:
     clock: Callable[[], ClockFact]
     versions: Callable[[], VersionFact]
     data_key: Callable[[], DataKeyFact] | None = None  # None: no data_key check (key in use)
+    voice: Callable[[], VoiceFact] | None = None  # None: read-aloud not asked about
 
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -248,6 +261,7 @@ def diagnose(probes: Probes, now: dt.datetime, limits: Thresholds = Thresholds()
         _guard(CheckKey.CARD_READER, lambda: check_card_reader(probes.card_reader())),
         _guard(CheckKey.RECEIPT_PRINTER, lambda: check_receipt_printer(probes.receipt_printer())),
         _guard(CheckKey.A4_PRINTER, lambda: check_a4_printer(probes.a4_printer())),
+        _guard(CheckKey.VOICE, lambda: check_voice(probes.voice()) if probes.voice else None),
         _guard(CheckKey.NETWORK, lambda: check_network(probes.network())),
         _guard(CheckKey.LAST_SYNC, lambda: check_last_sync(probes.sync(), now, limits)),
         _guard(CheckKey.QUEUE, lambda: check_queue(probes.queue(), now, limits)),
@@ -394,6 +408,37 @@ def check_a4_printer(fact: DeviceFact) -> Check | None:
         "检查 A4 打印机的纸张、电源和打印队列；回执打印不受影响。",
         _device_data(fact),
     )
+
+
+def check_voice(fact: VoiceFact) -> Check | None:
+    """Red when read-aloud is switched on and cannot speak: an elderly resident who relies on
+    it meets a silent screen, and nothing else on the terminal would say so."""
+    if not fact.enabled:
+        return None
+    key = CheckKey.VOICE
+    data = {"engine": fact.engine, "voice_problem": fact.problem}
+    if not fact.tested:
+        return Check(
+            key,
+            CheckStatus.WARNING,
+            "本次未检测语音朗读。",
+            "在终端界面的“诊断”页面检测，或不带 --skip-devices 再运行 kiosk doctor。",
+            data,
+        )
+    if not fact.problem:
+        return Check(key, CheckStatus.OK, "语音朗读正常（speech-dispatcher 有应答）。", "", data)
+    if "not installed" in fact.problem:
+        detail = "没有安装 speech-dispatcher，屏幕内容不会朗读。"
+        action = "运行 scripts/setup，或安装 speech-dispatcher 和 speech-dispatcher-espeak-ng。"
+    elif "does not answer" in fact.problem:
+        detail = "speech-dispatcher 没有应答，屏幕内容不会朗读。"
+        action = (
+            "结束 speech-dispatcher 进程（pkill speech-dispatcher），终端会在下次朗读时重新启动它。"
+        )
+    else:
+        detail = f"无法使用 speech-dispatcher（{fact.problem}），屏幕内容不会朗读。"
+        action = "检查 speech-dispatcher 的安装和配置（SPEECHD_ADDRESS），或导出日志联系技术支持。"
+    return Check(key, CheckStatus.FAILED, detail, action, data)
 
 
 def check_network(fact: NetworkFact) -> Check:

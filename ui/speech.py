@@ -1,43 +1,41 @@
-"""Read-aloud of every screen (QtTextToSpeech), degrading silently where no engine exists.
+"""Read-aloud of every screen, degrading to silence (named, never hidden) where it cannot speak.
 
-On the kiosk the ``speechd`` engine speaks through speech-dispatcher and
-espeak-ng; tests use the ``mock`` engine, which reports what it was asked to
-say without making a sound. Text read aloud is what is on the screen already.
-
-Before the ``speechd`` engine is built, speech-dispatcher is asked whether it answers
-(:func:`devices.speech_dispatcher.answers`, on a thread of its own). A speech-dispatcher
-that accepted the connection but never answered (seen on the development machine after its
-output module had been killed) made ``QTextToSpeech("speechd")`` wait for good on the GUI
-thread: the kiosk froze after its first frame and ignored SIGTERM. PySide6 holds the GIL
-while it builds the engine, so building it on another thread would freeze Python all the
-same; asking first is what keeps the screens working. A silent one is named in the log and
-in :attr:`Voice.problem`, and the screens carry on without voice.
+On the kiosk the voice is speech-dispatcher with espeak-ng, spoken to in its own protocol
+on a thread of its own (:class:`devices.voice.speaker.SpeechDispatcherSpeaker`): a screen
+hands its text over and goes on. QtTextToSpeech's ``speechd`` engine did the same job
+before, and building it held the GUI thread ~1.1 s after the first frame, kept 1,530
+voice descriptions (+5.4 MB) and, on a dispatcher that never answered, froze the kiosk
+for good. QtTextToSpeech is still used for the engines named explicitly (``mock`` in
+tests, ``flite``). Text read aloud is what is on the screen already.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 
 from PySide6.QtCore import QLocale, QObject, Signal
 
-from devices.speech_dispatcher import PROBE_TIMEOUT_S, answers
+from devices.voice.protocol import Speaker
+from devices.voice.speaker import SpeechDispatcherSpeaker
+from devices.voice.ssip import TIMEOUT_S
 
 log = logging.getLogger(__name__)
 
+SPEECH_DISPATCHER = "speechd"
+"""The engine name settings and options use for speech-dispatcher (QtTextToSpeech's name)."""
+
 
 class Voice(QObject):
-    """Says screens aloud when enabled; ``spoken`` reports every text handed to the engine.
+    """Says screens aloud when enabled; ``spoken`` reports every text handed to the speaker.
 
-    With ``start_later`` the engine is not loaded by :meth:`say` before :meth:`start`: the
-    home screen is read aloud as it is first shown, and loading QtTextToSpeech there (about
-    0.2 s and 20 MB) delayed the first frame (issue 16, goal 1). What was said meanwhile is
-    spoken once the engine is up.
+    With ``start_later`` nothing is loaded by :meth:`say` before :meth:`start`: the home
+    screen is read aloud as it is first shown, and loading an engine there delayed the
+    first frame (issue 16, goal 1). What was said meanwhile is spoken once it is up.
     """
 
     spoken = Signal(str)
-    _probed = Signal(object)  # speech-dispatcher's answer (True, False, None), from the probe
+    _problem_seen = Signal(str)  # from the speaker's thread
 
     def __init__(
         self,
@@ -46,29 +44,28 @@ class Voice(QObject):
         parent: QObject | None = None,
         *,
         start_later: bool = False,
-        probe_timeout_s: float = PROBE_TIMEOUT_S,
+        timeout_s: float = TIMEOUT_S,
     ) -> None:
         super().__init__(parent)
         self.enabled = enabled
         self.last_text = ""
         self.engine = ""
-        self._wanted = engine
-        self._tts: object | None = None
+        self._wanted = engine or SPEECH_DISPATCHER
+        self._speaker: Speaker | None = None
         self._started = False
         self._start_later = start_later
-        self._pending = False  # something was said before the engine was started
-        self._probing = False  # speech-dispatcher is being asked whether it answers
-        self._probe_timeout_s = probe_timeout_s
+        self._pending = False  # something was said before the speaker was started
+        self._timeout_s = timeout_s
         self.problem = ""
-        """Why read-aloud is off although enabled (English, for logs and diagnostics)."""
-        self._probed.connect(self._after_probe)
+        """Why read-aloud is not heard although enabled (English, for logs and diagnostics)."""
+        self._problem_seen.connect(self._note_problem)
 
     def start(self) -> None:
-        """Load the engine (the ``speechd`` one: ~1.1 s on the GUI thread and ~5 MB, its voice
-        list; speech-dispatcher asked first): called once the home screen is up.
+        """Open the speaker (speech-dispatcher's: a thread and, at the first text, a socket):
+        called once the home screen is up.
 
-        With read-aloud switched off nothing is loaded: the first :meth:`say` after a
-        visitor switches it on loads the engine then.
+        With read-aloud switched off nothing is opened: the first :meth:`say` after a
+        visitor switches it on opens it then.
         """
         if self._started:
             return
@@ -76,88 +73,48 @@ class Voice(QObject):
             self._start_later = False
             return
         self._started = True
-        self._load()
-        self._say_pending()
-
-    def _say_pending(self) -> None:
-        """Say the screen's text that arrived before the engine could take it."""
+        self._speaker = self._open()
         if self._pending:
             self._pending = False
             if self.last_text:
                 self.say(self.last_text)
 
-    def _load(self) -> None:
-        engine = self._wanted
-        try:
-            from PySide6.QtTextToSpeech import QTextToSpeech
-        except ImportError:  # PySide6-Addons missing: no voice, no fuss
-            log.info("QtTextToSpeech not available; read-aloud disabled")
-            return
-        available = QTextToSpeech.availableEngines()
-        chosen = (
-            engine
-            if engine in available
-            else next((e for e in ("speechd", "flite", "mock") if e in available), "")
-        )
-        if not chosen:
-            log.info("no text-to-speech engine; read-aloud disabled")
-            return
-        if chosen == "speechd":
-            self._probing = True
-            threading.Thread(target=self._probe, name="speechd-probe", daemon=True).start()
-            return
-        self._build(chosen)
+    def _open(self) -> Speaker | None:
+        if self._wanted == SPEECH_DISPATCHER:
+            self.engine = SPEECH_DISPATCHER
+            return SpeechDispatcherSpeaker(timeout_s=self._timeout_s, on_problem=self._from_speaker)
+        speaker = open_qt_speaker(self._wanted, self)
+        if isinstance(speaker, str):
+            self.problem = speaker
+            log.info("%s; read-aloud disabled", speaker)
+            return None
+        self.engine = self._wanted
+        return speaker
 
-    def _probe(self) -> None:
-        answer = answers(self._probe_timeout_s)
+    def _from_speaker(self, problem: str) -> None:
         with contextlib.suppress(RuntimeError):  # the voice was deleted (the kiosk closed)
-            self._probed.emit(answer)
+            self._problem_seen.emit(problem)
 
-    def _after_probe(self, answer: bool | None) -> None:
-        self._probing = False
-        if answer is False:
-            self.problem = "speech-dispatcher does not answer"
-            log.warning("%s; read-aloud off", self.problem)
-            return
-        self._build("speechd")  # None: no socket yet, libspeechd starts speech-dispatcher
-        self._say_pending()
-
-    def _build(self, chosen: str) -> None:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
-        tts = QTextToSpeech(chosen, self)
-        if tts.state() == QTextToSpeech.State.Error:
-            self.problem = f"text-to-speech engine {chosen} failed"
-            log.info("%s; read-aloud disabled", self.problem)
-            return
-        china = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
-        if china in tts.availableLocales():
-            tts.setLocale(china)
-        tts.setRate(-0.2)  # a little slower for elderly listeners
-        self._tts = tts
-        self.engine = chosen
+    def _note_problem(self, problem: str) -> None:
+        self.problem = problem
 
     @property
     def available(self) -> bool:
-        return self._tts is not None
+        """A speaker is open and its last text went through."""
+        return self._speaker is not None and not self.problem
 
     def say(self, text: str) -> None:
         """Replace whatever is being said with ``text`` (never queues a backlog)."""
         self.last_text = text
         if not self.enabled:
             return
-        if (self._start_later and not self._started) or self._probing:
+        if self._start_later and not self._started:
             self._pending = True
             return
         self.start()
-        if self._tts is None:
+        if self._speaker is None:
             return
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
-        tts = self._tts
-        assert isinstance(tts, QTextToSpeech)
-        tts.stop()
-        tts.say(text)
+        self._speaker.say(text)
         self.spoken.emit(text)
 
     def forget(self) -> None:
@@ -166,9 +123,50 @@ class Voice(QObject):
         self.stop()
 
     def stop(self) -> None:
-        if self._tts is None:  # nothing loaded: do not load the Qt module just to check
-            return
+        if self._speaker is not None:
+            self._speaker.stop()
+
+    def close(self) -> None:
+        """Hang up on speech-dispatcher (the kiosk is closing)."""
+        if self._speaker is not None:
+            self._speaker.close()
+            self._speaker = None
+
+
+class QtSpeaker:
+    """A QtTextToSpeech engine (``mock``, ``flite``) behind the speaker interface."""
+
+    def __init__(self, tts: object) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
 
-        if isinstance(self._tts, QTextToSpeech):
-            self._tts.stop()
+        assert isinstance(tts, QTextToSpeech)
+        self._tts = tts
+        self.problem = ""
+
+    def say(self, text: str) -> None:
+        self._tts.stop()
+        self._tts.say(text)
+
+    def stop(self) -> None:
+        self._tts.stop()
+
+    def close(self, wait_s: float = 0.0) -> None:
+        self._tts.stop()
+
+
+def open_qt_speaker(engine: str, parent: QObject) -> QtSpeaker | str:
+    """QtTextToSpeech's ``engine`` set to Chinese and a little slower, or why it cannot be."""
+    try:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+    except ImportError:  # PySide6-Addons missing
+        return "QtTextToSpeech is not available"
+    if engine not in QTextToSpeech.availableEngines():
+        return f"text-to-speech engine {engine} is not installed"
+    tts = QTextToSpeech(engine, parent)
+    if tts.state() == QTextToSpeech.State.Error:
+        return f"text-to-speech engine {engine} failed"
+    china = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    if china in tts.availableLocales():
+        tts.setLocale(china)
+    tts.setRate(-0.2)  # a little slower for elderly listeners
+    return QtSpeaker(tts)
