@@ -61,6 +61,7 @@ from bench.production_venv import (
     run_child,
     terminal_environment,
 )
+from bench.speech_dispatcher import null_audio_dispatcher
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPushButton, QWidget
@@ -726,7 +727,8 @@ def main() -> int:
             f"| idle RSS (MB), {what} | {kiosk['rss_mb']:.1f} | {bare['rss_mb']:.1f} | "
             f"{kiosk['rss_mb'] / bare['rss_mb']:.2f} |"
         )
-    cli = startup_via_cli(args.runs)
+    with null_audio_dispatcher():  # the real voice, speaking (this machine has no sound card)
+        cli = startup_via_cli(args.runs)
     bare = cli["bare"]
     for name, what in (("kiosk", "not enrolled"), ("enrolled", "enrolled")):
         kiosk = cli[name]
