@@ -14,7 +14,8 @@ shown), as in ``bench/bench_ui.py``.
 3. + UI modules imported (``app.wiring``: PySide6's signature support, ``ui.*``)
 4. + fonts and style sheet (the theme applied, CJK text painted at the theme's sizes)
 5. + home screen (the kiosk window as ``kiosk run`` first shows it; read-aloud off)
-6. + voice (QtTextToSpeech with the ``mock`` engine)
+6. + voice (the kiosk's: speech-dispatcher's protocol on a thread, the home screen said;
+   a private speech-dispatcher on ALSA's null device, ``bench/speech_dispatcher.py``)
 7. … + each group of resident screens built and painted (identification, finding an item,
    booking, filing, after filing)
 8. + staff and technician consoles built and painted
@@ -40,6 +41,7 @@ from pathlib import Path
 
 from bench import cores
 from bench.production_venv import dev_only_modules, run_child
+from bench.speech_dispatcher import null_audio_dispatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +65,7 @@ ROWS: list[str] = [
     "+ UI modules imported",
     "+ fonts and style sheet",
     "+ home screen (kiosk window shown)",
-    "+ voice (QtTextToSpeech)",
+    "+ voice (speech-dispatcher)",
     *[f"+ {name}" for name, _ in GROUPS],
     "+ staff and technician consoles",
     "+ devices (simulators) and sync client",
@@ -112,12 +114,13 @@ if STAGE == 3:
     page.show(); paint(page); keep.append(page)
 if STAGE >= 4:
     from app.wiring import UiOptions, build_ui
-    kiosk = build_ui(core, reader=None, printer=None, options=UiOptions(voice_engine="mock"))
+    kiosk = build_ui(core, reader=None, printer=None, options=UiOptions())
     window = kiosk.window
     window.resize(1920, 1080); window.show(); paint(window)
 if STAGE >= 5:
     kiosk.voice.enabled = True
     kiosk.voice.start()
+    kiosk.voice.say("欢迎使用政务服务自助终端，请选择要办理的事项")
 if STAGE >= 6:
     from kiosk.journey import Step
     for steps in GROUPS[: STAGE - 5]:
@@ -158,7 +161,7 @@ app = QApplication([])
 from app.wiring import UiOptions, build_kiosk
 from kiosk.core import KioskCore
 core = KioskCore.open()
-kiosk = build_kiosk(core, demo=False, options=UiOptions(voice_engine="mock"))
+kiosk = build_kiosk(core, demo=False, options=UiOptions())
 kiosk.window.resize(1920, 1080); kiosk.window.show()
 from bench.procstatus import memory_mb
 def done():
@@ -215,7 +218,8 @@ def main() -> int:
     args = parser.parse_args()
     cores.pin(args.cores)
     _HIDDEN[:] = dev_only_modules()  # memory as on a terminal (bench/production_venv.py)
-    figures, kiosk = measure(args.runs)
+    with null_audio_dispatcher():  # the kiosk's voice, speaking (no sound card here)
+        figures, kiosk = measure(args.runs)
     floor = figures[0]["rss_mb"]
     print(
         f"| part (each row adds to the one above) | RSS MB | Δ MB | × floor ({floor:.0f} MB) "

@@ -111,7 +111,7 @@ app = QApplication([])
 from app.wiring import UiOptions, build_kiosk
 from kiosk.core import KioskCore
 core = KioskCore.open()
-kiosk = build_kiosk(core, demo=False, options=UiOptions(voice_engine="mock"))
+kiosk = build_kiosk(core, demo=False, options=UiOptions())
 kiosk.window.resize(1920, 1080); kiosk.window.show()
 out = {}
 def free():
@@ -707,7 +707,9 @@ def main() -> int:
         print_taps(tap_to_paint(args.taps), len(os.sched_getaffinity(0)))
         if args.only_taps:
             return 0
-    start = startup(args.runs)
+    with null_audio_dispatcher():  # the kiosk's voice, speaking (no sound card here)
+        start = startup(args.runs)
+        cli = startup_via_cli(args.runs)
     bare = start["bare"]
     print("| measure | kiosk | bare PySide6 window | ratio |")
     print("| --- | ---: | ---: | ---: |")
@@ -727,8 +729,6 @@ def main() -> int:
             f"| idle RSS (MB), {what} | {kiosk['rss_mb']:.1f} | {bare['rss_mb']:.1f} | "
             f"{kiosk['rss_mb'] / bare['rss_mb']:.2f} |"
         )
-    with null_audio_dispatcher():  # the real voice, speaking (this machine has no sound card)
-        cli = startup_via_cli(args.runs)
     bare = cli["bare"]
     for name, what in (("kiosk", "not enrolled"), ("enrolled", "enrolled")):
         kiosk = cli[name]
