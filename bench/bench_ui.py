@@ -361,11 +361,6 @@ def journey_taps(rounds: int, run_dir: str) -> TapFigures:
         r = journeys.Resident(rig, record)
         page_switch = _StyledPageSwitch(styled.setdefault(mode, []))
         try:
-            if mode == "normal":  # the switch itself (it rebuilds the screens)
-                for n in range(rounds + 1):
-                    current[0] = cold if n == 0 else rows
-                    r.tap("toggle_large")
-                    r.tap("toggle_large")
             people = journeys.residents(rig.card_sim, rounds + 1, 0 if mode == "normal" else 250)
             with journeys.large_text(rig) if mode == "large" else _no_change():
                 jobs = 0
@@ -374,6 +369,10 @@ def journey_taps(rounds: int, run_dir: str) -> TapFigures:
                     r.card_profile = people[n]  # a resident per round: 我的办件 stays short
                     floor_taps(8)
                     page_switch.taps(8)
+                    if mode == "normal":  # the switch itself (it rebuilds the screens), at
+                        # the home screen as a resident finds it: after the last visit
+                        r.tap("toggle_large")
+                        r.tap("toggle_large")
                     journeys.back_from_everywhere(r)
                     filed, jobs = journeys.file_with_card(r, jobs)
                     promised, jobs = journeys.promise_route(r, jobs)

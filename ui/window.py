@@ -262,14 +262,14 @@ class KioskWindow(QWidget):
         self.to_resident.show()
 
     def apply_theme(self, theme: Theme) -> None:
-        """Switch larger-text / high-contrast mode: new style sheet, screens rebuilt."""
+        """Switch larger-text / high-contrast mode: screens dropped, new style sheet, the
+        current step's screen rebuilt. Dropped first, so the style sheet does not re-polish
+        screens about to go (``LazyScreens.drop_all``)."""
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.ctx.theme = theme
-        apply_theme(app, theme)
-        current = self.stack.currentIndex()
         self.router.build()
-        del current
+        apply_theme(app, theme)
         self.router.show(self.journey.step)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 
 from kiosk.journey import Step
 from kiosk.states import ApplicationState
@@ -256,6 +256,45 @@ def test_larger_text_lasts_one_visit(qtbot, rig):
     qtbot.waitUntil(lambda: not rig.window.ctx.theme.large, timeout=5_000)
     tap(qtbot, rig, "go_home")
     assert "已关闭" in find(rig, QPushButton, "toggle_large").text()
+
+
+def test_larger_text_after_a_visit_does_not_restyle_the_screens_it_drops(qtbot, rig):
+    """长辈模式 after the last resident's visit: the screens that visit built are rebuilt in
+    the new size when next shown, so they are deleted before the new style sheet is applied
+    (which re-polishes every widget that exists: it took 160 ms with ~600 of them)."""
+    import shiboken6
+
+    from kiosk.journey import Step
+
+    file_pension_application(qtbot, rig)
+    tap(qtbot, rig, "nav_home")  # 结束办理
+    tap(qtbot, rig, "go_home")  # the next resident: the visit's screens are still built
+    qtbot.waitUntil(lambda: rig.journey.step is Step.HOME, timeout=5_000)
+    router = rig.window.router
+    home = router.screens[Step.HOME]
+    others = [s for s in router.screens.built() if s is not home]
+    assert len(others) >= 5
+    restyled: list[str] = []
+    app = QApplication.instance()
+    original = app.setStyleSheet
+
+    def counting(sheet: str) -> None:  # what still exists when the new sheet goes in
+        restyled.extend(s.objectName() for s in others if shiboken6.isValid(s))
+        original(sheet)
+
+    app.setStyleSheet = counting  # type: ignore[method-assign]
+    try:
+        tap(qtbot, rig, "toggle_large")
+    finally:
+        del app.setStyleSheet
+    assert rig.window.ctx.theme.large
+    assert restyled == []  # every other screen was already gone
+    assert not any(shiboken6.isValid(s) for s in others)
+    assert "已开启" in find(rig, QPushButton, "toggle_large").text()
+    tap(qtbot, rig, "tile_apply")  # a dropped screen comes back, in the large size
+    from ui.theme import Theme
+
+    assert find(rig, QLabel, "title").font().pixelSize() == Theme(large=True).title_px
 
 
 def test_card_and_printer_events_reach_the_journey_on_the_gui_thread(qtbot, rig):
