@@ -473,7 +473,7 @@ def _consoles(
                 skew_s=(lambda: engine.status().skew_s) if engine is not None else None,
                 voice=lambda: VoiceFact(
                     core.settings.ui.voice,
-                    voice.available or bool(voice.problem),
+                    voice.checked or bool(voice.problem),
                     voice.problem,
                     voice.engine,
                 ),

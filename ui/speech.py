@@ -100,8 +100,13 @@ class Voice(QObject):
 
     @property
     def available(self) -> bool:
-        """A speaker is open and its last text went through."""
+        """A speaker is open and nothing it was asked failed."""
         return self._speaker is not None and not self.problem
+
+    @property
+    def checked(self) -> bool:
+        """The speaker has been asked something, so :attr:`problem` is a finding (the doctor)."""
+        return self._speaker is not None and self._speaker.answered is not None
 
     def say(self, text: str) -> None:
         """Replace whatever is being said with ``text`` (never queues a backlog)."""
@@ -142,6 +147,7 @@ class QtSpeaker:
         assert isinstance(tts, QTextToSpeech)
         self._tts = tts
         self.problem = ""
+        self.answered: bool | None = True  # built: the engine is there
 
     def say(self, text: str) -> None:
         self._tts.stop()

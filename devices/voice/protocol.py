@@ -9,6 +9,8 @@ class Speaker(Protocol):
     """Never blocks the caller; a speaker that cannot speak says why in :attr:`problem`."""
 
     problem: str
+    answered: bool | None
+    """Did the last request go through (None: nothing asked yet)."""
 
     def say(self, text: str) -> None: ...
 

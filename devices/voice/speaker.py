@@ -51,6 +51,8 @@ class SpeechDispatcherSpeaker:
         self._session: Session | None = None
         self.problem = ""
         """Why the last request was not spoken (English, for logs and the doctor); "" if it was."""
+        self.answered: bool | None = None
+        """Whether the last request went through; None until one was carried out."""
         self.idle = threading.Event()
         """Set while nothing is waiting to be sent (tests wait on it instead of sleeping)."""
         self.idle.set()
@@ -111,8 +113,10 @@ class SpeechDispatcherSpeaker:
             if self._session is not None:
                 self._session.close()
                 self._session = None
+            self.answered = False
             self._report(str(exc))
             return
+        self.answered = True
         self._report("")
 
     def _connected(self) -> Session:

@@ -39,7 +39,7 @@ def test_a_silent_speech_dispatcher_leaves_the_screen_working(qtbot, sock) -> No
         qtbot.waitUntil(
             lambda: voice.problem == "speech-dispatcher does not answer", timeout=10_000
         )
-        assert voice.available is False
+        assert voice.available is False and voice.checked
     finally:
         voice.close()
         silent.close()

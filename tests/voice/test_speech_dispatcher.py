@@ -44,6 +44,7 @@ def speaker_for(sock: Path, **kwargs: object) -> SpeechDispatcherSpeaker:
 
 def test_a_screen_is_said_in_chinese_a_little_slower(sock, dispatcher) -> None:
     speaker = speaker_for(sock)
+    assert speaker.answered is None  # nothing asked yet: no finding for the doctor
     try:
         speaker.say("欢迎使用自助服务终端")
         assert dispatcher.wait_for(lambda: dispatcher.said == ["欢迎使用自助服务终端"])
@@ -56,6 +57,7 @@ def test_a_screen_is_said_in_chinese_a_little_slower(sock, dispatcher) -> None:
             "SPEAK",
         ]
         assert speaker.idle.wait(5) and speaker.problem == ""
+        assert speaker.answered is True
     finally:
         speaker.close()
     assert dispatcher.wait_for(lambda: dispatcher.commands[-1] == "QUIT")
@@ -113,6 +115,7 @@ def test_a_silent_dispatcher_is_named_and_a_new_one_is_picked_up(sock) -> None:
         assert silent.wait_for(lambda: silent.connections == 1)
         assert speaker.idle.wait(5)
         assert speaker.problem == "speech-dispatcher does not answer"
+        assert speaker.answered is False
         silent.close()  # the technician restarts it
         fresh = SimulatedSpeechDispatcher(sock)
         try:
