@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,3 +44,15 @@ def logs_without_personal_data(tmp_path_factory: pytest.TempPathFactory) -> Iter
     installed.close()
     offending = scan_for_personal_data(tmp_path_factory.getbasetemp())
     assert not offending, f"personal data in logs: {offending[:10]}"
+
+
+@pytest.fixture
+def speechd_socket(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Where this test's speech-dispatcher (or its twin) listens; ``SPEECHD_ADDRESS`` points
+    the kiosk's voice and ``kiosk doctor`` there. A short path of its own: a unix socket's
+    path may not exceed 107 bytes, and pytest's ``tmp_path`` can."""
+    folder = Path(tempfile.mkdtemp(prefix="ssip-"))
+    path = folder / "speechd.sock"
+    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{path}")
+    yield path
+    shutil.rmtree(folder, ignore_errors=True)

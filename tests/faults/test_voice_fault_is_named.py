@@ -7,9 +7,6 @@ kiosk does (``devices.voice.ssip.answers``); its twin listens on a real socket.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +17,8 @@ from tests.faults.faulthelpers import kiosk_json
 
 
 @pytest.fixture
-def sock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="ssip-"))
-    path = folder / "speechd.sock"
-    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{path}")
-    yield path
-    shutil.rmtree(folder, ignore_errors=True)
+def sock(speechd_socket: Path) -> Path:
+    return speechd_socket
 
 
 def voice_check(report: dict) -> dict:

@@ -9,9 +9,6 @@ twin listens on a real socket (``SPEECHD_ADDRESS`` points the voice at it).
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +18,8 @@ from ui.speech import Voice
 
 
 @pytest.fixture
-def sock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="ssip-"))
-    path = folder / "speechd.sock"
-    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{path}")
-    yield path
-    shutil.rmtree(folder, ignore_errors=True)
+def sock(speechd_socket: Path) -> Path:
+    return speechd_socket
 
 
 def test_a_silent_speech_dispatcher_leaves_the_screen_working(qtbot, sock) -> None:

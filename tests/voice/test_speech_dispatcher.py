@@ -11,7 +11,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,11 +23,8 @@ from tests.sync.synchelpers import wait_until
 
 
 @pytest.fixture
-def sock() -> Iterator[Path]:
-    """A short path: a unix socket's path may not exceed 107 bytes, pytest's tmp_path can."""
-    folder = Path(tempfile.mkdtemp(prefix="ssip-"))
-    yield folder / "speechd.sock"
-    shutil.rmtree(folder, ignore_errors=True)
+def sock(speechd_socket: Path) -> Path:
+    return speechd_socket
 
 
 @pytest.fixture
