@@ -69,6 +69,6 @@ def null_audio_dispatcher() -> Iterator[Path | None]:
             os.environ.pop("SPEECHD_ADDRESS", None)
         else:
             os.environ["SPEECHD_ADDRESS"] = before
-        os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGKILL)  # a throwaway; a hung one ignores SIGTERM
         server.wait(10)
         shutil.rmtree(root, ignore_errors=True)

@@ -110,3 +110,29 @@ def _read_data(lines: BinaryIO) -> str:
             break
         got.append(line[1:] if line.startswith("..") else line)
     return "\n".join(got)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m devices.voice.simulator SOCKET [MODE] [--hung]``: the twin in a process of
+    its own until killed. ``--hung`` makes it what a deadlocked speech-dispatcher 0.11 is:
+    named ``speech-dispatcher``, silent, and deaf to SIGTERM."""
+    import argparse
+    import ctypes
+    import signal
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("socket", type=Path)
+    parser.add_argument("mode", nargs="?", default="answering")
+    parser.add_argument("--hung", action="store_true")
+    args = parser.parse_args(argv)
+    mode = args.mode
+    if args.hung:
+        mode = "silent"
+        ctypes.CDLL(None).prctl(15, b"speech-dispatcher", 0, 0, 0)  # PR_SET_NAME
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    SimulatedSpeechDispatcher(args.socket, mode)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,8 @@ and every reply happen on the speaker's thread, each with a timeout, so a dispat
 is missing, slow or silent costs the screens nothing (it once froze the kiosk). Only the
 newest request counts: a resident tapping through three screens hears the third, not a
 backlog. A failure is kept in :attr:`problem` and handed to ``on_problem``; the next
-request tries again, so a restarted dispatcher is picked up without restarting the kiosk.
+request tries again, so a restarted dispatcher is picked up without restarting the kiosk,
+and one that hangs is ended so that a new one can start (:mod:`devices.voice.restart`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 
-from devices.voice.ssip import TIMEOUT_S, Address, Session, SsipError, address, open_session
+from devices.voice.restart import RESTART_EVERY_S, end_silent_dispatcher
+from devices.voice.ssip import (
+    TIMEOUT_S,
+    Address,
+    Session,
+    SilentDispatcher,
+    SsipError,
+    Starter,
+    address,
+    open_session,
+    start_dispatcher,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +46,8 @@ class SpeechDispatcherSpeaker:
         language: str = "zh",
         rate: int = -20,
         timeout_s: float = TIMEOUT_S,
-        spawn: bool = True,
+        start: Starter | None = start_dispatcher,
+        restart_every_s: float = RESTART_EVERY_S,
         on_problem: ProblemListener | None = None,
     ) -> None:
         self._where = where
@@ -43,7 +57,9 @@ class SpeechDispatcherSpeaker:
             "SET self PRIORITY text",
         )
         self._timeout_s = timeout_s
-        self._spawn = spawn
+        self._start = start
+        self._restart_every_s = restart_every_s
+        self._last_restart: float | None = None
         self._on_problem = on_problem
         self._wake = threading.Condition()
         self._request: tuple[str, str] | None = None  # ("say", text) or ("stop", "")
@@ -104,25 +120,59 @@ class SpeechDispatcherSpeaker:
     def _carry_out(self, kind: str, text: str) -> None:
         if kind == "stop" and self._session is None:
             return  # nothing is being said: do not connect (or start a dispatcher) to stop it
+        reused = self._session is not None
         try:
-            session = self._connected()
-            session.command("CANCEL self")
-            if kind == "say" and text.strip():
-                session.speak(text)
+            try:
+                self._send(kind, text)
+            except SilentDispatcher as silent:
+                self._hang_up()
+                if not self._ended(silent.pid):
+                    raise
+                self._send(kind, text)  # the connection starts a new dispatcher
+            except SsipError:
+                if not reused:
+                    raise
+                self._hang_up()  # restarted since the last text: once more, on a new connection
+                self._send(kind, text)
         except SsipError as exc:
-            if self._session is not None:
-                self._session.close()
-                self._session = None
+            self._hang_up()
             self.answered = False
             self._report(str(exc))
             return
         self.answered = True
         self._report("")
 
+    def _send(self, kind: str, text: str) -> None:
+        session = self._connected()
+        session.command("CANCEL self")
+        if kind == "say" and text.strip():
+            session.speak(text)
+
+    def _hang_up(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def _ended(self, pid: int | None) -> bool:
+        """End a dispatcher that stopped answering (``devices.voice.restart``), at most once
+        per ``restart_every_s`` and only if this speaker may start a new one."""
+        now = time.monotonic()
+        if pid is None or self._start is None:
+            return False
+        if self._last_restart is not None and now - self._last_restart < self._restart_every_s:
+            return False
+        self._last_restart = now
+        why_not = end_silent_dispatcher(pid)
+        if why_not:
+            log.warning("read-aloud: speech-dispatcher does not answer; %s", why_not)
+            return False
+        log.warning("read-aloud: ended speech-dispatcher %d, which did not answer", pid)
+        return True
+
     def _connected(self) -> Session:
         if self._session is None:
             session = open_session(
-                self._where or address(), timeout_s=self._timeout_s, spawn=self._spawn
+                self._where or address(), timeout_s=self._timeout_s, start=self._start
             )
             try:
                 for line in self._settings:

@@ -17,7 +17,9 @@ import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,15 @@ CLIENT_NAME = "kiosk:voice:main"
 
 class SsipError(Exception):
     """Read-aloud cannot reach speech-dispatcher; the message says why (English, for logs)."""
+
+
+class SilentDispatcher(SsipError):
+    """It took the connection and did not answer in time; ``pid`` is the process listening
+    (from the socket's peer credentials), when the socket is a local one."""
+
+    def __init__(self, pid: int | None) -> None:
+        super().__init__("speech-dispatcher does not answer")
+        self.pid = pid
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,19 @@ class Session:
             self._replies.close()
             self._conn.close()
 
+    def peer_pid(self) -> int | None:
+        """The process at the other end of a unix socket (``SO_PEERCRED``), else None."""
+        if self._conn.family != socket.AF_UNIX:
+            return None
+        try:
+            creds = self._conn.getsockopt(
+                socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+            )
+        except OSError:
+            return None
+        pid, _uid, _gid = struct.unpack("3i", creds)
+        return pid or None
+
     def _send(self, payload: bytes, what: str) -> str:
         try:
             self._conn.sendall(payload)
@@ -114,7 +138,7 @@ class Session:
                 if reply[3:4] != "-":  # "NNN-" lines continue, "NNN " ends the reply
                     break
         except TimeoutError as exc:
-            raise SsipError("speech-dispatcher does not answer") from exc
+            raise SilentDispatcher(self.peer_pid()) from exc
         except OSError as exc:
             raise SsipError(f"speech-dispatcher connection lost ({type(exc).__name__})") from exc
         if not reply[:1] == "2":
@@ -122,26 +146,31 @@ class Session:
         return reply
 
 
+Starter = Callable[[Path], None]
+"""Starts a dispatcher listening on the path, or raises :class:`SsipError` saying why."""
+
+
 def open_session(
     where: Address,
     *,
     timeout_s: float = TIMEOUT_S,
-    spawn: bool = True,
+    start: Starter | None = None,
     client_name: str = CLIENT_NAME,
 ) -> Session:
     """Connect and greet (``SET self CLIENT_NAME``, the first thing every client says).
 
-    With ``spawn``, a unix socket nobody listens on starts speech-dispatcher the way
-    libspeechd does, and the connection is tried once more.
+    A unix socket nobody listens on is handed to ``start`` (:func:`start_dispatcher`, the
+    way libspeechd starts speech-dispatcher, unless given another), and the connection is
+    tried once more; ``start=None`` only connects.
     """
     try:
         conn = _connect(where, timeout_s)
     except (FileNotFoundError, ConnectionRefusedError):
-        if not (spawn and where.path is not None):
+        if start is None or where.path is None:
             raise SsipError(
                 f"speech-dispatcher is not running (nothing listens on {where})"
             ) from None
-        start_dispatcher(where.path)
+        start(where.path)
         try:
             conn = _connect(where, timeout_s)
         except OSError as exc:
@@ -149,7 +178,7 @@ def open_session(
                 f"speech-dispatcher started but {where} does not accept ({exc})"
             ) from exc
     except TimeoutError as exc:
-        raise SsipError("speech-dispatcher does not answer") from exc
+        raise SilentDispatcher(None) from exc
     except OSError as exc:
         raise SsipError(f"cannot connect to speech-dispatcher at {where} ({exc})") from exc
     session = Session(conn, timeout_s)
@@ -207,7 +236,10 @@ def answers(timeout_s: float = TIMEOUT_S, where: Address | None = None) -> str:
     """
     try:
         open_session(
-            where or address(), timeout_s=timeout_s, client_name="kiosk:doctor:main"
+            where or address(),
+            timeout_s=timeout_s,
+            start=start_dispatcher,
+            client_name="kiosk:doctor:main",
         ).close()
     except SsipError as exc:
         return str(exc)

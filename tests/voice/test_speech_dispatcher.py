@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from devices.voice.simulator import SimulatedSpeechDispatcher
 from devices.voice.speaker import SpeechDispatcherSpeaker
 from devices.voice.ssip import Address, SsipError, address, answers, data_block
 from tests.sync.synchelpers import wait_until
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -214,6 +217,65 @@ def test_the_real_speech_dispatcher_queues_what_the_kiosk_says(sock) -> None:
             assert speaker.problem == ""  # every reply was 2xx: 225 OK MESSAGE QUEUED
         finally:
             speaker.close(wait_s=5.0)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
+    finally:  # SIGKILL: with no sound card it deadlocks after its first text, deaf to SIGTERM
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait(10)
+
+
+def _hung_dispatcher(sock: Path) -> subprocess.Popen[bytes]:
+    """A process that is what speech-dispatcher 0.11 became here once its audio output was
+    gone: named speech-dispatcher, holding the socket, silent, deaf to SIGTERM."""
+    hung = subprocess.Popen(
+        [sys.executable, "-m", "devices.voice.simulator", str(sock), "--hung"], cwd=REPO
+    )
+    wait_until(sock.exists, timeout=30, what="the hung twin's socket")
+    return hung
+
+
+def test_a_dispatcher_that_hangs_is_ended_and_a_new_one_started(sock) -> None:
+    hung = _hung_dispatcher(sock)
+    started: list[SimulatedSpeechDispatcher] = []
+
+    def start(path: Path) -> None:  # what speech-dispatcher --spawn does, stale socket too
+        path.unlink(missing_ok=True)
+        started.append(SimulatedSpeechDispatcher(path))
+
+    speaker = speaker_for(sock, timeout_s=0.5, start=start, restart_every_s=3600)
+    again: subprocess.Popen[bytes] | None = None
+    try:
+        speaker.say("第一屏")
+        assert speaker.idle.wait(15)
+        assert hung.wait(10) == -signal.SIGKILL  # SIGTERM was not enough
+        assert [twin.said for twin in started] == [["第一屏"]]  # said by the new one
+        assert speaker.problem == "" and speaker.answered is True
+        started[0].close()  # it hangs again within the hour: not ended over and over
+        again = _hung_dispatcher(sock)
+        speaker.say("第二屏")
+        assert speaker.idle.wait(15)
+        assert speaker.problem == "speech-dispatcher does not answer"
+        assert again.poll() is None
+    finally:
+        speaker.close()
+        for process in (hung, again):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(10)
+        for twin in started:
+            twin.close()
+
+
+def test_only_this_users_speech_dispatcher_is_ever_ended() -> None:
+    from devices.voice.restart import end_silent_dispatcher
+
+    assert end_silent_dispatcher(os.getpid()) == "the silent socket is this process's own"
+    with subprocess.Popen(["sleep", "30"]) as other:
+        comm = Path(f"/proc/{other.pid}/comm")
+        wait_until(lambda: comm.read_text().strip() == "sleep", what="sleep's exec")
+        try:
+            assert end_silent_dispatcher(other.pid) == (
+                "the silent socket belongs to 'sleep', not speech-dispatcher"
+            )
+            assert other.poll() is None
+        finally:
+            other.kill()
+    assert end_silent_dispatcher(1) != ""  # init: not ours, never signalled
