@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QObject, Signal
 
 from devices.voice.protocol import Speaker
 from devices.voice.speaker import SpeechDispatcherSpeaker
 from devices.voice.ssip import TIMEOUT_S
+
+if TYPE_CHECKING:  # loaded only for an engine named explicitly (``mock``, ``flite``)
+    from PySide6.QtTextToSpeech import QTextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +145,7 @@ class Voice(QObject):
 class QtSpeaker:
     """A QtTextToSpeech engine (``mock``, ``flite``) behind the speaker interface."""
 
-    def __init__(self, tts: object) -> None:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
-        assert isinstance(tts, QTextToSpeech)
+    def __init__(self, tts: QTextToSpeech) -> None:
         self._tts = tts
         self.problem = ""
         self.answered: bool | None = True  # built: the engine is there

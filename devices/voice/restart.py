@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
 from pathlib import Path
 
@@ -65,12 +64,11 @@ def _ended(pid: int, within_s: float) -> bool:
     """Waits for every thread of ``pid`` to end: only then are its files, the listening
     socket among them, closed (the main thread alone can be a zombie while others still
     hold them, and a connection made then is reset)."""
-    pause = threading.Event()
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         if all(state in ("Z", "X", "") for state in _thread_states(pid)):
             return True
-        pause.wait(0.02)
+        time.sleep(0.02)
     return False
 
 
